@@ -1,0 +1,84 @@
+# Dealtracker: `make run` to use it, `make test` to test it. Both bootstrap .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Runs a command with the embedded PostgreSQL up (unless DATABASE_URL is set), stopping it afterwards.
+WITH_DB := $(PY) -m dealtracker.embedded_postgres exec --
+PYTEST_ARGS ?=
+
+.PHONY: help install run test checks pytest test-services test-browser lint format db-start db-stop db-shell \
+	bench bench-quick messages clean
+
+help:
+	@echo "make run            start Dealtracker on http://127.0.0.1:8000/ (database, worker, beat, web)"
+	@echo "make test           lint, type check, Django checks and the test suite"
+	@echo "make test-services  tests against the machine's PostgreSQL, Redis and RabbitMQ"
+	@echo "make bench-quick    benchmarks on small data (minutes); make bench for the full run"
+	@echo "make db-start / db-stop / db-shell   manage the embedded PostgreSQL under var/"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	$(PY) -m dealtracker.localrun
+
+test: install
+	$(WITH_DB) $(MAKE) --no-print-directory checks pytest
+
+checks:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest:
+	$(PY) -m pytest -m "not services" $(PYTEST_ARGS)
+
+test-services: install
+	$(PY) -m pytest -m services $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install
+	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+db-start: install
+	$(PY) -m dealtracker.embedded_postgres start
+
+db-stop: install
+	$(PY) -m dealtracker.embedded_postgres stop
+
+db-shell: install
+	$(WITH_DB) $(PY) manage.py dbshell
+
+bench-quick: install
+	$(WITH_DB) $(PY) -m bench --quick
+
+bench: install
+	$(WITH_DB) $(PY) -m bench
+
+clean:
+	-$(PY) -m dealtracker.embedded_postgres stop
+	rm -rf $(VENV) var staticfiles
+
+# Re-pin requirements.lock after changing dependencies in pyproject.toml.
+lock: install
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock \
+		--quiet --custom-compile-command "make lock"

@@ -1,0 +1,294 @@
+"""The admin: data entry for analysts. One round page holds the round, its participations with their
+conditions, its sources and its status history; figures read back in words ("up to €60bn")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nested_admin
+import pghistory.models
+from django.contrib import admin
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from deals import formatting, services
+from deals.models import (
+    Citation,
+    Condition,
+    FundingRound,
+    FxRate,
+    Job,
+    Metric,
+    Organization,
+    Participation,
+    Relationship,
+    RoundStatusChange,
+    Source,
+)
+
+
+def estimate_fieldset(name: str, label: Any) -> tuple[Any, dict[str, Any]]:
+    return (
+        label,
+        {"fields": [(f"{name}_qualifier", f"{name}_value", f"{name}_low", f"{name}_high", f"{name}_currency")]},
+    )
+
+
+class HistoryAdminMixin:
+    """Per-object history from the database-trigger audit log: every change, also bulk and raw-SQL ones."""
+
+    object_history_template = "admin/deals/object_history.html"
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
+        obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
+        events = (
+            pghistory.models.Events.objects.tracks(obj)
+            .select_related("pgh_context")
+            .order_by("-pgh_created_at", "-pgh_id")
+        )
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "title": _("History: %s") % obj,
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,  # type: ignore[attr-defined]
+            "events": [self._describe(event) for event in events[:500]],
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.object_history_template, context)
+
+    @staticmethod
+    def _describe(event: Any) -> dict[str, Any]:
+        context = event.pgh_context.metadata if event.pgh_context_id and event.pgh_context else {}
+        diff = event.pgh_diff or {}
+        return {
+            "when": event.pgh_created_at,
+            "label": event.pgh_label,
+            "model": event.pgh_model,
+            "who": context.get("username") or context.get("user") or _("system (no user)"),
+            "url": context.get("url", ""),
+            "changes": [(field, values[0], values[1]) for field, values in sorted(diff.items())],
+        }
+
+
+class BaseAdmin(HistoryAdminMixin, nested_admin.NestedModelAdmin):  # type: ignore[misc]
+    list_per_page = 50
+    show_full_result_count = False
+
+
+# --- Inlines --------------------------------------------------------------------------------------------
+
+
+class ConditionInline(nested_admin.NestedTabularInline):  # type: ignore[misc]
+    model = Condition
+    extra = 0
+    autocomplete_fields = ["counterparty"]
+    fields = ["kind", "description", "counterparty", "status"]
+
+
+class ParticipationInline(nested_admin.NestedStackedInline):  # type: ignore[misc]
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["investor"]
+    inlines = [ConditionInline]
+    fieldsets = [
+        (None, {"fields": [("investor", "is_lead", "instrument", "status")]}),
+        estimate_fieldset("amount", _("Amount")),
+    ]
+
+
+class RoundCitationInline(nested_admin.NestedTabularInline):  # type: ignore[misc]
+    model = Citation
+    fk_name = "round"
+    fields = ["source", "note"]
+    autocomplete_fields = ["source"]
+    extra = 0
+    verbose_name = _("source")
+    verbose_name_plural = _("sources")
+
+
+class StatusChangeInline(nested_admin.NestedTabularInline):  # type: ignore[misc]
+    model = RoundStatusChange
+    fields = ["changed_on", "from_status", "to_status", "source", "note", "recorded_by"]
+    readonly_fields = ["from_status", "to_status", "recorded_by"]
+    autocomplete_fields = ["source"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("status history")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def citation_inline(target: str) -> type[admin.TabularInline[Any, Any]]:
+    return type(
+        f"{target.title()}CitationInline",
+        (nested_admin.NestedTabularInline,),
+        {
+            "model": Citation,
+            "fk_name": target,
+            "fields": ["source", "note"],
+            "autocomplete_fields": ["source"],
+            "extra": 0,
+            "verbose_name": _("source"),
+            "verbose_name_plural": _("sources"),
+        },
+    )
+
+
+# --- Model admins ---------------------------------------------------------------------------------------
+
+
+@admin.register(Organization)
+class OrganizationAdmin(BaseAdmin):
+    list_display = ["name", "kind", "country", "parent", "updated_at"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    fields = ["name", "slug", "kind", "country", "website", "founded_on", "parent", "aliases", "description"]
+
+
+@admin.register(Source)
+class SourceAdmin(BaseAdmin):
+    list_display = ["title", "outlet", "published_on", "reliability", "language"]
+    list_filter = ["reliability", "language", "outlet"]
+    search_fields = ["title", "outlet", "url"]
+    date_hierarchy = "published_on"
+
+
+@admin.register(FundingRound)
+class FundingRoundAdmin(BaseAdmin):
+    list_display = ["__str__", "status", "amount_in_words", "post_money_in_words", "reported_on"]
+    list_filter = ["status", "round_type", "amount_currency"]
+    list_select_related = ["target"]
+    search_fields = ["target__name", "target__aliases", "notes"]
+    date_hierarchy = "reported_on"
+    autocomplete_fields = ["target"]
+    inlines = [ParticipationInline, RoundCitationInline, StatusChangeInline]
+    fieldsets = [
+        (None, {"fields": [("target", "round_type", "status")]}),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    ("reported_on", "reported_on_precision"),
+                    ("announced_on", "announced_on_precision"),
+                    ("closed_on", "closed_on_precision"),
+                ]
+            },
+        ),
+        estimate_fieldset("amount", _("Amount raised")),
+        estimate_fieldset("pre_money_valuation", _("Pre-money valuation")),
+        estimate_fieldset("post_money_valuation", _("Post-money valuation")),
+        (_("Share price"), {"fields": [("price_per_share", "shares_outstanding_pre")], "classes": ["collapse"]}),
+        (None, {"fields": ["notes"]}),
+    ]
+
+    @admin.display(description=_("amount"), ordering="amount_high")
+    def amount_in_words(self, obj: FundingRound) -> str:
+        return formatting.describe(obj.amount, obj.amount_currency)
+
+    @admin.display(description=_("post-money"), ordering="post_money_valuation_high")
+    def post_money_in_words(self, obj: FundingRound) -> str:
+        return formatting.describe(obj.post_money_valuation, obj.post_money_valuation_currency)
+
+    def save_model(self, request: HttpRequest, obj: FundingRound, form: Any, change: bool) -> None:
+        previous = FundingRound.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if previous != obj.status:
+            services.round_record_status_change(round=obj, from_status=previous or "", user=request.user)
+
+
+@admin.register(Participation)
+class ParticipationAdmin(BaseAdmin):
+    list_display = ["investor", "round", "amount_in_words", "is_lead", "status"]
+    list_filter = ["status", "instrument", "is_lead"]
+    list_select_related = ["investor", "round__target"]
+    search_fields = ["investor__name", "round__target__name"]
+    autocomplete_fields = ["round", "investor"]
+    inlines = [ConditionInline, citation_inline("participation")]
+    fieldsets = [
+        (None, {"fields": [("round", "investor"), ("is_lead", "instrument", "status")]}),
+        estimate_fieldset("amount", _("Amount")),
+    ]
+
+    @admin.display(description=_("amount"), ordering="amount_high")
+    def amount_in_words(self, obj: Participation) -> str:
+        return formatting.describe(obj.amount, obj.amount_currency)
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(BaseAdmin):
+    list_display = ["provider", "client", "kind", "annual_value_in_words", "started_on", "ended_on"]
+    list_filter = ["kind"]
+    list_select_related = ["provider", "client"]
+    search_fields = ["provider__name", "client__name", "description"]
+    autocomplete_fields = ["provider", "client"]
+    inlines = [citation_inline("relationship")]
+    fieldsets = [
+        (None, {"fields": [("provider", "client", "kind"), "description", ("started_on", "ended_on")]}),
+        estimate_fieldset("annual_value", _("Annual value")),
+    ]
+
+    @admin.display(description=_("annual value"))
+    def annual_value_in_words(self, obj: Relationship) -> str:
+        return formatting.describe(obj.annual_value, obj.annual_value_currency)
+
+
+@admin.register(Metric)
+class MetricAdmin(BaseAdmin):
+    list_display = ["organization", "kind", "period_year", "period_date", "figure", "is_forecast"]
+    list_filter = ["kind", "is_forecast"]
+    list_select_related = ["organization"]
+    search_fields = ["organization__name", "label"]
+    autocomplete_fields = ["organization"]
+    inlines = [citation_inline("metric")]
+    fieldsets = [
+        (None, {"fields": [("organization", "kind", "is_forecast"), "label", ("period_year", "period_date")]}),
+        estimate_fieldset("value", _("Amount")),
+        (_("Or a percentage"), {"fields": ["percent"]}),
+    ]
+
+    @admin.display(description=_("figure"))
+    def figure(self, obj: Metric) -> str:
+        if obj.percent is not None:
+            return f"{obj.percent.normalize()}%"
+        return formatting.describe(obj.value, obj.value_currency)
+
+
+@admin.register(FxRate)
+class FxRateAdmin(BaseAdmin):
+    list_display = ["date", "base", "quote", "rate"]
+    list_filter = ["base", "quote"]
+    date_hierarchy = "date"
+    search_fields = ["base", "quote"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["id", "kind", "state", "progress", "started_at", "finished_at"]
+    list_filter = ["kind", "state"]
+    readonly_fields = [
+        "kind",
+        "state",
+        "params",
+        "progress_done",
+        "progress_total",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "heartbeat_at",
+        "error",
+    ]
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj: Job) -> str:
+        return f"{obj.progress_done}/{obj.progress_total}" if obj.progress_total else "—"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

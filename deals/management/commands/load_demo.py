@@ -1,0 +1,153 @@
+"""Load the demo dataset (the seed deal and the history around it). Safe to run again: it updates rows in
+place by their natural keys and writes only what differs, so row counts and the audit log stay put."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from deals import demo_data
+from deals.models import (
+    Citation,
+    Condition,
+    FundingRound,
+    FxRate,
+    Metric,
+    Organization,
+    Participation,
+    Relationship,
+    RoundStatusChange,
+    Source,
+)
+
+ESTIMATE_PARTS = ("qualifier", "value", "low", "high", "currency")
+
+
+def estimate_columns(name: str, estimate: dict[str, Any] | None) -> dict[str, Any]:
+    return {f"{name}_{part}": (estimate or {}).get(part) for part in ESTIMATE_PARTS}
+
+
+def upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+    """Create or update one row, validating it; save only when something differs."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+    elif all(getattr(obj, key) == value for key, value in values.items()):
+        return obj
+    else:
+        for key, value in values.items():
+            setattr(obj, key, value)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+class Loader:
+    def __init__(self) -> None:
+        self.orgs: dict[str, Organization] = {}
+        self.sources: dict[str, Source] = {}
+
+    def cite(self, target: str, obj: Any, citations: list[tuple[str, str]]) -> None:
+        for key, note in citations:
+            upsert(Citation, {"source": self.sources[key], target: obj}, {"note": note})
+
+    def organizations(self) -> None:
+        records = demo_data.ORGANIZATIONS
+        for record in records:
+            values = {k: v for k, v in record.items() if k not in {"slug", "parent"}}
+            self.orgs[record["slug"]] = upsert(Organization, {"slug": record["slug"]}, values)
+        for record in records:  # parents once every organization exists
+            if record.get("parent"):
+                upsert(Organization, {"slug": record["slug"]}, {"parent": self.orgs[record["parent"]]})
+
+    def sources_(self) -> None:
+        for record in demo_data.SOURCES:
+            lookup = {k: record[k] for k in ("outlet", "title", "published_on")}
+            values = {k: record.get(k) or "" for k in ("url", "language", "reliability", "note")}
+            self.sources[record["key"]] = upsert(Source, lookup, values)
+
+    def rounds(self) -> None:
+        for record in demo_data.ROUNDS:
+            values: dict[str, Any] = {"target": self.orgs[record["target"]]}
+            for key in ("round_type", "status", "reported_on", "announced_on", "closed_on", "price_per_share"):
+                values[key] = record.get(key)
+            for key in ("reported", "announced", "closed"):
+                values[f"{key}_on_precision"] = record.get(f"{key}_precision") or "day"
+            for key in ("amount", "pre_money_valuation", "post_money_valuation"):
+                values.update(estimate_columns(key, record.get(key)))
+            values["notes"] = record.get("notes", "")
+            round_ = upsert(FundingRound, {"ref": f"demo:{record['key']}"}, values)
+            self.cite("round", round_, record.get("sources", []))
+            for change in record.get("status_history", []):
+                source = self.sources.get(change.get("source") or "")
+                lookup = {"round": round_, "changed_on": change["on"], "to_status": change["to"]}
+                upsert(RoundStatusChange, lookup, {"from_status": change.get("from") or "", "source": source})
+            for part in record.get("participations", []):
+                self.participation(round_, part)
+
+    def participation(self, round_: FundingRound, record: dict[str, Any]) -> None:
+        values = {k: record.get(k) for k in ("is_lead", "instrument", "status")}
+        values.update(estimate_columns("amount", record.get("amount")))
+        lookup = {"round": round_, "investor": self.orgs[record["investor"]]}
+        participation = upsert(Participation, lookup, values)
+        self.cite("participation", participation, record.get("sources", []))
+        for condition in record.get("conditions", []):
+            counterparty = self.orgs.get(condition.get("counterparty") or "")
+            upsert(
+                Condition,
+                {"participation": participation, "kind": condition["kind"], "description": condition["description"]},
+                {"counterparty": counterparty, "status": condition.get("status", "pending")},
+            )
+
+    def relationships(self) -> None:
+        for record in demo_data.RELATIONSHIPS:
+            lookup = {
+                "provider": self.orgs[record["provider"]],
+                "client": self.orgs[record["client"]],
+                "kind": record["kind"],
+            }
+            values = {k: record.get(k) for k in ("started_on", "ended_on")}
+            values["description"] = record.get("description", "")
+            values.update(estimate_columns("annual_value", record.get("annual_value")))
+            self.cite("relationship", upsert(Relationship, lookup, values), record.get("sources", []))
+
+    def metrics(self) -> None:
+        for record in demo_data.METRICS:
+            lookup = {
+                "organization": self.orgs[record["organization"]],
+                "kind": record["kind"],
+                "period_year": record.get("period_year"),
+                "period_date": record.get("period_date"),
+            }
+            values = {"percent": record.get("percent"), "is_forecast": record.get("is_forecast", False)}
+            values["label"] = record.get("label", "")
+            values.update(estimate_columns("value", record.get("value")))
+            self.cite("metric", upsert(Metric, lookup, values), record.get("sources", []))
+
+    def fx_rates(self) -> None:
+        for record in demo_data.FX_RATES:
+            upsert(FxRate, {k: record[k] for k in ("date", "base", "quote")}, {"rate": record["rate"]})
+
+
+class Command(BaseCommand):
+    help = "Load the demo dataset: the OpenAI seed deal and the funding history around it (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        problems = demo_data.validate()
+        if problems:
+            raise SystemExit("The demo dataset is inconsistent:\n" + "\n".join(problems))
+        loader = Loader()
+        with transaction.atomic():
+            loader.organizations()
+            loader.sources_()
+            loader.rounds()
+            loader.relationships()
+            loader.metrics()
+            loader.fx_rates()
+        self.stdout.write(
+            f"Demo data: {Organization.objects.count()} organizations, {FundingRound.objects.count()} rounds, "
+            f"{Participation.objects.count()} participations, {Relationship.objects.count()} relationships, "
+            f"{FxRate.objects.count()} FX rates."
+        )

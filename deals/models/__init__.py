@@ -1,0 +1,32 @@
+"""Dealtracker's models, one module per aggregate, re-exported here."""
+
+from deals.models.computed import Cycle, ParticipationFigures, Position, RoundFigures
+from deals.models.estimates import EstimateField, EstimateModel
+from deals.models.fx import FxRate
+from deals.models.jobs import DirtyTarget, Job
+from deals.models.metrics import Metric
+from deals.models.organizations import Organization
+from deals.models.relationships import Relationship
+from deals.models.rounds import Condition, FundingRound, Participation, RoundStatusChange
+from deals.models.sources import Citation, Source
+
+__all__ = [
+    "Citation",
+    "Condition",
+    "Cycle",
+    "DirtyTarget",
+    "EstimateField",
+    "EstimateModel",
+    "FundingRound",
+    "FxRate",
+    "Job",
+    "Metric",
+    "Organization",
+    "Participation",
+    "ParticipationFigures",
+    "Position",
+    "Relationship",
+    "RoundFigures",
+    "RoundStatusChange",
+    "Source",
+]

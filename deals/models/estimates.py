@@ -1,0 +1,179 @@
+"""The database side of :class:`deals.engine.estimates.Estimate`, written once and used by every model.
+
+``amount = EstimateField(_("amount"))`` on a model adds five columns (``amount_value``, ``amount_low``,
+``amount_high``, ``amount_qualifier``, ``amount_currency``), their named check constraints, and an ``amount``
+attribute that reads and writes an ``Estimate`` (``None`` when nothing is known). The constraints make the
+rules hold for every write path, ``QuerySet.update()`` and raw SQL included; ``clean_estimates()`` gives the
+same rules as field-level messages for forms and the API.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from deals.choices import Qualifier
+from deals.engine.currencies import is_currency
+from deals.engine.estimates import Estimate, EstimateError
+
+PARTS = ("value", "low", "high", "qualifier", "currency")
+#: Room for EUR 1 quadrillion in major units with four decimal places.
+MONEY_DIGITS = 22
+MONEY_PLACES = 4
+#: Ratios such as stakes (0.0375 = 3.75 %).
+RATIO_DIGITS = 24
+RATIO_PLACES = 16
+
+
+def _rules(p: str) -> dict[str, Q]:
+    """Named rules over the columns of estimate ``p``; each becomes a CheckConstraint."""
+    v, lo, hi, q, cur = (f"{p}_{part}" for part in PARTS)
+    null = lambda col: Q(**{f"{col}__isnull": True})  # noqa: E731
+    given = lambda col: Q(**{f"{col}__isnull": False})  # noqa: E731
+    is_q = lambda value: Q(**{q: value})  # noqa: E731
+    return {
+        "empty_without_qualifier": given(q) | (null(v) & null(lo) & null(hi) & null(cur)),
+        "qualifier_valid": null(q) | Q(**{f"{q}__in": Qualifier.values}),
+        "currency_format": null(cur) | Q(**{f"{cur}__regex": r"^[A-Z]{3}$"}),
+        "non_negative": (null(v) | Q(**{f"{v}__gte": 0})) & (null(lo) | Q(**{f"{lo}__gte": 0})),
+        "low_le_value": null(lo) | null(v) | Q(**{f"{lo}__lte": models.F(v)}),
+        "value_le_high": null(v) | null(hi) | Q(**{f"{v}__lte": models.F(hi)}),
+        "low_le_high": null(lo) | null(hi) | Q(**{f"{lo}__lte": models.F(hi)}),
+        "exact_is_a_point": ~is_q("exact") | (given(v) & Q(**{lo: models.F(v), hi: models.F(v)})),
+        "approximately_has_value": ~is_q("approximately") | given(v),
+        "up_to_high_is_value": ~is_q("up_to") | (given(v) & Q(**{hi: models.F(v)})),
+        "at_least_low_is_value": ~is_q("at_least") | (given(v) & Q(**{lo: models.F(v)}) & null(hi)),
+        "between_has_bounds": ~is_q("between") | (given(lo) & given(hi)),
+        "undisclosed_has_no_numbers": ~is_q("undisclosed") | (null(v) & null(lo) & null(hi)),
+    }
+
+
+class EstimateField:
+    """A group of columns holding one Estimate; not a Django field itself, so migrations see the columns."""
+
+    def __init__(
+        self, verbose_name: str | Any, *, ratio: bool = False, currency_required: bool = True, help_text: str = ""
+    ) -> None:
+        self.verbose_name = verbose_name
+        self.ratio = ratio
+        self.currency_required = currency_required and not ratio
+        self.help_text = help_text
+        self.name = ""
+
+    def contribute_to_class(self, cls: type[models.Model], name: str) -> None:
+        self.name = name
+        digits, places = (RATIO_DIGITS, RATIO_PLACES) if self.ratio else (MONEY_DIGITS, MONEY_PLACES)
+        label = str(self.verbose_name)
+        for part in ("value", "low", "high"):
+            field = models.DecimalField(
+                f"{label} ({part})",
+                max_digits=digits,
+                decimal_places=places,
+                null=True,
+                blank=True,
+                validators=[MinValueValidator(Decimal(0))],
+            )
+            cls.add_to_class(f"{name}_{part}", field)
+        cls.add_to_class(
+            f"{name}_qualifier",
+            models.CharField(f"{label} (qualifier)", max_length=16, choices=Qualifier.choices, blank=True, null=True),
+        )
+        if not self.ratio:
+            cls.add_to_class(
+                f"{name}_currency", models.CharField(f"{label} (currency)", max_length=3, blank=True, null=True)
+            )
+        setattr(cls, name, self)
+        if not cls._meta.abstract:
+            self._add_constraints(cls)
+        cls._meta.estimate_fields = [*getattr(cls._meta, "estimate_fields", []), self]  # type: ignore[attr-defined]
+
+    def _add_constraints(self, cls: type[models.Model]) -> None:
+        model = cls.__name__.lower()
+        rules = _rules(self.name)
+        if self.ratio:
+            rules = {k: v for k, v in rules.items() if k not in {"currency_format", "empty_without_qualifier"}}
+        elif self.currency_required:
+            rules["currency_required"] = Q(**{f"{self.name}_qualifier__isnull": True}) | Q(
+                **{f"{self.name}_currency__isnull": False}
+            )
+        constraints = list(cls._meta.constraints)
+        for rule, check in rules.items():
+            constraints.append(models.CheckConstraint(condition=check, name=f"{model}_{self.name}_{rule}"[:63]))
+        cls._meta.constraints = constraints
+
+    def columns(self) -> list[str]:
+        parts = PARTS[:4] if self.ratio else PARTS
+        return [f"{self.name}_{part}" for part in parts]
+
+    def __get__(self, instance: models.Model | None, owner: type[models.Model]) -> Any:
+        if instance is None:
+            return self
+        qualifier = getattr(instance, f"{self.name}_qualifier")
+        if not qualifier:
+            return None
+        return Estimate(
+            qualifier=qualifier,
+            value=getattr(instance, f"{self.name}_value"),
+            low=getattr(instance, f"{self.name}_low"),
+            high=getattr(instance, f"{self.name}_high"),
+            currency=None if self.ratio else getattr(instance, f"{self.name}_currency"),
+        )
+
+    def __set__(self, instance: models.Model, estimate: Estimate | None) -> None:
+        values: dict[str, Any] = dict.fromkeys(PARTS)
+        if estimate is not None:
+            values = {
+                "value": estimate.value,
+                "low": estimate.low,
+                "high": estimate.high,
+                "qualifier": str(estimate.qualifier),
+                "currency": estimate.currency,
+            }
+        for part in PARTS[:4] if self.ratio else PARTS:
+            setattr(instance, f"{self.name}_{part}", values[part])
+
+    def clean(self, instance: models.Model) -> dict[str, list[str]]:
+        """Check the rules and fill implied bounds; return errors keyed by column name."""
+        raw = {part: getattr(instance, f"{self.name}_{part}", None) for part in PARTS}
+        if not raw["qualifier"]:
+            leftover = [p for p in ("value", "low", "high") if raw[p] is not None]
+            if leftover:
+                return {f"{self.name}_qualifier": ["Choose a qualifier (exact, up to, between…) for these figures."]}
+            return {}
+        currency = None if self.ratio else (raw["currency"] or "").strip().upper() or None
+        if currency is not None and not is_currency(currency):
+            return {f"{self.name}_currency": [f"“{raw['currency']}” is not an ISO 4217 currency code."]}
+        if currency is None and self.currency_required:
+            return {f"{self.name}_currency": ["Give the currency of this figure (ISO 4217, e.g. EUR)."]}
+        try:
+            estimate = Estimate.build(
+                qualifier=raw["qualifier"], value=raw["value"], low=raw["low"], high=raw["high"], currency=currency
+            )
+        except EstimateError as exc:
+            return {f"{self.name}_{exc.field}": [exc.message]}
+        self.__set__(instance, estimate)
+        return {}
+
+
+def estimate_fields(model: type[models.Model]) -> list[EstimateField]:
+    return list(getattr(model._meta, "estimate_fields", []))
+
+
+class EstimateModel(models.Model):
+    """Base for models with Estimates: ``clean()`` checks each one and names the offending column."""
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        for field in estimate_fields(type(self)):
+            errors.update(field.clean(self))
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,58 @@
+"""Dated exchange rates; a conversion uses the latest rate on or before the figure's date."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from deals.engine.currencies import is_currency
+from deals.models.audit import audited
+
+
+@audited
+class FxRate(models.Model):
+    """1 ``base`` = ``rate`` ``quote`` on ``date``."""
+
+    date = models.DateField(_("date"))
+    base = models.CharField(_("base currency"), max_length=3)
+    quote = models.CharField(_("quote currency"), max_length=3)
+    rate = models.DecimalField(_("rate"), max_digits=24, decimal_places=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "base", "quote"]
+        verbose_name = _("FX rate")
+        verbose_name_plural = _("FX rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "base", "quote"],
+                name="fxrate_unique_per_day",
+                violation_error_message=_("A rate for this pair on this date already exists."),
+            ),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="fxrate_rate_positive"),
+            models.CheckConstraint(condition=~Q(base=F("quote")), name="fxrate_distinct_currencies"),
+            models.CheckConstraint(
+                condition=Q(base__regex=r"^[A-Z]{3}$") & Q(quote__regex=r"^[A-Z]{3}$"), name="fxrate_currency_format"
+            ),
+        ]
+        indexes = [models.Index(fields=["base", "quote", "-date"], name="fxrate_pair_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date}: 1 {self.base} = {self.rate} {self.quote}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        for field in ("base", "quote"):
+            code = (getattr(self, field) or "").upper()
+            setattr(self, field, code)
+            if code and not is_currency(code):
+                errors[field] = _("“%(code)s” is not an ISO 4217 currency code.") % {"code": code}
+        if not errors and self.base and self.base == self.quote:
+            errors["quote"] = _("Base and quote currencies must differ.")
+        if self.rate is not None and self.rate <= 0:
+            errors["rate"] = _("A rate must be greater than zero.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,56 @@
+"""Background work: the dirty set the pipeline drains, and long jobs with their progress."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from deals.choices import JobKind, JobState
+from deals.models.organizations import Organization
+
+
+class DirtyTarget(models.Model):
+    """A target whose computed figures must be recomputed. Marked by database triggers in the same transaction
+    as the change; ``version`` grows with every mark so a recompute can tell whether it saw the latest one."""
+
+    target = models.OneToOneField(Organization, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    marked_at = models.DateTimeField()
+    version = models.BigIntegerField(default=1)
+
+    class Meta:
+        ordering = ["marked_at"]
+        verbose_name = _("dirty target")
+        verbose_name_plural = _("dirty targets")
+
+    def __str__(self) -> str:
+        return f"Target {self.target_id} (marked {self.marked_at:%Y-%m-%d %H:%M:%S})"
+
+
+class Job(models.Model):
+    """A long-running job such as a full recompute, with its state and progress."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=JobKind.choices)
+    state = models.CharField(_("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("total"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_done__lte=F("progress_total")) | Q(progress_total=0),
+                name="job_progress_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_state_display()})"

@@ -1,0 +1,271 @@
+"""Funding rounds, who takes part in them, on what conditions, and how their status moved."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from deals.choices import (
+    ConditionKind,
+    ConditionStatus,
+    DatePrecision,
+    Instrument,
+    ParticipationStatus,
+    RoundStatus,
+    RoundType,
+)
+from deals.models.audit import audited
+from deals.models.estimates import EstimateField, EstimateModel
+from deals.models.organizations import Organization
+from deals.models.sources import Source
+
+
+def _date_precision(verbose_name: str) -> models.CharField[str, str]:
+    return models.CharField(verbose_name, max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+
+
+class FundingRoundQuerySet(models.QuerySet["FundingRound"]):
+    def for_list(self) -> FundingRoundQuerySet:
+        """What every list of rounds shows: target, computed figures and investor names, in a fixed number of
+        queries."""
+        return self.select_related("target", "figures").prefetch_related("participations__investor")
+
+    def search(self, text: str) -> FundingRoundQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(target__name__icontains=text)
+            | Q(notes__icontains=text)
+            | Q(participations__investor__name__icontains=text)
+        ).distinct()
+
+
+@audited
+class FundingRound(EstimateModel):
+    """A capital raise by a target, from a first rumour to its close (or abandonment)."""
+
+    target = models.ForeignKey(Organization, verbose_name=_("target"), on_delete=models.PROTECT, related_name="rounds")
+    round_type = models.CharField(
+        _("round type"), max_length=24, choices=RoundType.choices, default=RoundType.SERIES_UNKNOWN
+    )
+    status = models.CharField(_("status"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.RUMORED)
+    reported_on = models.DateField(_("first reported on"), null=True, blank=True)
+    reported_on_precision = _date_precision(_("precision of first reported on"))
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
+    announced_on_precision = _date_precision(_("precision of announced on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on_precision = _date_precision(_("precision of closed on"))
+    amount = EstimateField(_("amount"))
+    pre_money_valuation = EstimateField(_("pre-money valuation"))
+    post_money_valuation = EstimateField(_("post-money valuation"))
+    price_per_share = models.DecimalField(_("price per share"), max_digits=20, decimal_places=8, null=True, blank=True)
+    shares_outstanding_pre = models.DecimalField(
+        _("shares outstanding before the round"),
+        max_digits=24,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("With a price per share, gives the implied pre-money valuation."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    ref = models.CharField(
+        _("reference"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("A stable key from an import or another system; optional."),
+    )
+    sources = models.ManyToManyField(
+        Source, through="deals.Citation", through_fields=("round", "source"), related_name="rounds", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FundingRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = _("funding round")
+        verbose_name_plural = _("funding rounds")
+        indexes = [
+            models.Index(fields=["target", "reported_on"], name="round_target_reported"),
+            models.Index(fields=["status", "reported_on"], name="round_status_reported"),
+            models.Index(F("reported_on").desc(nulls_last=True), F("id").desc(), name="round_reported_id_desc"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(announced_on=None) | Q(closed_on=None) | Q(announced_on__lte=F("closed_on")),
+                name="round_announced_before_closed",
+                violation_error_message=_("The round cannot close before it was announced."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_on=None) | Q(announced_on=None) | Q(reported_on__lte=F("announced_on")),
+                name="round_reported_before_announced",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_per_share=None) | Q(price_per_share__gt=0), name="round_price_per_share_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(shares_outstanding_pre=None) | Q(shares_outstanding_pre__gt=0),
+                name="round_shares_outstanding_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = self.date.strftime("%Y-%m") if self.date else "undated"
+        return f"{self.target} · {self.get_round_type_display()} · {when}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("deals:round_detail", kwargs={"pk": self.pk})
+
+    @property
+    def date(self):  # type: ignore[no-untyped-def]
+        """The round's best-known date: closed, else announced, else first reported."""
+        return self.closed_on or self.announced_on or self.reported_on
+
+    @property
+    def currency(self) -> str | None:
+        for field in ("amount", "post_money_valuation", "pre_money_valuation"):
+            estimate = getattr(self, field)
+            if estimate is not None and estimate.currency:
+                return str(estimate.currency)
+        return None
+
+    @property
+    def is_pro_forma(self) -> bool:
+        from deals.choices import PENDING_STATUSES
+
+        return self.status in PENDING_STATUSES
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        try:
+            super().clean()
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if self.announced_on and self.closed_on and self.announced_on > self.closed_on:
+            errors.setdefault("closed_on", []).append(str(_("The round cannot close before it was announced.")))
+        if self.reported_on and self.announced_on and self.reported_on > self.announced_on:
+            errors.setdefault("announced_on", []).append(
+                str(_("A round is announced on or after it is first reported."))
+            )
+        if self.status == RoundStatus.CLOSED and not (self.closed_on or self.announced_on or self.reported_on):
+            errors.setdefault("closed_on", []).append(str(_("A closed round needs a date.")))
+        if errors:
+            raise ValidationError(errors)
+
+
+@audited
+class RoundStatusChange(models.Model):
+    """One step in a round's life: when it moved from one status to another, and who reported it."""
+
+    round = models.ForeignKey(FundingRound, on_delete=models.CASCADE, related_name="status_changes")
+    changed_on = models.DateField(_("changed on"))
+    from_status = models.CharField(_("from"), max_length=12, choices=RoundStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=RoundStatus.choices)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="status_changes",
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_on", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="status_change_changes_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.changed_on}: {self.from_status or '—'} → {self.to_status}"
+
+
+@audited
+class Participation(EstimateModel):
+    """An investor's part in a round: its amount (often a range), instrument and status."""
+
+    round = models.ForeignKey(
+        FundingRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="participations"
+    )
+    investor = models.ForeignKey(
+        Organization, verbose_name=_("investor"), on_delete=models.PROTECT, related_name="participations"
+    )
+    amount = EstimateField(_("amount"))
+    is_lead = models.BooleanField(_("lead investor"), default=False)
+    instrument = models.CharField(_("instrument"), max_length=20, choices=Instrument.choices, default=Instrument.EQUITY)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ParticipationStatus.choices, default=ParticipationStatus.PROPOSED
+    )
+    sources = models.ManyToManyField(
+        Source,
+        through="deals.Citation",
+        through_fields=("participation", "source"),
+        related_name="participations",
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["round", "-is_lead", "-amount_high", "id"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "investor"],
+                name="participation_one_per_investor_per_round",
+                violation_error_message=_("This investor already takes part in this round."),
+            ),
+        ]
+        indexes = [models.Index(fields=["investor", "round"], name="participation_investor_round")]
+
+    def __str__(self) -> str:
+        return f"{self.investor} in {self.round}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.round_id and self.investor_id and self.round.target_id == self.investor_id:
+            raise ValidationError({"investor": _("An organization cannot invest in its own round.")})
+
+
+@audited
+class Condition(models.Model):
+    """A condition attached to a participation, e.g. Amazon's: OpenAI uses AWS."""
+
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="conditions")
+    kind = models.CharField(_("kind"), max_length=16, choices=ConditionKind.choices, default=ConditionKind.OTHER)
+    description = models.CharField(_("description"), max_length=500)
+    counterparty = models.ForeignKey(
+        Organization,
+        verbose_name=_("counterparty"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conditions_as_counterparty",
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=ConditionStatus.choices, default=ConditionStatus.PENDING
+    )
+
+    class Meta:
+        ordering = ["participation", "id"]
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description}"

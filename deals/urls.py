@@ -1,0 +1,6 @@
+"""Web UI routes."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "deals"
+urlpatterns: list[URLPattern | URLResolver] = []

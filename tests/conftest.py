@@ -1,0 +1,53 @@
+"""Test-wide set-up: eager Celery for unit tests, a private broker folder, a real-worker fixture."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from tests.support.workers import celery_worker, database_url
+
+# Point the filesystem broker at a folder of this test run before the Celery app first reads its
+# configuration, so a worker of a `make run` in another terminal never takes the tests' messages.
+# (Pure tests of deals/engine may run without pytest-django, when settings are not configured.)
+_BROKER_DIR = Path(tempfile.mkdtemp(prefix="dealtracker-test-broker-"))
+if settings.configured:
+    if settings.CELERY_USES_FILESYSTEM:
+        from dealtracker.settings import filesystem_celery
+
+        for _name, _value in filesystem_celery(_BROKER_DIR).items():
+            setattr(settings, _name, _value)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_BROKER_DIR, ignore_errors=True)
+
+
+@pytest.fixture
+def real_worker(transactional_db: None) -> Iterator[Any]:
+    """A Celery worker process on the configured broker, reaching the test database.
+
+    Tasks sent while it runs are not eager. Tests that use it must see committed data, hence
+    ``transactional_db``.
+    """
+    from django.db import connection
+
+    from dealtracker.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with celery_worker(
+            broker_url=settings.CELERY_BROKER_URL,
+            result_backend=settings.CELERY_RESULT_BACKEND,
+            database=database_url(connection.settings_dict),
+        ) as process:
+            yield process
+    finally:
+        app.conf.task_always_eager = True
