@@ -3,11 +3,15 @@ conditions, its sources and its status history; figures read back in words ("up 
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 import nested_admin
+import nested_admin.formsets
 import pghistory.models
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -44,11 +48,7 @@ class HistoryAdminMixin:
         obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
-        events = (
-            pghistory.models.Events.objects.tracks(obj)
-            .select_related("pgh_context")
-            .order_by("-pgh_created_at", "-pgh_id")
-        )
+        events = pghistory.models.Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "title": _("History: %s") % obj,
@@ -62,7 +62,7 @@ class HistoryAdminMixin:
 
     @staticmethod
     def _describe(event: Any) -> dict[str, Any]:
-        context = event.pgh_context.metadata if event.pgh_context_id and event.pgh_context else {}
+        context = event.pgh_context or {}
         diff = event.pgh_diff or {}
         return {
             "when": event.pgh_created_at,
@@ -74,7 +74,67 @@ class HistoryAdminMixin:
         }
 
 
-class BaseAdmin(HistoryAdminMixin, nested_admin.NestedModelAdmin):  # type: ignore[misc]
+# Labels of the objects that autocomplete widgets on one page show as selected, loaded in one query per
+# page instead of one per widget (a round page has a widget per participation and per condition).
+_SELECTED_LABELS: ContextVar[dict[tuple[type[Model], str], str] | None] = ContextVar("selected_labels", default=None)
+
+
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete widget that takes the selected option's label from the page's preloaded labels."""
+
+    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> list[Any]:
+        labels = _SELECTED_LABELS.get()
+        model = self.field.remote_field.model
+        selected = [str(v) for v in value if v not in (None, "")]
+        if labels is None or not all((model, v) in labels for v in selected):
+            return super().optgroups(name, value, attrs)  # type: ignore[no-any-return]
+        options = [self.create_option(name, v, labels[(model, v)], True, i) for i, v in enumerate(selected)]
+        if not self.is_required and not self.allow_multiple_selected:
+            options.insert(0, self.create_option(name, "", "", not selected, 0))
+        return [(None, options, 0)]
+
+
+class PreloadedLabelsMixin:
+    """Preload, per page, the labels of related objects the page's autocomplete widgets show."""
+
+    def preload_labels(self, obj: Any) -> dict[tuple[type[Model], str], str]:
+        return {}
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        obj = self.get_object(request, object_id) if object_id else None  # type: ignore[attr-defined]
+        token = _SELECTED_LABELS.set(self.preload_labels(obj) if obj is not None else None)
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+            if hasattr(response, "render"):
+                response.render()  # while the labels are set; a TemplateResponse renders lazily otherwise
+            return response
+        finally:
+            _SELECTED_LABELS.reset(token)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in getattr(self, "autocomplete_fields", ()):
+            kwargs["widget"] = PreloadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))  # type: ignore[attr-defined]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class PrefetchedInlineFormSet(nested_admin.formsets.NestedInlineFormSet):  # type: ignore[misc]
+    """Uses the parent's prefetched rows instead of querying once per parent form."""
+
+    def get_queryset(self) -> Any:
+        cache = getattr(self.instance, "_prefetched_objects_cache", {})
+        accessor = self.fk.remote_field.get_accessor_name()
+        if self.instance.pk is not None and accessor in cache:
+            return cache[accessor]
+        return super().get_queryset()
+
+
+class BaseAdmin(HistoryAdminMixin, PreloadedLabelsMixin, nested_admin.NestedModelAdmin):  # type: ignore[misc]
     list_per_page = 50
     show_full_result_count = False
 
@@ -82,14 +142,15 @@ class BaseAdmin(HistoryAdminMixin, nested_admin.NestedModelAdmin):  # type: igno
 # --- Inlines --------------------------------------------------------------------------------------------
 
 
-class ConditionInline(nested_admin.NestedTabularInline):  # type: ignore[misc]
+class ConditionInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):  # type: ignore[misc]
     model = Condition
+    formset = PrefetchedInlineFormSet
     extra = 0
     autocomplete_fields = ["counterparty"]
     fields = ["kind", "description", "counterparty", "status"]
 
 
-class ParticipationInline(nested_admin.NestedStackedInline):  # type: ignore[misc]
+class ParticipationInline(PreloadedLabelsMixin, nested_admin.NestedStackedInline):  # type: ignore[misc]
     model = Participation
     extra = 0
     autocomplete_fields = ["investor"]
@@ -99,8 +160,11 @@ class ParticipationInline(nested_admin.NestedStackedInline):  # type: ignore[mis
         estimate_fieldset("amount", _("Amount")),
     ]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Participation]:
+        return super().get_queryset(request).select_related("round__target", "investor").prefetch_related("conditions")
 
-class RoundCitationInline(nested_admin.NestedTabularInline):  # type: ignore[misc]
+
+class RoundCitationInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):  # type: ignore[misc]
     model = Citation
     fk_name = "round"
     fields = ["source", "note"]
@@ -109,8 +173,11 @@ class RoundCitationInline(nested_admin.NestedTabularInline):  # type: ignore[mis
     verbose_name = _("source")
     verbose_name_plural = _("sources")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Citation]:
+        return super().get_queryset(request).select_related("source")
 
-class StatusChangeInline(nested_admin.NestedTabularInline):  # type: ignore[misc]
+
+class StatusChangeInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):  # type: ignore[misc]
     model = RoundStatusChange
     fields = ["changed_on", "from_status", "to_status", "source", "note", "recorded_by"]
     readonly_fields = ["from_status", "to_status", "recorded_by"]
@@ -122,11 +189,14 @@ class StatusChangeInline(nested_admin.NestedTabularInline):  # type: ignore[misc
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RoundStatusChange]:
+        return super().get_queryset(request).select_related("source", "recorded_by")
+
 
 def citation_inline(target: str) -> type[admin.TabularInline[Any, Any]]:
     return type(
         f"{target.title()}CitationInline",
-        (nested_admin.NestedTabularInline,),
+        (PreloadedLabelsMixin, nested_admin.NestedTabularInline),
         {
             "model": Citation,
             "fk_name": target,
@@ -196,6 +266,20 @@ class FundingRoundAdmin(BaseAdmin):
     @admin.display(description=_("post-money"), ordering="post_money_valuation_high")
     def post_money_in_words(self, obj: FundingRound) -> str:
         return formatting.describe(obj.post_money_valuation, obj.post_money_valuation_currency)
+
+    def preload_labels(self, obj: FundingRound) -> dict[tuple[type[Model], str], str]:
+        org_ids = {obj.target_id}
+        for investor_id, counterparty_id in Participation.objects.filter(round=obj).values_list(
+            "investor_id", "conditions__counterparty_id"
+        ):
+            org_ids |= {investor_id, counterparty_id}
+        source_ids = set(obj.citations.values_list("source_id", flat=True))
+        source_ids |= set(obj.status_changes.values_list("source_id", flat=True))
+        labels: dict[tuple[type[Model], str], str] = {
+            (Organization, str(o.pk)): str(o) for o in Organization.objects.filter(pk__in=org_ids - {None})
+        }
+        labels.update({(Source, str(s.pk)): str(s) for s in Source.objects.filter(pk__in=source_ids - {None})})
+        return labels
 
     def save_model(self, request: HttpRequest, obj: FundingRound, form: Any, change: bool) -> None:
         previous = FundingRound.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None

@@ -140,7 +140,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 def filesystem_celery(root: Path) -> dict[str, Any]:
     """Settings for kombu's filesystem transport rooted at ``root``: no server, still a real worker process."""
-    for sub in ("queue", "processed", "results"):
+    for sub in ("queue", "processed", "results", "control"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     return {
         "CELERY_BROKER_URL": f"filesystem://{root}",
@@ -148,6 +148,7 @@ def filesystem_celery(root: Path) -> dict[str, Any]:
             "data_folder_in": str(root / "queue"),
             "data_folder_out": str(root / "queue"),
             "processed_folder": str(root / "processed"),
+            "control_folder": str(root / "control"),
             "store_processed": False,
             "polling_interval": 0.1,
         },
@@ -200,7 +201,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or (BASE_DIR / "staticfiles" if PRODUCTION else VAR_DIR / "staticfiles"))
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from the finders in development
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -45,7 +45,7 @@ def test_history_records_who_made_a_change_in_a_context():
             amount_value=Decimal("200000000"), amount_low=Decimal("200000000"), amount_high=Decimal("200000000")
         )
     update = [event for event in events_of(round_) if event.pgh_label == "update"][-1]
-    assert update.pgh_context.metadata["username"] == "analyst"
+    assert update.pgh_context["username"] == "analyst"
 
 
 def test_the_admin_history_page_shows_the_bulk_change(admin_client):
