@@ -3,6 +3,7 @@ conditions, its sources and its status history; figures read back in words ("up 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -48,7 +49,8 @@ class HistoryAdminMixin:
         obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
-        events = pghistory.models.Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")
+        events = pghistory.models.Events.objects.tracks(obj)
+        events = events.order_by("-pgh_created_at", "-pgh_id")
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "title": _("History: %s") % obj,
@@ -82,12 +84,12 @@ _SELECTED_LABELS: ContextVar[dict[tuple[type[Model], str], str] | None] = Contex
 class PreloadedAutocompleteSelect(AutocompleteSelect):
     """An autocomplete widget that takes the selected option's label from the page's preloaded labels."""
 
-    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> list[Any]:
+    def optgroups(self, name: str, value: Sequence[str], attrs: dict[str, Any] | None = None) -> list[Any]:
         labels = _SELECTED_LABELS.get()
         model = self.field.remote_field.model
         selected = [str(v) for v in value if v not in (None, "")]
         if labels is None or not all((model, v) in labels for v in selected):
-            return super().optgroups(name, value, attrs)  # type: ignore[no-any-return]
+            return super().optgroups(name, value, attrs)
         options = [self.create_option(name, v, labels[(model, v)], True, i) for i, v in enumerate(selected)]
         if not self.is_required and not self.allow_multiple_selected:
             options.insert(0, self.create_option(name, "", "", not selected, 0))
@@ -123,7 +125,7 @@ class PreloadedLabelsMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-class PrefetchedInlineFormSet(nested_admin.formsets.NestedInlineFormSet):  # type: ignore[misc]
+class PrefetchedInlineFormSet(nested_admin.formsets.NestedInlineFormSet):
     """Uses the parent's prefetched rows instead of querying once per parent form."""
 
     def get_queryset(self) -> Any:
@@ -134,7 +136,7 @@ class PrefetchedInlineFormSet(nested_admin.formsets.NestedInlineFormSet):  # typ
         return super().get_queryset()
 
 
-class BaseAdmin(HistoryAdminMixin, PreloadedLabelsMixin, nested_admin.NestedModelAdmin):  # type: ignore[misc]
+class BaseAdmin(HistoryAdminMixin, PreloadedLabelsMixin, nested_admin.NestedModelAdmin):
     list_per_page = 50
     show_full_result_count = False
 
@@ -142,7 +144,7 @@ class BaseAdmin(HistoryAdminMixin, PreloadedLabelsMixin, nested_admin.NestedMode
 # --- Inlines --------------------------------------------------------------------------------------------
 
 
-class ConditionInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):  # type: ignore[misc]
+class ConditionInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):
     model = Condition
     formset = PrefetchedInlineFormSet
     extra = 0
@@ -150,7 +152,7 @@ class ConditionInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):  
     fields = ["kind", "description", "counterparty", "status"]
 
 
-class ParticipationInline(PreloadedLabelsMixin, nested_admin.NestedStackedInline):  # type: ignore[misc]
+class ParticipationInline(PreloadedLabelsMixin, nested_admin.NestedStackedInline):
     model = Participation
     extra = 0
     autocomplete_fields = ["investor"]
@@ -161,10 +163,11 @@ class ParticipationInline(PreloadedLabelsMixin, nested_admin.NestedStackedInline
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Participation]:
-        return super().get_queryset(request).select_related("round__target", "investor").prefetch_related("conditions")
+        queryset: QuerySet[Participation] = super().get_queryset(request)
+        return queryset.select_related("round__target", "investor").prefetch_related("conditions")
 
 
-class RoundCitationInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):  # type: ignore[misc]
+class RoundCitationInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):
     model = Citation
     fk_name = "round"
     fields = ["source", "note"]
@@ -174,10 +177,11 @@ class RoundCitationInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline
     verbose_name_plural = _("sources")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Citation]:
-        return super().get_queryset(request).select_related("source")
+        queryset: QuerySet[Citation] = super().get_queryset(request)
+        return queryset.select_related("source")
 
 
-class StatusChangeInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):  # type: ignore[misc]
+class StatusChangeInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):
     model = RoundStatusChange
     fields = ["changed_on", "from_status", "to_status", "source", "note", "recorded_by"]
     readonly_fields = ["from_status", "to_status", "recorded_by"]
@@ -190,7 +194,8 @@ class StatusChangeInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline)
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RoundStatusChange]:
-        return super().get_queryset(request).select_related("source", "recorded_by")
+        queryset: QuerySet[RoundStatusChange] = super().get_queryset(request)
+        return queryset.select_related("source", "recorded_by")
 
 
 def citation_inline(target: str) -> type[admin.TabularInline[Any, Any]]:
@@ -261,11 +266,11 @@ class FundingRoundAdmin(BaseAdmin):
 
     @admin.display(description=_("amount"), ordering="amount_high")
     def amount_in_words(self, obj: FundingRound) -> str:
-        return formatting.describe(obj.amount, obj.amount_currency)
+        return formatting.describe(obj.amount)
 
     @admin.display(description=_("post-money"), ordering="post_money_valuation_high")
     def post_money_in_words(self, obj: FundingRound) -> str:
-        return formatting.describe(obj.post_money_valuation, obj.post_money_valuation_currency)
+        return formatting.describe(obj.post_money_valuation)
 
     def preload_labels(self, obj: FundingRound) -> dict[tuple[type[Model], str], str]:
         org_ids = {obj.target_id}
@@ -303,7 +308,7 @@ class ParticipationAdmin(BaseAdmin):
 
     @admin.display(description=_("amount"), ordering="amount_high")
     def amount_in_words(self, obj: Participation) -> str:
-        return formatting.describe(obj.amount, obj.amount_currency)
+        return formatting.describe(obj.amount)
 
 
 @admin.register(Relationship)
@@ -321,7 +326,7 @@ class RelationshipAdmin(BaseAdmin):
 
     @admin.display(description=_("annual value"))
     def annual_value_in_words(self, obj: Relationship) -> str:
-        return formatting.describe(obj.annual_value, obj.annual_value_currency)
+        return formatting.describe(obj.annual_value)
 
 
 @admin.register(Metric)
@@ -342,7 +347,7 @@ class MetricAdmin(BaseAdmin):
     def figure(self, obj: Metric) -> str:
         if obj.percent is not None:
             return f"{obj.percent.normalize()}%"
-        return formatting.describe(obj.value, obj.value_currency)
+        return formatting.describe(obj.value)
 
 
 @admin.register(FxRate)
@@ -354,7 +359,7 @@ class FxRateAdmin(BaseAdmin):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class JobAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "state", "progress", "started_at", "finished_at"]
     list_filter = ["kind", "state"]
     readonly_fields = [

@@ -38,7 +38,7 @@ class SearchMixin(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label=_("Search"))
 
     def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.search(value) if value else queryset  # type: ignore[attr-defined, no-any-return]
+        return queryset.search(value) if value else queryset  # type: ignore[attr-defined]
 
 
 class FundingRoundFilterSet(SearchMixin):

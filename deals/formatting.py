@@ -80,9 +80,8 @@ def _money_range(low: Decimal, high: Decimal | None, currency: str | None, lang:
         unit = f" {de}" if de else ""
         symbol = SYMBOLS.get(code, code)
         return f"{numbers}{unit} {symbol}".strip()
-    symbol = SYMBOLS.get(code)
-    if symbol:
-        return f"{symbol}{numbers}{en}"
+    if code in SYMBOLS:
+        return f"{SYMBOLS[code]}{numbers}{en}"
     return f"{code} {numbers}{en}".strip()
 
 
@@ -103,6 +102,7 @@ def describe(
     lang = _lang(language)
     phrases = _PHRASES[lang]
     qualifier = str(estimate.qualifier)
+    currency = currency or getattr(estimate, "currency", None)
     if qualifier == "undisclosed":
         return phrases["undisclosed"]
 

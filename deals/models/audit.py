@@ -14,4 +14,4 @@ M = TypeVar("M", bound=type[models.Model])
 def audited(model: M) -> M:
     """Track ``model``'s rows in an event table ``<Model>Event``."""
     tracker = pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-    return tracker(model)  # type: ignore[no-any-return]
+    return tracker(model)

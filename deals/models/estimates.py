@@ -10,7 +10,7 @@ same rules as field-level messages for forms and the API.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -33,9 +33,16 @@ RATIO_PLACES = 16
 def _rules(p: str) -> dict[str, Q]:
     """Named rules over the columns of estimate ``p``; each becomes a CheckConstraint."""
     v, lo, hi, q, cur = (f"{p}_{part}" for part in PARTS)
-    null = lambda col: Q(**{f"{col}__isnull": True})  # noqa: E731
-    given = lambda col: Q(**{f"{col}__isnull": False})  # noqa: E731
-    is_q = lambda value: Q(**{q: value})  # noqa: E731
+
+    def null(col: str) -> Q:
+        return Q(**{f"{col}__isnull": True})
+
+    def given(col: str) -> Q:
+        return Q(**{f"{col}__isnull": False})
+
+    def is_q(value: str) -> Q:
+        return Q(**{q: value})
+
     return {
         "empty_without_qualifier": given(q) | (null(v) & null(lo) & null(hi) & null(cur)),
         "qualifier_valid": null(q) | Q(**{f"{q}__in": Qualifier.values}),
@@ -169,6 +176,10 @@ class EstimateModel(models.Model):
 
     class Meta:
         abstract = True
+
+    if TYPE_CHECKING:
+        # The columns EstimateField adds (amount_value, amount_currency, …) are invisible to type checkers.
+        def __getattr__(self, name: str) -> Any: ...
 
     def clean(self) -> None:
         super().clean()

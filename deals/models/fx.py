@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -44,7 +46,7 @@ class FxRate(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
+        errors: dict[str, Any] = {}
         for field in ("base", "quote"):
             code = (getattr(self, field) or "").upper()
             setattr(self, field, code)

@@ -72,9 +72,9 @@ class Metric(EstimateModel):
             errors.update(exc.message_dict)
         if self.period_year is None and self.period_date is None:
             errors["period_year"] = [str(_("Give the year or the date the figure is for."))]
-        if self.value_qualifier and self.percent is not None:
+        if self.value is not None and self.percent is not None:
             errors["percent"] = [str(_("Give either an amount or a percentage, not both."))]
-        elif not self.value_qualifier and self.percent is None:
+        elif self.value is None and self.percent is None:
             errors["percent"] = [str(_("Give an amount or a percentage."))]
         if self.percent is not None and not (Decimal(0) <= self.percent <= Decimal(100)):
             errors["percent"] = [str(_("A percentage lies between 0 and 100."))]

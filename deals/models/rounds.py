@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -24,7 +26,7 @@ from deals.models.organizations import Organization
 from deals.models.sources import Source
 
 
-def _date_precision(verbose_name: str) -> models.CharField[str, str]:
+def _date_precision(verbose_name: Any) -> models.CharField[str, str]:
     return models.CharField(verbose_name, max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
 
 
@@ -125,7 +127,7 @@ class FundingRound(EstimateModel):
         return reverse("deals:round_detail", kwargs={"pk": self.pk})
 
     @property
-    def date(self):  # type: ignore[no-untyped-def]
+    def date(self):
         """The round's best-known date: closed, else announced, else first reported."""
         return self.closed_on or self.announced_on or self.reported_on
 

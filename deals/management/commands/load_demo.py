@@ -3,7 +3,7 @@ place by their natural keys and writes only what differs, so row counts and the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -44,6 +44,11 @@ def upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
     return obj
 
 
+def records(data: object) -> list[dict[str, Any]]:
+    """The dataset's typed records as plain dicts, as the loader reads them."""
+    return cast(list[dict[str, Any]], data)
+
+
 class Loader:
     def __init__(self) -> None:
         self.orgs: dict[str, Organization] = {}
@@ -54,22 +59,22 @@ class Loader:
             upsert(Citation, {"source": self.sources[key], target: obj}, {"note": note})
 
     def organizations(self) -> None:
-        records = demo_data.ORGANIZATIONS
-        for record in records:
+        organizations = records(demo_data.ORGANIZATIONS)
+        for record in organizations:
             values = {k: v for k, v in record.items() if k not in {"slug", "parent"}}
             self.orgs[record["slug"]] = upsert(Organization, {"slug": record["slug"]}, values)
-        for record in records:  # parents once every organization exists
+        for record in organizations:  # parents once every organization exists
             if record.get("parent"):
                 upsert(Organization, {"slug": record["slug"]}, {"parent": self.orgs[record["parent"]]})
 
     def sources_(self) -> None:
-        for record in demo_data.SOURCES:
+        for record in records(demo_data.SOURCES):
             lookup = {k: record[k] for k in ("outlet", "title", "published_on")}
             values = {k: record.get(k) or "" for k in ("url", "language", "reliability", "note")}
             self.sources[record["key"]] = upsert(Source, lookup, values)
 
     def rounds(self) -> None:
-        for record in demo_data.ROUNDS:
+        for record in records(demo_data.ROUNDS):
             values: dict[str, Any] = {"target": self.orgs[record["target"]]}
             for key in ("round_type", "status", "reported_on", "announced_on", "closed_on", "price_per_share"):
                 values[key] = record.get(key)
@@ -102,7 +107,7 @@ class Loader:
             )
 
     def relationships(self) -> None:
-        for record in demo_data.RELATIONSHIPS:
+        for record in records(demo_data.RELATIONSHIPS):
             lookup = {
                 "provider": self.orgs[record["provider"]],
                 "client": self.orgs[record["client"]],
@@ -114,7 +119,7 @@ class Loader:
             self.cite("relationship", upsert(Relationship, lookup, values), record.get("sources", []))
 
     def metrics(self) -> None:
-        for record in demo_data.METRICS:
+        for record in records(demo_data.METRICS):
             lookup = {
                 "organization": self.orgs[record["organization"]],
                 "kind": record["kind"],
@@ -127,7 +132,7 @@ class Loader:
             self.cite("metric", upsert(Metric, lookup, values), record.get("sources", []))
 
     def fx_rates(self) -> None:
-        for record in demo_data.FX_RATES:
+        for record in records(demo_data.FX_RATES):
             upsert(FxRate, {k: record[k] for k in ("date", "base", "quote")}, {"rate": record["rate"]})
 
 
