@@ -39,7 +39,8 @@ def upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
     else:
         for key, value in values.items():
             setattr(obj, key, value)
-    obj.full_clean()
+    # The database enforces the check constraints itself; validating them here would cost a query each.
+    obj.full_clean(validate_constraints=False)
     obj.save()
     return obj
 
