@@ -1,0 +1,92 @@
+"""Dated FX conversion: the latest rate on or before a figure's date, reported with the conversion.
+
+A missing rate is a warning and no conversion — never an invented 1.0. When no direct rate exists, the
+inverse of the opposite pair is used, then a cross rate through a pivot currency (EUR, then USD), dated by
+the older of its two legs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from deals.engine.estimates import CONTEXT, Estimate
+
+PIVOTS = ("EUR", "USD")
+
+
+@dataclass(frozen=True)
+class Rate:
+    """1 ``base`` = ``rate`` ``quote`` on ``date``."""
+
+    date: datetime.date
+    base: str
+    quote: str
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """The converted estimate (None when no rate exists), the rate used and its date, or a warning."""
+
+    estimate: Estimate | None
+    rate: Decimal | None
+    rate_date: datetime.date | None
+    warning: str | None = None
+
+
+class RateTable:
+    """Rates indexed by currency pair and date, for look-ups of the latest rate on or before a date."""
+
+    def __init__(self, rates: Iterable[Rate]) -> None:
+        by_pair: dict[tuple[str, str], list[Rate]] = defaultdict(list)
+        for rate in rates:
+            by_pair[(rate.base, rate.quote)].append(rate)
+        self._rates = {pair: sorted(items, key=lambda r: r.date) for pair, items in by_pair.items()}
+        self._dates = {pair: [r.date for r in items] for pair, items in self._rates.items()}
+
+    def _latest(self, base: str, quote: str, on: datetime.date) -> Rate | None:
+        dates = self._dates.get((base, quote))
+        if not dates:
+            return None
+        index = bisect.bisect_right(dates, on)
+        return self._rates[(base, quote)][index - 1] if index else None
+
+    def _direct_or_inverse(self, base: str, quote: str, on: datetime.date) -> Rate | None:
+        direct = self._latest(base, quote, on)
+        inverse = self._latest(quote, base, on)
+        if inverse is not None and (direct is None or inverse.date > direct.date):
+            return Rate(inverse.date, base, quote, CONTEXT.divide(Decimal(1), inverse.rate))
+        return direct
+
+    def lookup(self, base: str, quote: str, on: datetime.date) -> Rate | None:
+        """The rate to turn ``base`` into ``quote`` for a figure dated ``on``, or None if there is none."""
+        if base == quote:
+            return Rate(on, base, quote, Decimal(1))
+        found = self._direct_or_inverse(base, quote, on)
+        if found is not None:
+            return found
+        for pivot in PIVOTS:
+            if pivot in (base, quote):
+                continue
+            first, second = self._direct_or_inverse(base, pivot, on), self._direct_or_inverse(pivot, quote, on)
+            if first is not None and second is not None:
+                return Rate(min(first.date, second.date), base, quote, first.rate * second.rate)
+        return None
+
+
+def convert(estimate: Estimate, to_currency: str, on: datetime.date | None, table: RateTable) -> Conversion:
+    """``estimate`` in ``to_currency`` at the latest rate on or before ``on``."""
+    source = estimate.currency
+    if source is None:
+        return Conversion(None, None, None, "The figure has no currency to convert from.")
+    if on is None:
+        return Conversion(None, None, None, f"The figure has no date, so no {source}→{to_currency} rate applies.")
+    rate = table.lookup(source, to_currency, on)
+    if rate is None:
+        return Conversion(None, None, None, f"No {source}→{to_currency} rate on or before {on.isoformat()}.")
+    return Conversion((estimate * rate.rate).with_currency(to_currency), rate.rate, rate.date)

@@ -1,0 +1,225 @@
+"""What a round implies: post- and pre-money, each investor's stake, and positions across rounds.
+
+Which rounds count:
+
+- *abandoned* rounds don't count at all (``counted`` is False; they get no stakes and dilute nobody);
+- *rumored*, *in talks* and *term sheet* rounds give **pro forma** figures — what would hold if the round
+  closed ("if this closes, NVIDIA would hold up to 3.75 %"); positions include them only in the pro-forma
+  view (``include_pro_forma=True``);
+- *announced* and *closed* rounds count as fact.
+
+Formulas (all on Estimates, carrying bounds): post-money = given, or pre-money + amount; pre-money = given,
+or post-money − amount; with neither, pre-money = price per share × shares outstanding when both are known.
+A participation's stake = its amount ÷ post-money, lowest at the low amount over the high post-money.
+Stakes are diluted by each later counted round by the factor 1 − amount ÷ post-money (or pre ÷ post when
+the amount is unknown), which keeps the bounds tight because amount and post-money are not independent.
+
+Amounts are expected in one currency per call: the caller converts before calling.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from deals.engine.estimates import Estimate, _Interval, total
+
+PENDING = frozenset({"rumored", "in_talks", "term_sheet"})
+ONE = _Interval(Decimal(1), Decimal(1), Decimal(1))
+
+
+@dataclass(frozen=True)
+class ParticipationIn:
+    id: int
+    investor_id: int
+    amount: Estimate | None
+    status: str = "committed"
+
+
+@dataclass(frozen=True)
+class RoundIn:
+    id: int
+    target_id: int
+    status: str
+    date: datetime.date | None
+    amount: Estimate | None
+    pre_money: Estimate | None
+    post_money: Estimate | None
+    currency: str | None
+    participations: Sequence[ParticipationIn] = ()
+    price_per_share: Decimal | None = None
+    shares_outstanding_pre: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class RoundOut:
+    round_id: int
+    pre_money: Estimate | None
+    post_money: Estimate | None
+    amount: Estimate | None
+    pro_forma: bool
+    counted: bool
+    warnings: tuple[str, ...] = ()
+    stakes: dict[int, Estimate] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PositionOut:
+    investor_id: int
+    target_id: int
+    stake: Estimate | None
+    cost: Estimate | None
+    mark_value: Estimate | None
+    moic: Estimate | None
+    step_up: Estimate | None
+    pro_forma: bool
+    as_of_round_id: int
+
+
+def _active(r: RoundIn) -> list[ParticipationIn]:
+    return [p for p in r.participations if p.status != "withdrawn" and p.amount is not None]
+
+
+def compute_round(r: RoundIn) -> RoundOut:
+    """Post-money, pre-money, stakes and consistency warnings of one round."""
+    warnings: list[str] = []
+    active = _active(r)
+    currencies = {e.currency for e in [r.amount, r.pre_money, r.post_money, *(p.amount for p in active)]
+                  if e is not None and e.currency}  # fmt: skip
+    if len(currencies) > 1:
+        warnings.append(f"Figures in several currencies ({', '.join(sorted(currencies))}); convert them first.")
+    commitments = total([p.amount for p in active if p.amount is not None])
+    amount = r.amount if r.amount is not None else commitments
+    pre, post = r.pre_money, r.post_money
+    if pre is None and post is None and r.price_per_share and r.shares_outstanding_pre:
+        pre = Estimate.exact(r.price_per_share * r.shares_outstanding_pre, r.currency)
+    if post is None and pre is not None and amount is not None:
+        post = pre + amount
+    if pre is None and post is not None and amount is not None:
+        pre = post - amount
+    if commitments is not None and r.amount is not None:
+        warnings.extend(_consistency(commitments, r.amount))
+    counted = r.status != "abandoned"
+    stakes: dict[int, Estimate] = {}
+    if counted and post is not None and post.is_known:
+        stakes = {p.id: p.amount / post for p in active if p.amount is not None}
+    return RoundOut(r.id, pre, post, amount, r.status in PENDING, counted, tuple(warnings), stakes)
+
+
+def _consistency(commitments: Estimate, amount: Estimate) -> list[str]:
+    c_lo, _ = commitments.bounds
+    _, a_hi = amount.bounds
+    if a_hi is not None and c_lo > a_hi:
+        return [f"The participations add up to at least {c_lo:f}, more than the round's at most {a_hi:f}."]
+    return []
+
+
+def _dilution(out: RoundOut) -> _Interval | None:
+    """The factor a holder's stake keeps through this round, or None when it can't be bounded at all."""
+    if out.post_money is None or not out.post_money.is_known:
+        return None
+    if out.amount is not None:
+        share = _Interval.of(out.amount).div(_Interval.of(out.post_money))
+        hi = Decimal(1) - share.lo
+        lo = Decimal(0) if share.hi is None else max(Decimal(0), Decimal(1) - share.hi)
+        mid = None if share.mid is None else Decimal(1) - share.mid
+        return _Interval(lo, hi, mid, share.approx)
+    if out.pre_money is not None:
+        return _Interval.of(out.pre_money).div(_Interval.of(out.post_money))
+    return None
+
+
+@dataclass
+class _Holding:
+    """One investor's stake so far and each investment with the growth of its value since."""
+
+    stake: _Interval
+    investments: list[tuple[Estimate, _Interval]] = field(default_factory=list)
+
+
+def _growth(out: RoundOut, previous_post: Estimate | None) -> _Interval:
+    """How much a share's value changed in this round: its pre-money over the previous post-money."""
+    if out.pre_money is None or previous_post is None or not out.pre_money.is_known:
+        return _Interval(Decimal(0), None, None)
+    return _Interval.of(out.pre_money).div(_Interval.of(previous_post))
+
+
+def _position(investor: int, holding: _Holding, last: RoundIn, step_up: Estimate | None,
+              pro_forma: bool) -> PositionOut:  # fmt: skip
+    amounts = [amount for amount, _ in holding.investments]
+    cost = total(amounts)
+    currency = cost.currency if cost is not None else None
+    mark = total([(_Interval.of(a).mul(g)).estimate(currency) for a, g in holding.investments])
+    # MOIC is a weighted mean of each investment's growth, so it lies between their smallest and largest.
+    growths = [g for _, g in holding.investments]
+    lo = min(g.lo for g in growths) if growths else Decimal(0)
+    his = [g.hi for g in growths]
+    hi = None if not his or any(h is None for h in his) else max(h for h in his if h is not None)
+    mids = [(a.value, g.mid) for a, g in holding.investments]
+    mid = None
+    if mids and all(v is not None and m is not None for v, m in mids):
+        weight = sum((v for v, _ in mids if v is not None), Decimal(0))
+        mid = sum((v * m for v, m in mids if v is not None and m is not None), Decimal(0)) / weight if weight else None
+    moic = _Interval(lo, hi, mid).estimate(None) if growths else None
+    return PositionOut(investor, last.target_id, holding.stake.estimate(None), cost, mark, moic, step_up,
+                       pro_forma, last.id)  # fmt: skip
+
+
+def compute_positions(rounds: Iterable[RoundIn], *, include_pro_forma: bool = False) -> list[PositionOut]:
+    """Each investor's position in one target after all counted rounds, in chronological order.
+
+    The stake is diluted by every later round; the mark value follows each investment's share price from
+    its round to the latest (pre-money of a round over the post-money of the round before), so a single
+    investment is marked at exactly its cost until a later round prices it.
+    """
+    ordered = sorted(rounds, key=lambda r: (r.date or datetime.date.min, r.id))
+    considered = [r for r in ordered if r.status != "abandoned" and (include_pro_forma or r.status not in PENDING)]
+    if not considered:
+        return []
+    holdings: dict[int, _Holding] = {}
+    previous_post: Estimate | None = None
+    step_up: Estimate | None = None
+    for r in considered:
+        out = compute_round(r)
+        factor = _dilution(out) or _Interval(Decimal(0), Decimal(1), None)
+        growth = _growth(out, previous_post)
+        if previous_post is not None and out.pre_money is not None and out.pre_money.is_known:
+            step_up = growth.estimate(None)
+        for holding in holdings.values():
+            holding.stake = holding.stake.mul(factor)
+            holding.investments = [(a, g.mul(growth)) for a, g in holding.investments]
+        for p in _active(r):
+            assert p.amount is not None
+            new = _Interval.of(out.stakes[p.id]) if p.id in out.stakes else _Interval(Decimal(0), None, None)
+            holding = holdings.setdefault(p.investor_id, _Holding(_Interval(Decimal(0), Decimal(0), Decimal(0))))
+            holding.stake = holding.stake.add(new)
+            holding.investments.append((p.amount, ONE))
+        if out.post_money is not None and out.post_money.is_known:
+            previous_post = out.post_money
+    last = considered[-1]
+    pro_forma = include_pro_forma and any(r.status in PENDING for r in considered)
+    return [_position(i, h, last, step_up, pro_forma) for i, h in sorted(holdings.items())]
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in sorted(value.items())}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def fingerprint(r: RoundIn) -> str:
+    """A stable hash of a round's inputs, so stored results can be recognised as stale."""
+    data = asdict(r)
+    data["participations"] = sorted(data["participations"], key=lambda p: p["id"])
+    return hashlib.sha256(json.dumps(_canonical(data), sort_keys=True).encode()).hexdigest()
