@@ -10,8 +10,9 @@ from typing import Any
 import nested_admin
 import nested_admin.formsets
 import pghistory.models
+from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -236,8 +237,27 @@ class SourceAdmin(BaseAdmin):
     date_hierarchy = "published_on"
 
 
+class FundingRoundForm(forms.ModelForm):
+    """The round form, plus when and by whom a status change was reported (recorded in the status history)."""
+
+    status_changed_on = forms.DateField(
+        label=_("Status changed on"), required=False, widget=AdminDateWidget,
+        help_text=_("When the status you set was reported; today if empty. Used only when the status changes."),
+    )  # fmt: skip
+    status_source = forms.ModelChoiceField(
+        queryset=Source.objects.all(), required=False, label=_("Status change source"),
+        widget=forms.TextInput(attrs={"placeholder": _("source id")}),
+        help_text=_("The id of the source that reported the status change (optional)."),
+    )  # fmt: skip
+
+    class Meta:
+        model = FundingRound
+        fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose the fields
+
+
 @admin.register(FundingRound)
 class FundingRoundAdmin(BaseAdmin):
+    form = FundingRoundForm
     list_display = ["__str__", "status", "amount_in_words", "post_money_in_words", "reported_on"]
     list_filter = ["status", "round_type", "amount_currency"]
     list_select_related = ["target"]
@@ -245,8 +265,10 @@ class FundingRoundAdmin(BaseAdmin):
     date_hierarchy = "reported_on"
     autocomplete_fields = ["target"]
     inlines = [ParticipationInline, RoundCitationInline, StatusChangeInline]
+    readonly_fields = ["amount_in_words", "pre_money_in_words", "post_money_in_words"]
     fieldsets = [
-        (None, {"fields": [("target", "round_type", "status")]}),
+        (None, {"fields": [("target", "round_type", "status"), ("status_changed_on", "status_source")]}),
+        (_("In words"), {"fields": [("amount_in_words", "pre_money_in_words", "post_money_in_words")]}),
         (
             _("Dates"),
             {
@@ -272,6 +294,10 @@ class FundingRoundAdmin(BaseAdmin):
     def post_money_in_words(self, obj: FundingRound) -> str:
         return formatting.describe(obj.post_money_valuation)
 
+    @admin.display(description=_("pre-money"))
+    def pre_money_in_words(self, obj: FundingRound) -> str:
+        return formatting.describe(obj.pre_money_valuation)
+
     def preload_labels(self, obj: FundingRound) -> dict[tuple[type[Model], str], str]:
         org_ids = {obj.target_id}
         for investor_id, counterparty_id in Participation.objects.filter(round=obj).values_list(
@@ -290,7 +316,10 @@ class FundingRoundAdmin(BaseAdmin):
         previous = FundingRound.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
         if previous != obj.status:
-            services.round_record_status_change(round=obj, from_status=previous or "", user=request.user)
+            services.round_record_status_change(
+                round=obj, from_status=previous or "", user=request.user,
+                changed_on=form.cleaned_data.get("status_changed_on"), source=form.cleaned_data.get("status_source"),
+            )  # fmt: skip
 
 
 @admin.register(Participation)
