@@ -27,7 +27,10 @@ def test_a_real_worker_runs_a_task_through_the_configured_broker(real_worker):
     ],
     ids=["redis", "rabbitmq"],
 )
-def test_a_real_worker_runs_a_task_through_a_broker_server(transactional_db, broker_url, result_backend):
+def test_a_real_worker_runs_a_task_through_a_broker_server(transactional_db, monkeypatch, broker_url, result_backend):
+    # Celery lets CELERY_BROKER_URL / CELERY_RESULT_BACKEND in the environment override an app's own settings.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
     client = Celery("dealtracker-test-client", broker=broker_url, backend=result_backend)
     with celery_worker(
         broker_url=broker_url, result_backend=result_backend, database=database_url(connection.settings_dict)
