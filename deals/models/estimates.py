@@ -186,5 +186,11 @@ class EstimateModel(models.Model):
         errors: dict[str, list[str]] = {}
         for field in estimate_fields(type(self)):
             errors.update(field.clean(self))
+        for name, message in self.rule_errors():
+            errors.setdefault(name, []).append(str(message))
         if errors:
             raise ValidationError(errors)
+
+    def rule_errors(self) -> list[tuple[str, Any]]:
+        """The model's own rules beyond its Estimates, as (field, message) pairs; all are reported at once."""
+        return []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -64,19 +64,14 @@ class Metric(EstimateModel):
         period = self.period_year or self.period_date
         return f"{self.organization}: {self.get_kind_display()} {period}"
 
-    def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
-        try:
-            super().clean()
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    def rule_errors(self) -> list[tuple[str, Any]]:
+        errors: list[tuple[str, Any]] = []
         if self.period_year is None and self.period_date is None:
-            errors["period_year"] = [str(_("Give the year or the date the figure is for."))]
+            errors.append(("period_year", _("Give the year or the date the figure is for.")))
         if self.value is not None and self.percent is not None:
-            errors["percent"] = [str(_("Give either an amount or a percentage, not both."))]
+            errors.append(("percent", _("Give either an amount or a percentage, not both.")))
         elif self.value is None and self.percent is None:
-            errors["percent"] = [str(_("Give an amount or a percentage."))]
+            errors.append(("percent", _("Give an amount or a percentage.")))
         if self.percent is not None and not (Decimal(0) <= self.percent <= Decimal(100)):
-            errors["percent"] = [str(_("A percentage lies between 0 and 100."))]
-        if errors:
-            raise ValidationError(errors)
+            errors.append(("percent", _("A percentage lies between 0 and 100.")))
+        return errors

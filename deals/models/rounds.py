@@ -145,22 +145,15 @@ class FundingRound(EstimateModel):
 
         return self.status in PENDING_STATUSES
 
-    def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
-        try:
-            super().clean()
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    def rule_errors(self) -> list[tuple[str, Any]]:
+        errors: list[tuple[str, Any]] = []
         if self.announced_on and self.closed_on and self.announced_on > self.closed_on:
-            errors.setdefault("closed_on", []).append(str(_("The round cannot close before it was announced.")))
+            errors.append(("closed_on", _("The round cannot close before it was announced.")))
         if self.reported_on and self.announced_on and self.reported_on > self.announced_on:
-            errors.setdefault("announced_on", []).append(
-                str(_("A round is announced on or after it is first reported."))
-            )
+            errors.append(("announced_on", _("A round is announced on or after it is first reported.")))
         if self.status == RoundStatus.CLOSED and not (self.closed_on or self.announced_on or self.reported_on):
-            errors.setdefault("closed_on", []).append(str(_("A closed round needs a date.")))
-        if errors:
-            raise ValidationError(errors)
+            errors.append(("closed_on", _("A closed round needs a date.")))
+        return errors
 
 
 @audited
