@@ -1,11 +1,65 @@
-"""Celery tasks. Tasks stay thin: ids in, call a service, return quietly if the row is gone."""
+"""Celery tasks. Tasks stay thin: ids in, call a service, return quietly if the row is gone.
+
+Every task is safe to run twice: figures are recomputed from the database, never incremented, and the
+database (the dirty set, Job rows) is the source of truth, so a lost message costs at most a minute until
+the sweep.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
+from django.db import InterfaceError, OperationalError
+
+from deals.pipeline import services
+
+logger = logging.getLogger(__name__)
+TRANSIENT = (OperationalError, InterfaceError)
 
 
 @shared_task(name="deals.ping")
 def ping() -> str:
     """Round trip through the broker and a worker; used by health checks and tests."""
     return "pong"
+
+
+@shared_task(
+    name="deals.recompute_dirty", acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT,
+    retry_backoff=True, retry_backoff_max=60, retry_jitter=True, max_retries=8,
+)  # fmt: skip
+def recompute_dirty() -> int:
+    """Drain the dirty set; coalesces any number of enqueued runs into whatever is dirty now."""
+    done = services.dirty_drain(budget_seconds=30)
+    if services.dirty_exists():
+        recompute_dirty.delay()  # more than one budget's worth: continue in a fresh task
+    return done
+
+
+@shared_task(name="deals.sweep_dirty_targets", acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True)
+def sweep_dirty_targets() -> None:
+    """Every minute: pick up what the post-commit enqueue missed and resume jobs whose worker died."""
+    if services.dirty_exists():
+        recompute_dirty.delay()
+    for job_id in services.stale_jobs():
+        run_full_recompute.delay(job_id)
+
+
+@shared_task(name="deals.start_full_recompute")
+def start_full_recompute() -> int:
+    return services.job_start_full_recompute(params={"origin": "schedule"}).pk
+
+
+@shared_task(
+    name="deals.run_full_recompute", acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT,
+    retry_backoff=True, retry_jitter=True, max_retries=5,
+)  # fmt: skip
+def run_full_recompute(job_id: int) -> None:
+    services.job_run_full_recompute(job_id=job_id)
+
+
+@worker_ready.connect
+def _resume_after_restart(**kwargs: object) -> None:
+    """A restarted worker resumes the jobs and the dirty set a killed one left behind."""
+    sweep_dirty_targets.delay()

@@ -72,6 +72,8 @@ def _time_zone(value: str) -> str:
 
 REPORTING_CURRENCY = env_parsed("DEALTRACKER_REPORTING_CURRENCY", "EUR", _currency)
 PUBLIC_READ = env_bool("DEALTRACKER_PUBLIC_READ", False)
+#: Seconds without a heartbeat after which a running job counts as abandoned by its worker and is resumed.
+DEALTRACKER_JOB_STALE_AFTER = env_int("DEALTRACKER_JOB_STALE_AFTER", 60, minimum=1)
 #: The longest money cycle (in edges) the circular-flow analysis reports.
 DEALTRACKER_CYCLE_MAX_LENGTH = env_int("DEALTRACKER_CYCLE_MAX_LENGTH", 4, minimum=2)
 

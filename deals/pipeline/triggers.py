@@ -1,0 +1,88 @@
+"""Database triggers that mark targets dirty in the same transaction as any change to the inputs.
+
+Statement-level triggers with transition tables, so a ``QuerySet.update()`` of many rows costs one upsert
+into ``deals_dirtytarget``, and every write path — ORM, admin, API, raw SQL, COPY with triggers on —
+is covered. Each mark bumps the row's ``version`` so a recompute can tell whether it saw the latest change.
+"""
+
+from __future__ import annotations
+
+MARK_FUNCTION = """
+CREATE OR REPLACE FUNCTION deals_mark_dirty(target_ids bigint[]) RETURNS void AS $$
+BEGIN
+    INSERT INTO deals_dirtytarget (target_id, marked_at, version)
+    SELECT DISTINCT o.id, now(), 1
+    FROM deals_organization o
+    WHERE o.id = ANY(target_ids)
+    ORDER BY o.id
+    ON CONFLICT (target_id) DO UPDATE
+        SET version = deals_dirtytarget.version + 1, marked_at = now();
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+# What each table's changed rows say about which targets to mark. {rows} is a transition table.
+AFFECTED_TARGETS = {
+    "deals_fundinground": "SELECT target_id FROM {rows}",
+    "deals_participation": "SELECT r.target_id FROM {rows} x JOIN deals_fundinground r ON r.id = x.round_id",
+    "deals_condition": (
+        "SELECT r.target_id FROM {rows} x JOIN deals_participation p ON p.id = x.participation_id "
+        "JOIN deals_fundinground r ON r.id = p.round_id"
+    ),
+    # A tie between two groups can make the rounds of any member of either group related-party.
+    "deals_relationship": (
+        "SELECT g.id FROM {rows} x JOIN deals_organization o ON o.id IN (x.provider_id, x.client_id) "
+        "JOIN deals_organization g ON g.id = o.id OR g.parent_id = o.id OR g.id = o.parent_id "
+        "OR (o.parent_id IS NOT NULL AND g.parent_id = o.parent_id)"
+    ),
+    "deals_organization": "SELECT x.id FROM {rows} x UNION SELECT x.parent_id FROM {rows} x",
+    # A rate affects every round dated on or after it with a figure in either currency.
+    "deals_fxrate": (
+        "SELECT r.target_id FROM {rows} x JOIN deals_fundinground r "
+        "ON COALESCE(r.closed_on, r.announced_on, r.reported_on) >= x.date "
+        "AND (r.amount_currency IN (x.base, x.quote) OR r.post_money_valuation_currency IN (x.base, x.quote) "
+        "OR r.pre_money_valuation_currency IN (x.base, x.quote))"
+    ),
+}
+
+
+def _function(table: str, event: str) -> str:
+    rows = {"INSERT": ["new_rows"], "DELETE": ["old_rows"], "UPDATE": ["new_rows", "old_rows"]}[event]
+    selects = " UNION ".join(AFFECTED_TARGETS[table].format(rows=r) for r in rows)
+    return f"""
+CREATE OR REPLACE FUNCTION {table}_mark_dirty_{event.lower()}() RETURNS trigger AS $$
+BEGIN
+    PERFORM deals_mark_dirty(ARRAY(SELECT DISTINCT t FROM ({selects}) AS affected(t) WHERE t IS NOT NULL));
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def _trigger(table: str, event: str) -> str:
+    referencing = {"INSERT": "NEW TABLE AS new_rows", "DELETE": "OLD TABLE AS old_rows",
+                   "UPDATE": "NEW TABLE AS new_rows OLD TABLE AS old_rows"}[event]  # fmt: skip
+    name = f"{table}_mark_dirty_{event.lower()}"
+    return (
+        f"DROP TRIGGER IF EXISTS {name} ON {table};\n"
+        f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
+    )
+
+
+def install_sql() -> str:
+    parts = [MARK_FUNCTION]
+    for table in AFFECTED_TARGETS:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            parts += [_function(table, event), _trigger(table, event)]
+    return "\n".join(parts)
+
+
+def uninstall_sql() -> str:
+    parts = []
+    for table in AFFECTED_TARGETS:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            name = f"{table}_mark_dirty_{event.lower()}"
+            parts += [f"DROP TRIGGER IF EXISTS {name} ON {table};", f"DROP FUNCTION IF EXISTS {name}();"]
+    parts.append("DROP FUNCTION IF EXISTS deals_mark_dirty(bigint[]);")
+    return "\n".join(parts)

@@ -1,0 +1,210 @@
+"""The recompute pipeline: triggers mark targets dirty in the same transaction, the recompute stores figures
+from the engine, claims never overlap, and many edits coalesce into few recomputes."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections, transaction
+
+from deals.models import (
+    DirtyTarget,
+    FundingRound,
+    FxRate,
+    Organization,
+    ParticipationFigures,
+    Position,
+    RoundFigures,
+)
+from deals.pipeline import services
+from deals.pipeline.recompute import recompute_targets
+from tests.factories import FundingRoundFactory, OrganizationFactory, ParticipationFactory
+
+pytestmark = pytest.mark.django_db
+BN = Decimal(10) ** 9
+M = Decimal(10) ** 6
+
+
+def dirty_ids() -> set[int]:
+    return set(DirtyTarget.objects.values_list("target_id", flat=True))
+
+
+def estimate(prefix: str, qualifier: str, value=None, low=None, high=None, currency="EUR") -> dict:
+    data = {"qualifier": qualifier, "value": value, "low": low, "high": high, "currency": currency}
+    if qualifier == "exact":
+        data.update(low=value, high=value)
+    elif qualifier == "up_to":
+        data.update(high=value)
+    elif qualifier == "at_least":
+        data.update(low=value)
+    return {f"{prefix}_{k}": v for k, v in data.items()}
+
+
+@pytest.fixture
+def seed_round():
+    openai = OrganizationFactory(name="OpenAI", slug="openai")
+    round_ = FundingRound.objects.create(
+        target=openai, round_type="corporate_round", status="in_talks", reported_on=datetime.date(2026, 1, 30),
+        **estimate("amount", "up_to", 60 * BN), **estimate("post_money_valuation", "at_least", 800 * BN),
+    )  # fmt: skip
+    for slug, amount in [
+        ("nvidia", estimate("amount", "up_to", 30 * BN)),
+        ("microsoft", estimate("amount", "exact", 10 * BN)),
+        ("amazon", estimate("amount", "between", low=10 * BN, high=20 * BN)),
+    ]:
+        ParticipationFactory(round=round_, investor=OrganizationFactory(name=slug.title(), slug=slug), **amount)
+    FxRate.objects.create(date=datetime.date(2026, 1, 30), base="EUR", quote="USD", rate=Decimal("1.19"))
+    return round_
+
+
+def stakes(round_: FundingRound) -> dict[str, ParticipationFigures]:
+    rows = ParticipationFigures.objects.filter(participation__round=round_).select_related("participation__investor")
+    return {row.participation.investor.slug: row for row in rows}
+
+
+class TestRecompute:
+    def test_the_seed_deals_stakes_are_stored(self, seed_round):
+        recompute_targets(target_ids=[seed_round.target_id])
+        figures = stakes(seed_round)
+        assert (figures["nvidia"].stake_qualifier, figures["nvidia"].stake_high) == ("up_to", Decimal("0.0375"))
+        assert figures["microsoft"].stake_high == Decimal("0.0125")
+        assert figures["amazon"].stake_high == Decimal("0.025")
+        round_figures = RoundFigures.objects.get(round=seed_round)
+        assert round_figures.pro_forma and round_figures.counted
+        assert (round_figures.post_money_qualifier, round_figures.post_money_low) == ("at_least", 800 * BN)
+
+    def test_figures_are_converted_into_the_reporting_currency_at_the_rate_on_or_before_the_date(self, settings):
+        settings.REPORTING_CURRENCY = "USD"
+        target = OrganizationFactory()
+        FxRate.objects.create(date=datetime.date(2026, 1, 1), base="EUR", quote="USD", rate=Decimal("1.10"))
+        FxRate.objects.create(date=datetime.date(2026, 2, 1), base="EUR", quote="USD", rate=Decimal("1.30"))
+        round_ = FundingRoundFactory(target=target, reported_on=datetime.date(2026, 1, 30))  # EUR 100m exact
+        recompute_targets(target_ids=[target.pk])
+        figures = RoundFigures.objects.get(round=round_)
+        assert figures.amount_reporting_value == Decimal("110000000")
+        assert (figures.fx_rate, figures.fx_rate_date) == (Decimal("1.10"), datetime.date(2026, 1, 1))
+
+    def test_a_missing_rate_is_a_warning_and_no_converted_figure(self, settings):
+        settings.REPORTING_CURRENCY = "JPY"
+        round_ = FundingRoundFactory()
+        recompute_targets(target_ids=[round_.target_id])
+        figures = RoundFigures.objects.get(round=round_)
+        assert figures.amount_reporting_qualifier is None
+        assert any("No EUR→JPY rate" in warning for warning in figures.warnings)
+
+    def test_dilution_over_several_rounds_lands_in_positions(self):
+        target, fund, later = OrganizationFactory(), OrganizationFactory(), OrganizationFactory()
+        first = FundingRoundFactory(target=target, reported_on=datetime.date(2020, 1, 1),
+                                    **estimate("post_money_valuation", "exact", 40 * M),
+                                    **estimate("amount", "exact", 10 * M))  # fmt: skip
+        ParticipationFactory(round=first, investor=fund, **estimate("amount", "exact", 10 * M))
+        second = FundingRoundFactory(target=target, reported_on=datetime.date(2021, 1, 1),
+                                     **estimate("post_money_valuation", "exact", 120 * M),
+                                     **estimate("amount", "exact", 30 * M))  # fmt: skip
+        ParticipationFactory(round=second, investor=later, **estimate("amount", "exact", 30 * M))
+        recompute_targets(target_ids=[target.pk])
+        position = Position.objects.get(investor=fund, target=target, pro_forma=False)
+        assert position.stake_value == Decimal("0.1875")  # 25 % × 90/120
+        assert position.mark_value_value == Decimal("22500000")  # 18.75 % of 120m
+        assert position.moic_value == Decimal("2.25")
+
+    def test_recomputing_twice_changes_nothing(self, seed_round):
+        def snapshot():
+            rows = list(RoundFigures.objects.values()) + list(ParticipationFigures.objects.values())
+            rows += list(Position.objects.values())
+            return sorted((str(sorted((k, v) for k, v in row.items() if k not in {"computed_at", "id"})))
+                          for row in rows)  # fmt: skip
+
+        recompute_targets(target_ids=[seed_round.target_id])
+        first = snapshot()
+        recompute_targets(target_ids=[seed_round.target_id])
+        assert snapshot() == first
+
+
+class TestTriggers:
+    def test_an_orm_save_marks_the_target_dirty(self):
+        round_ = FundingRoundFactory()
+        assert round_.target_id in dirty_ids()
+
+    def test_queryset_update_and_raw_sql_mark_the_target_dirty(self):
+        round_, investor = FundingRoundFactory(), OrganizationFactory()
+        DirtyTarget.objects.all().delete()
+        FundingRound.objects.filter(pk=round_.pk).update(notes="bulk")
+        assert dirty_ids() == {round_.target_id}
+        DirtyTarget.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE deals_participation SET is_lead = true WHERE round_id = %s", [round_.pk])
+            cursor.execute("INSERT INTO deals_participation (round_id, investor_id, is_lead, instrument, status, "
+                           "created_at, updated_at) VALUES (%s, %s, false, 'equity', 'proposed', now(), now())",
+                           [round_.pk, investor.pk])  # fmt: skip
+        assert dirty_ids() == {round_.target_id}
+
+    def test_an_fx_rate_marks_targets_with_figures_in_that_currency_on_or_after_its_date(self):
+        before = FundingRoundFactory(reported_on=datetime.date(2025, 1, 1))
+        after = FundingRoundFactory(reported_on=datetime.date(2026, 2, 1))
+        in_gbp = FundingRoundFactory(reported_on=datetime.date(2026, 2, 1), amount_currency="GBP")
+        DirtyTarget.objects.all().delete()
+        FxRate.objects.create(date=datetime.date(2026, 1, 30), base="EUR", quote="USD", rate=Decimal("1.19"))
+        assert dirty_ids() == {after.target_id}
+        assert before.target_id not in dirty_ids() and in_gbp.target_id not in dirty_ids()
+
+    def test_a_relationship_marks_both_parties_and_their_group(self):
+        parent = OrganizationFactory()
+        subsidiary, client = OrganizationFactory(parent=parent), OrganizationFactory()
+        DirtyTarget.objects.all().delete()
+        from deals.models import Relationship
+
+        Relationship.objects.create(provider=subsidiary, client=client, kind="cloud")
+        assert {parent.pk, subsidiary.pk, client.pk} <= dirty_ids()
+
+    def test_a_rolled_back_edit_leaves_nothing_dirty(self):
+        round_ = FundingRoundFactory()
+        DirtyTarget.objects.all().delete()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            FundingRound.objects.filter(pk=round_.pk).update(notes="never")
+            raise RuntimeError
+        assert dirty_ids() == set()
+
+
+class TestClaiming:
+    def test_a_hundred_edits_to_one_target_coalesce_into_one_recompute(self):
+        round_ = FundingRoundFactory()
+        for i in range(100):
+            FundingRound.objects.filter(pk=round_.pk).update(notes=f"edit {i}")
+        assert DirtyTarget.objects.get(target=round_.target).version > 100
+        batches = []
+        while claimed := services.dirty_recompute_batch():
+            batches.append(claimed)
+        assert batches == [[round_.target_id]]
+        assert RoundFigures.objects.filter(round=round_).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_process_the_same_target():
+    # bulk_create sends no signals, so nothing is recomputed before the two workers start.
+    orgs = Organization.objects.bulk_create(Organization(name=f"Target {i}", slug=f"target-{i}") for i in range(30))
+    FundingRound.objects.bulk_create(FundingRound(target=org, status="closed") for org in orgs)
+    targets = [org.pk for org in orgs]
+    claimed: list[list[int]] = []
+    barrier = threading.Barrier(2)
+
+    def work() -> None:
+        barrier.wait()
+        try:
+            while batch := services.dirty_recompute_batch(batch_size=3):
+                claimed.append(batch)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    processed = [target for batch in claimed for target in batch]
+    assert sorted(processed) == sorted(set(processed)), "a target was processed twice"
+    assert set(processed) == set(targets)
+    assert not DirtyTarget.objects.exists()
