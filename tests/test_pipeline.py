@@ -208,3 +208,39 @@ def test_two_workers_never_process_the_same_target():
     assert sorted(processed) == sorted(set(processed)), "a target was processed twice"
     assert set(processed) == set(targets)
     assert not DirtyTarget.objects.exists()
+
+
+def test_the_order_of_edits_does_not_change_the_result():
+    """The same three edits applied in every order leave the same stored figures."""
+    import itertools
+
+    target = OrganizationFactory()
+    round_ = FundingRoundFactory(target=target, **estimate("post_money_valuation", "exact", 500 * M))
+    investors = [OrganizationFactory() for _ in range(2)]
+    edits = [
+        lambda: FundingRound.objects.filter(pk=round_.pk).update(**estimate("post_money_valuation", "exact", 800 * M)),
+        lambda: ParticipationFactory(round=round_, investor=investors[0], **estimate("amount", "up_to", 30 * M)),
+        lambda: ParticipationFactory(round=round_, investor=investors[1], **estimate("amount", "exact", 10 * M)),
+    ]
+
+    def figures() -> list[tuple]:
+        return sorted(
+            ParticipationFigures.objects.filter(participation__round=round_).values_list(
+                "participation__investor_id", "stake_qualifier", "stake_value", "stake_low", "stake_high"
+            )
+        )
+
+    results = set()
+    for order in itertools.permutations(range(3)):
+        sid = transaction.savepoint()
+        for i in order:
+            edits[i]()
+            services.dirty_recompute_batch()
+        results.add(tuple(figures()))
+        transaction.savepoint_rollback(sid)
+    assert len(results) == 1
+    (only,) = results
+    assert [row[1:] for row in only] == [
+        ("up_to", Decimal("0.0375"), None, Decimal("0.0375")),
+        ("exact", Decimal("0.0125"), Decimal("0.0125"), Decimal("0.0125")),
+    ]
