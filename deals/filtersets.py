@@ -53,7 +53,8 @@ class FundingRoundFilterSet(SearchMixin):
     date_to = filters.DateFilter(field_name="reported_on", lookup_expr="lte", label=_("Reported on or before"))
     amount_min = filters.NumberFilter(method="filter_amount_min", label=_("Amount at least (reporting currency)"))
     amount_max = filters.NumberFilter(method="filter_amount_max", label=_("Amount at most (reporting currency)"))
-    currency = filters.CharFilter(field_name="amount_currency", method="filter_currency", label=_("Currency"))
+    # "currency" itself is the API's conversion parameter (?currency=USD), so the filter has its own name.
+    amount_currency = filters.CharFilter(method="filter_currency", label=_("Currency of the amount"))
     ordering = filters.OrderingFilter(
         fields=(
             ("reported_on", "date"),

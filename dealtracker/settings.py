@@ -228,12 +228,37 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "COERCE_DECIMAL_TO_STRING": True,
+    "DEFAULT_PAGINATION_CLASS": "deals.api.pagination.StableCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "deals.api.renderers.CSVRenderer",
+    ],
+    "EXCEPTION_HANDLER": "deals.api.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dealtracker API",
     "DESCRIPTION": "Investment deals: organizations, funding rounds, participations, sources and valuations.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Served from this app's static files: the UI must work on a machine with no internet.
+    "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoundStatusEnum": "deals.choices.RoundStatus",
+        "ParticipationStatusEnum": "deals.choices.ParticipationStatus",
+        "ConditionStatusEnum": "deals.choices.ConditionStatus",
+        "QualifierEnum": "deals.choices.Qualifier",
+        "OrganizationKindEnum": "deals.choices.OrganizationKind",
+        "RelationshipKindEnum": "deals.choices.RelationshipKind",
+        "MetricKindEnum": "deals.choices.MetricKind",
+        "ConditionKindEnum": "deals.choices.ConditionKind",
+        "JobStateEnum": "deals.choices.JobState",
+        "DatePrecisionEnum": "deals.choices.DatePrecision",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------------

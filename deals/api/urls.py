@@ -1,5 +1,25 @@
-"""REST API routes."""
+"""REST API routes under /api/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from deals.api import views
+
+router = DefaultRouter()
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("rounds", views.RoundViewSet, basename="round")
+router.register("participations", views.ParticipationViewSet, basename="participation")
+router.register("relationships", views.RelationshipViewSet, basename="relationship")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("metrics", views.MetricViewSet, basename="metric")
+router.register("fx-rates", views.FxRateViewSet, basename="fxrate")
+router.register("jobs", views.JobViewSet, basename="job")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

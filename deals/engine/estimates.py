@@ -139,10 +139,11 @@ class Estimate:
 
     def to_dict(self) -> dict[str, str | None]:
         def s(x: Decimal | None) -> str | None:
-            return None if x is None else format(x, "f")
+            # Exact, without exponent or storage padding: 60000000000, 0.0375.
+            return None if x is None else format(x.normalize(), "f")
 
         return {"value": s(self.value), "low": s(self.low), "high": s(self.high),
-                "qualifier": self.qualifier.value, "currency": self.currency}  # fmt: skip
+                "qualifier": Qualifier(self.qualifier).value, "currency": self.currency}  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Estimate:

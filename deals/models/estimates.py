@@ -20,6 +20,7 @@ from django.db.models import Q
 from deals.choices import Qualifier
 from deals.engine.currencies import is_currency
 from deals.engine.estimates import Estimate, EstimateError
+from deals.engine.estimates import Qualifier as EngineQualifier
 
 PARTS = ("value", "low", "high", "qualifier", "currency")
 #: Room for EUR 1 quadrillion in major units with four decimal places.
@@ -124,7 +125,7 @@ class EstimateField:
         if not qualifier:
             return None
         return Estimate(
-            qualifier=qualifier,
+            qualifier=EngineQualifier(qualifier),
             value=getattr(instance, f"{self.name}_value"),
             low=getattr(instance, f"{self.name}_low"),
             high=getattr(instance, f"{self.name}_high"),

@@ -1,0 +1,42 @@
+"""CSV from any list endpoint with ?format=csv: nested objects flattened into dotted columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from rest_framework.renderers import BaseRenderer
+
+
+def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}."))
+        elif isinstance(value, list):
+            flat[name] = json.dumps(value, default=str)
+        else:
+            flat[name] = value
+    return flat
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        if isinstance(data, dict) and "results" in data:
+            data = data["results"]
+        rows = [flatten(row) for row in (data if isinstance(data, list) else [data])]
+        columns: list[str] = []
+        for row in rows:
+            columns += [c for c in row if c not in columns]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue().encode(self.charset)

@@ -1,0 +1,245 @@
+"""REST API views: one viewset per resource, the shared FilterSets, ETags and ?currency= conversion."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from deals import filtersets, selectors
+from deals.api import serializers as api
+from deals.api.permissions import ModelPermissionsOrPublicRead
+from deals.engine.currencies import is_currency
+from deals.models import FxRate, Job, Organization, Source
+from deals.pipeline.recompute import rate_table
+from deals.pipeline.services import job_start_full_recompute
+
+CURRENCY = OpenApiParameter(
+    "currency", OpenApiTypes.STR, description='Also give every figure in this ISO 4217 currency ("converted").'
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    description="The ETag of the version you edited; a different current version gives 412. Optional.",
+)  # fmt: skip
+
+
+def etag_of(data: Any) -> str:
+    return '"' + hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32] + '"'
+
+
+class DealsViewSet(viewsets.ModelViewSet):
+    """Common behaviour: permissions, currency conversion, ETags and optimistic concurrency."""
+
+    permission_classes = [ModelPermissionsOrPublicRead]
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        code = self.request.query_params.get("currency") if self.request else None
+        if code:
+            if not is_currency(code):
+                raise ValidationError({"currency": [f"“{code}” is not an ISO 4217 currency code."]})
+            context["converter"] = api.Converter(rate_table(), code)
+        return context
+
+    def _with_warnings(self, response: Response, context: dict[str, Any]) -> Response:
+        converter = context.get("converter")
+        if converter is not None and isinstance(response.data, dict):
+            response.data["conversion_warnings"] = converter.warnings
+        return response
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        context = self.get_serializer_context()
+        serializer = self.get_serializer_class()(page, many=True, context=context)
+        return self._with_warnings(self.get_paginated_response(serializer.data), context)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        context = self.get_serializer_context()
+        data = self.get_serializer_class()(self.get_object(), context=context).data
+        response = self._with_warnings(Response(data), context)
+        response["ETag"] = etag_of(data)
+        return response
+
+    def check_if_match(self, instance: Any) -> Response | None:
+        wanted = self.request.headers.get("If-Match")
+        if not wanted or wanted.strip() == "*":
+            return None
+        current = etag_of(self.get_serializer_class()(instance, context={"request": self.request}).data)
+        if current not in [tag.strip() for tag in wanted.split(",")]:
+            return Response({"detail": "The object changed since you read it (If-Match does not match its ETag)."},
+                            status=status.HTTP_412_PRECONDITION_FAILED)  # fmt: skip
+        return None
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        refused = self.check_if_match(self.get_object())
+        if refused is not None:
+            return refused
+        response = super().update(request, *args, **kwargs)
+        fresh = self.get_serializer_class()(self.get_object(), context={"request": request}).data
+        response.data, response["ETag"] = fresh, etag_of(fresh)
+        return response
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        refused = self.check_if_match(self.get_object())
+        return refused if refused is not None else super().destroy(request, *args, **kwargs)
+
+
+@extend_schema_view(list=extend_schema(parameters=[CURRENCY]), retrieve=extend_schema(parameters=[CURRENCY]),
+                    update=extend_schema(parameters=[IF_MATCH]), partial_update=extend_schema(parameters=[IF_MATCH]),
+                    destroy=extend_schema(parameters=[IF_MATCH]))  # fmt: skip
+class RoundViewSet(DealsViewSet):
+    serializer_class = api.RoundSerializer
+    filterset_class = filtersets.FundingRoundFilterSet
+
+    def get_queryset(self) -> Any:
+        return selectors.round_queryset()
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def circularity(self, request: Request, pk: str | None = None) -> Response:
+        round_ = self.get_object()
+        participations = api.ParticipationSerializer(
+            selectors.participation_queryset().filter(round=round_), many=True, context={"request": request}
+        ).data
+        cycles = [cycle_data(c) for c in selectors.round_cycles(round=round_)]
+        return Response(
+            {
+                "round": round_.pk,
+                "participations": [{"id": p["id"], "investor": p["investor"], **p["computed"]} for p in participations],
+                "cycles": cycles,
+            }
+        )
+
+
+def cycle_data(cycle: Any) -> dict[str, Any]:
+    return {
+        "id": cycle.id, "target": cycle.target_id, "round": cycle.round_id, "investor": cycle.investor_id,
+        "path": cycle.path, "edges": cycle.edges, "length": cycle.length, "is_current": cycle.is_current,
+        "round_trip": cycle.round_trip.to_dict() if cycle.round_trip else None,
+        "net_new_cash": cycle.net_new_cash.to_dict() if cycle.net_new_cash else None,
+    }  # fmt: skip
+
+
+@extend_schema_view(list=extend_schema(parameters=[CURRENCY]), retrieve=extend_schema(parameters=[CURRENCY]),
+                    update=extend_schema(parameters=[IF_MATCH]), partial_update=extend_schema(parameters=[IF_MATCH]),
+                    destroy=extend_schema(parameters=[IF_MATCH]))  # fmt: skip
+class ParticipationViewSet(DealsViewSet):
+    serializer_class = api.ParticipationSerializer
+    filterset_class = filtersets.ParticipationFilterSet
+
+    def get_queryset(self) -> Any:
+        return selectors.participation_queryset()
+
+
+class PositionSerializer(serializers.Serializer):
+    """A position as the derived endpoints show it."""
+
+    def to_representation(self, p: Any) -> dict[str, Any]:
+        def est(name: str) -> dict[str, Any] | None:
+            value = getattr(p, name)
+            return value.to_dict() if value is not None else None
+
+        return {"investor": p.investor_id, "investor_name": p.investor.name, "target": p.target_id,
+                "target_name": p.target.name, "pro_forma": p.pro_forma, "stake": est("stake"), "cost": est("cost"),
+                "mark_value": est("mark_value"), "moic": est("moic"), "step_up": est("step_up"),
+                "as_of_round": p.as_of_round_id, "computed_at": p.computed_at}  # fmt: skip
+
+
+PRO_FORMA = OpenApiParameter("pro_forma", OpenApiTypes.BOOL, description="Include rounds that have not closed.")
+
+
+@extend_schema_view(update=extend_schema(parameters=[IF_MATCH]), partial_update=extend_schema(parameters=[IF_MATCH]),
+                    destroy=extend_schema(parameters=[IF_MATCH]))  # fmt: skip
+class OrganizationViewSet(DealsViewSet):
+    serializer_class = api.OrganizationSerializer
+    filterset_class = filtersets.OrganizationFilterSet
+
+    def get_queryset(self) -> Any:
+        return selectors.organization_queryset()
+
+    def _pro_forma(self) -> bool:
+        return self.request.query_params.get("pro_forma", "").lower() in {"1", "true", "yes"}
+
+    def _organization(self, pk: str | None) -> Organization:
+        return get_object_or_404(Organization, pk=pk) if pk and pk.isdigit() else get_object_or_404(
+            Organization, pk=-1)  # fmt: skip
+
+    @extend_schema(parameters=[PRO_FORMA], responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def portfolio(self, request: Request, pk: str | None = None) -> Response:
+        positions = selectors.organization_portfolio(organization=self._organization(pk), pro_forma=self._pro_forma())
+        return Response({"positions": PositionSerializer(positions, many=True).data})
+
+    @extend_schema(parameters=[PRO_FORMA], responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"], url_path="cap-table")
+    def cap_table(self, request: Request, pk: str | None = None) -> Response:
+        holders = selectors.organization_cap_table(organization=self._organization(pk), pro_forma=self._pro_forma())
+        return Response({"holders": PositionSerializer(holders, many=True).data})
+
+    @extend_schema(parameters=[CURRENCY], responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def funding(self, request: Request, pk: str | None = None) -> Response:
+        context = self.get_serializer_context()
+        rounds = selectors.organization_funding(organization=self._organization(pk))
+        data = api.RoundSerializer(rounds, many=True, context=context).data
+        return self._with_warnings(Response({"rounds": data}), context)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def cycles(self, request: Request, pk: str | None = None) -> Response:
+        cycles = selectors.organization_cycles(organization=self._organization(pk))
+        return Response({"cycles": [cycle_data(c) for c in cycles]})
+
+
+class RelationshipViewSet(DealsViewSet):
+    serializer_class = api.RelationshipSerializer
+    filterset_class = filtersets.RelationshipFilterSet
+
+    def get_queryset(self) -> Any:
+        return selectors.relationship_queryset()
+
+
+class SourceViewSet(DealsViewSet):
+    serializer_class = api.SourceSerializer
+    filterset_class = filtersets.SourceFilterSet
+    queryset = Source.objects.all()
+
+
+class MetricViewSet(DealsViewSet):
+    serializer_class = api.MetricSerializer
+    filterset_class = filtersets.MetricFilterSet
+
+    def get_queryset(self) -> Any:
+        return selectors.metric_queryset()
+
+
+class FxRateViewSet(DealsViewSet):
+    serializer_class = api.FxRateSerializer
+    filterset_class = filtersets.FxRateFilterSet
+    queryset = FxRate.objects.all()
+
+
+class JobViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin,
+                 viewsets.GenericViewSet):  # fmt: skip
+    """Long-running jobs: POST {"kind": "full_recompute"} starts one (202); GET shows its progress."""
+
+    serializer_class = api.JobSerializer
+    permission_classes = [ModelPermissionsOrPublicRead]
+    queryset = Job.objects.all()
+    filterset_fields = ["kind", "state"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        job = job_start_full_recompute(params={"origin": "api"})
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
