@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters as filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,12 @@ from deals.models import (
     Relationship,
     Source,
 )
+
+
+class IntegerFilter(filters.Filter):
+    """Whole numbers only (NumberFilter would also take 0.5)."""
+
+    field_class = forms.IntegerField
 
 
 class SearchMixin(filters.FilterSet):
@@ -163,6 +170,7 @@ class SourceFilterSet(filters.FilterSet):
 
 
 class MetricFilterSet(filters.FilterSet):
+    period_year = IntegerFilter(label=_("Year"))
     organization = filters.ModelMultipleChoiceFilter(queryset=Organization.objects.all())
     kind = filters.MultipleChoiceFilter(choices=MetricKind.choices)
 

@@ -220,9 +220,10 @@ STORAGES = {
 
 # --- REST API -------------------------------------------------------------------------------------------
 REST_FRAMEWORK: dict[str, Any] = {
+    # Token first, so an unauthenticated request gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -247,6 +248,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Scripts authenticate with tokens; the session login only serves the browsable API.
+    "AUTHENTICATION_WHITELIST": ["rest_framework.authentication.TokenAuthentication"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "deals.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RoundStatusEnum": "deals.choices.RoundStatus",
         "ParticipationStatusEnum": "deals.choices.ParticipationStatus",

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -40,6 +41,8 @@ class DealsViewSet(viewsets.ModelViewSet):
     """Common behaviour: permissions, currency conversion, ETags and optimistic concurrency."""
 
     permission_classes = [ModelPermissionsOrPublicRead]
+    # Any id reaches the view, so a malformed one is a JSON 404 rather than the site's HTML page.
+    lookup_value_regex = "[^/]+"
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
@@ -229,15 +232,22 @@ class FxRateViewSet(DealsViewSet):
     queryset = FxRate.objects.all()
 
 
+@extend_schema(auth=[])
+class TokenView(ObtainAuthToken):
+    """POST {"username", "password"} → {"token"}; send it as "Authorization: Token <token>"."""
+
+
 class JobViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin,
                  viewsets.GenericViewSet):  # fmt: skip
     """Long-running jobs: POST {"kind": "full_recompute"} starts one (202); GET shows its progress."""
 
     serializer_class = api.JobSerializer
     permission_classes = [ModelPermissionsOrPublicRead]
+    lookup_value_regex = "[^/]+"
     queryset = Job.objects.all()
     filterset_fields = ["kind", "state"]
 
+    @extend_schema(responses={202: api.JobSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
