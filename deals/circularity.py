@@ -1,10 +1,129 @@
-"""Circular flows and related-party analysis (stored by the recompute pipeline)."""
+"""Circular flows and related-party analysis, stored by the recompute pipeline.
+
+For each participation of the given targets' rounds: whether its investor's group is also a provider or
+client of the target's group (or the counterparty of one of its conditions) — related party, with reasons —
+and the money cycles investor → target → … → investor up to ``DEALTRACKER_CYCLE_MAX_LENGTH`` edges, with the
+flow back (bounded by the smallest known amount on the return path, in the investment's currency), the
+round-trip ratio (flow back ÷ investment) and the net new cash (investment − flow back). A cycle through an
+ended relationship is kept as historical (``is_current`` False).
+
+Cost: one query each for organizations, relationships and participations, then a depth-bounded search from
+every participation's target; the graph is built once per call.
+"""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from deals.engine.cycles import Edge, adjacency, flow_back, groups, return_paths
+from deals.engine.fx import convert
+from deals.models import Cycle, Organization, Participation, ParticipationFigures, Relationship
 
 
+def _graph(roots: dict[int, int], today: datetime.date) -> tuple[list[Edge], list[Relationship]]:
+    relationships = list(Relationship.objects.select_related("provider", "client"))
+    edges = [
+        Edge(roots[r.client_id], roots[r.provider_id], r.kind, r.annual_value, r.is_current(today),
+             f"{r.get_kind_display().lower()} from {r.provider.name} to {r.client.name}")
+        for r in relationships
+    ]  # fmt: skip
+    equity = Participation.objects.exclude(status="withdrawn").exclude(round__status="abandoned")
+    for investor_id, target_id in equity.values_list("investor_id", "round__target_id").distinct():
+        edges.append(Edge(roots[investor_id], roots[target_id], "equity"))
+    return edges, relationships
+
+
+def _reasons(participation: Participation, roots: dict[int, int], names: dict[int, str],
+             relationships: list[Relationship]) -> list[str]:  # fmt: skip
+    investor, target = roots[participation.investor_id], roots[participation.round.target_id]
+    reasons = []
+    for r in relationships:
+        via = lambda org_id: f" via {names[org_id]}" if org_id != investor else ""  # noqa: E731
+        if roots[r.provider_id] == investor and roots[r.client_id] == target:
+            reasons.append(f"provider of {r.get_kind_display().lower()} to {names[r.client_id]}{via(r.provider_id)}")
+        elif roots[r.client_id] == investor and roots[r.provider_id] == target:
+            reasons.append(f"client of {names[r.provider_id]} for {r.get_kind_display().lower()}{via(r.client_id)}")
+    for condition in participation.conditions.all():
+        if condition.counterparty_id and roots[condition.counterparty_id] == investor:
+            reasons.append(f"condition: {condition.get_kind_display().lower()} with {names[condition.counterparty_id]}")
+    return sorted(set(reasons))
+
+
+def _cycle(participation: Participation, path: list[Edge], roots: dict[int, int], table: Any, now: Any) -> Cycle:
+    amount = participation.amount
+    currency = amount.currency if amount is not None else None
+    when = participation.round.date
+    converted = []
+    for edge in path:
+        a = edge.amount
+        if a is not None and currency and a.currency and a.currency != currency:
+            a = convert(a, currency, when, table).estimate
+        converted.append(Edge(edge.source, edge.target, edge.kind, a, edge.current, edge.label))
+    back = flow_back(converted)
+    ratio = back / amount if back is not None and amount is not None and amount.is_known else None
+    net = amount - back if back is not None and amount is not None else None
+    investor, target = roots[participation.investor_id], roots[participation.round.target_id]
+    nodes = [investor, target, *[edge.target for edge in path]]
+    edges = [{"from": investor, "to": target, "kind": "equity", "amount": amount.to_dict() if amount else None}]
+    edges += [{"from": e.source, "to": e.target, "kind": e.kind, "current": e.current, "label": e.label,
+               "amount": e.amount.to_dict() if e.amount else None} for e in path]  # fmt: skip
+    from deals.pipeline.recompute import _columns
+
+    return Cycle(
+        target_id=participation.round.target_id, round_id=participation.round_id, investor_id=investor, path=nodes,
+        edges=edges, length=len(path) + 1, is_current=all(e.current for e in path), computed_at=now,
+        **_columns("round_trip", ratio, ratio=True), **_columns("net_new_cash", net),
+    )  # fmt: skip
+
+
+@transaction.atomic
 def recompute_circularity(*, target_ids: Sequence[int]) -> None:
     """Recompute cycles and related-party flags for the rounds of ``target_ids``."""
-    return
+    from deals.pipeline.recompute import rate_table  # the pipeline calls this module; import late
+
+    if not target_ids:
+        return
+    now, today, table = timezone.now(), timezone.localdate(), rate_table()
+    parents = dict(Organization.objects.values_list("id", "parent_id"))
+    names = dict(Organization.objects.values_list("id", "name"))
+    roots = groups(parents)
+    edges, relationships = _graph(roots, today)
+    graph = adjacency(edges)
+    max_edges = int(getattr(settings, "DEALTRACKER_CYCLE_MAX_LENGTH", 4))
+    participations = list(
+        Participation.objects.filter(round__target_id__in=target_ids)
+        .exclude(status="withdrawn").select_related("round").prefetch_related("conditions")
+    )  # fmt: skip
+    cycles, flags, seen = [], {}, set()
+    for p in participations:
+        flags[p.pk] = _reasons(p, roots, names, relationships)
+        investor, target = roots[p.investor_id], roots[p.round.target_id]
+        if p.round.status == "abandoned" or investor == target:
+            continue
+        for path in return_paths(graph, target, investor, max_edges - 1):
+            key = (p.pk, tuple((e.source, e.target, e.kind) for e in path))
+            if key not in seen:  # parallel ties of one kind between two groups are one flow
+                seen.add(key)
+                cycles.append(_cycle(p, path, roots, table, now))
+    Cycle.objects.filter(target_id__in=target_ids).delete()
+    Cycle.objects.bulk_create(cycles)
+    _store_flags(flags)
+
+
+def _store_flags(flags: dict[int, list[str]]) -> None:
+    rows = list(ParticipationFigures.objects.filter(participation_id__in=list(flags)))
+    for row in rows:
+        row.related_party = bool(flags[row.participation_id])
+        row.related_party_reasons = flags[row.participation_id]
+    ParticipationFigures.objects.bulk_update(rows, ["related_party", "related_party_reasons"])
+
+
+def recompute_all_circularity() -> None:
+    targets = Participation.objects.values_list("round__target_id", flat=True).distinct()
+    recompute_circularity(target_ids=list(targets))

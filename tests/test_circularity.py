@@ -1,0 +1,102 @@
+"""Related-party flags and money cycles: the seed deal's circular web, bounds and historical ties."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from deals.circularity import recompute_circularity
+from deals.engine.cycles import Edge, adjacency, groups, return_paths
+from deals.models import Cycle, FundingRound, ParticipationFigures, Relationship
+from deals.pipeline.recompute import recompute_targets
+from tests.factories import OrganizationFactory, ParticipationFactory
+
+pytestmark = pytest.mark.django_db
+BN = Decimal(10) ** 9
+
+
+@pytest.fixture
+def seed():
+    org = {slug: OrganizationFactory(name=name, slug=slug) for slug, name in
+           [("openai", "OpenAI"), ("nvidia", "NVIDIA"), ("microsoft", "Microsoft"), ("amazon", "Amazon"),
+            ("fund", "Plain Fund")]}  # fmt: skip
+    org["aws"] = OrganizationFactory(name="Amazon Web Services", slug="aws", parent=org["amazon"])
+    round_ = FundingRound.objects.create(target=org["openai"], status="in_talks", round_type="corporate_round",
+                                         reported_on=datetime.date(2026, 1, 30))  # fmt: skip
+    for slug in ("nvidia", "microsoft", "amazon", "fund"):
+        ParticipationFactory(round=round_, investor=org[slug])
+    Relationship.objects.create(provider=org["nvidia"], client=org["openai"], kind="compute_supply",
+                                annual_value_qualifier="exact", annual_value_value=5 * BN, annual_value_low=5 * BN,
+                                annual_value_high=5 * BN, annual_value_currency="EUR")  # fmt: skip
+    Relationship.objects.create(provider=org["microsoft"], client=org["openai"], kind="cloud")
+    Relationship.objects.create(provider=org["aws"], client=org["openai"], kind="cloud")
+    recompute_targets(target_ids=[org["openai"].pk])
+    return org, round_
+
+
+def flags(round_):
+    rows = ParticipationFigures.objects.filter(participation__round=round_).select_related("participation__investor")
+    return {row.participation.investor.slug: row for row in rows}
+
+
+def test_the_seed_deals_investors_are_related_parties_and_a_plain_fund_is_not(seed):
+    _, round_ = seed
+    figures = flags(round_)
+    assert all(figures[slug].related_party for slug in ("nvidia", "microsoft", "amazon"))
+    assert not figures["fund"].related_party and figures["fund"].related_party_reasons == []
+    assert "provider of cloud to OpenAI via Amazon Web Services" in figures["amazon"].related_party_reasons
+
+
+def test_the_seed_deal_has_one_two_party_cycle_per_supplier(seed):
+    org, round_ = seed
+    two = {(c.investor.slug, tuple(c.path)) for c in Cycle.objects.filter(round=round_, length=2)
+           .select_related("investor")}  # fmt: skip
+    expected = {(slug, (org[slug].pk, org["openai"].pk, org[slug].pk)) for slug in ("nvidia", "microsoft", "amazon")}
+    assert two == expected  # Amazon → OpenAI → AWS counts as back to Amazon's group
+
+
+def test_the_round_trip_ratio_is_the_flow_back_over_the_investment(seed):
+    org, round_ = seed
+    nvidia = Cycle.objects.get(round=round_, investor=org["nvidia"], length=2)
+    # NVIDIA invests EUR 50m (the factory's amount) and OpenAI spends EUR 5bn a year with it.
+    assert nvidia.round_trip_value == Decimal(100)
+    assert nvidia.net_new_cash_qualifier == "exact" and nvidia.net_new_cash_value == 0
+    microsoft = Cycle.objects.get(round=round_, investor=org["microsoft"], length=2)
+    assert microsoft.round_trip_qualifier is None  # the cloud contract's value is unknown
+
+
+def test_ended_relationships_make_historical_cycles(seed):
+    org, round_ = seed
+    Relationship.objects.filter(provider=org["nvidia"]).update(started_on=datetime.date(2020, 1, 1),
+                                                               ended_on=datetime.date(2024, 1, 1))  # fmt: skip
+    recompute_circularity(target_ids=[org["openai"].pk])
+    assert not Cycle.objects.get(round=round_, investor=org["nvidia"], length=2).is_current
+    assert Cycle.objects.get(round=round_, investor=org["microsoft"], length=2).is_current
+
+
+def test_a_three_party_cycle_is_found_and_longer_ones_are_not(settings):
+    a, b, c, d = (OrganizationFactory() for _ in range(4))
+    round_ = FundingRound.objects.create(target=b, status="closed", reported_on=datetime.date(2025, 1, 1))
+    ParticipationFactory(round=round_, investor=a)
+    Relationship.objects.create(provider=c, client=b, kind="services")  # B pays C
+    Relationship.objects.create(provider=a, client=c, kind="services")  # C pays A: A → B → C → A
+    Relationship.objects.create(provider=d, client=b, kind="services")
+    Relationship.objects.create(provider=c, client=d, kind="services")  # B → D → C → A: four edges with A → B
+    settings.DEALTRACKER_CYCLE_MAX_LENGTH = 3
+    recompute_circularity(target_ids=[b.pk])
+    assert sorted(Cycle.objects.filter(round=round_).values_list("length", flat=True)) == [3]
+    settings.DEALTRACKER_CYCLE_MAX_LENGTH = 4
+    recompute_circularity(target_ids=[b.pk])
+    assert sorted(Cycle.objects.filter(round=round_).values_list("length", flat=True)) == [3, 4]
+
+
+def test_groups_follow_parents_to_the_top():
+    assert groups({1: None, 2: 1, 3: 2, 4: None}) == {1: 1, 2: 1, 3: 1, 4: 4}
+
+
+def test_return_paths_are_simple_and_bounded():
+    graph = adjacency([Edge(1, 2, "x"), Edge(2, 1, "x"), Edge(2, 3, "x"), Edge(3, 1, "x"), Edge(3, 2, "x")])
+    paths = return_paths(graph, start=2, goal=1, max_edges=2)
+    assert sorted([(e.source, e.target) for e in p] for p in paths) == [[(2, 1)], [(2, 3), (3, 1)]]
