@@ -14,6 +14,7 @@ every participation's target; the graph is built once per call.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from deals.engine.cycles import Edge, adjacency, flow_back, groups, return_paths
+from deals.engine.cycles import Edge, adjacency, flow_back, groups, paths_to_any
 from deals.engine.fx import convert
 from deals.models import Cycle, Organization, Participation, ParticipationFigures, Relationship
 
@@ -101,12 +102,17 @@ def recompute_circularity(*, target_ids: Sequence[int]) -> None:
         .exclude(status="withdrawn").select_related("round").prefetch_related("conditions")
     )  # fmt: skip
     cycles, flags, seen = [], {}, set()
+    investors_of: dict[int, set[int]] = defaultdict(set)
     for p in participations:
         flags[p.pk] = _reasons(p, roots, names, relationships)
+        if p.round.status != "abandoned" and roots[p.investor_id] != roots[p.round.target_id]:
+            investors_of[roots[p.round.target_id]].add(roots[p.investor_id])
+    found = {target: paths_to_any(graph, target, goals, max_edges - 1) for target, goals in investors_of.items()}
+    for p in participations:
         investor, target = roots[p.investor_id], roots[p.round.target_id]
         if p.round.status == "abandoned" or investor == target:
             continue
-        for path in return_paths(graph, target, investor, max_edges - 1):
+        for path in found[target].get(investor, []):
             key = (p.pk, tuple((e.source, e.target, e.kind) for e in path))
             if key not in seen:  # parallel ties of one kind between two groups are one flow
                 seen.add(key)

@@ -53,24 +53,35 @@ def adjacency(edges: Iterable[Edge]) -> dict[int, list[Edge]]:
 
 def return_paths(graph: dict[int, list[Edge]], start: int, goal: int, max_edges: int) -> list[list[Edge]]:
     """Every simple path from ``start`` to ``goal`` with at most ``max_edges`` edges."""
-    found: list[list[Edge]] = []
+    return paths_to_any(graph, start, {goal}, max_edges).get(goal, [])
+
+
+def paths_to_any(
+    graph: dict[int, list[Edge]], start: int, goals: set[int], max_edges: int
+) -> dict[int, list[list[Edge]]]:
+    """Every simple path from ``start`` to any of ``goals`` with at most ``max_edges`` edges, by goal.
+
+    One search serves all investors of a target, so the work grows with the number of targets, not of
+    investments. A path may pass through one goal on its way to another.
+    """
+    found: dict[int, list[list[Edge]]] = defaultdict(list)
     path: list[Edge] = []
     visited = {start}
 
     def walk(node: int) -> None:
-        if len(path) >= max_edges:
-            return
+        last_step = len(path) + 1 == max_edges
         for edge in graph.get(node, ()):
-            if edge.target == goal:
-                found.append([*path, edge])
-            elif edge.target not in visited:
+            if edge.target in goals:
+                found[edge.target].append([*path, edge])
+            if not last_step and edge.target not in visited:
                 visited.add(edge.target)
                 path.append(edge)
                 walk(edge.target)
                 path.pop()
                 visited.discard(edge.target)
 
-    walk(start)
+    if max_edges > 0:
+        walk(start)
     return found
 
 
