@@ -37,7 +37,7 @@ def spawn(name: str, *args: str) -> tuple[str, subprocess.Popen[bytes]]:
 def stop_all(children: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
     for _name, child in children:
         if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
+            child.terminate()  # the leader shuts its own children down (a Celery warm shutdown)
     deadline = time.monotonic() + 15
     for _name, child in children:
         try:
