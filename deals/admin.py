@@ -9,7 +9,6 @@ from typing import Any
 
 import nested_admin
 import nested_admin.formsets
-import pghistory.models
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
@@ -32,6 +31,7 @@ from deals.models import (
     RoundStatusChange,
     Source,
 )
+from deals.selectors import object_history
 
 
 def estimate_fieldset(name: str, label: Any) -> tuple[Any, dict[str, Any]]:
@@ -50,31 +50,16 @@ class HistoryAdminMixin:
         obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
-        events = pghistory.models.Events.objects.tracks(obj)
-        events = events.order_by("-pgh_created_at", "-pgh_id")
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "title": _("History: %s") % obj,
             "subtitle": None,
             "object": obj,
             "opts": self.opts,  # type: ignore[attr-defined]
-            "events": [self._describe(event) for event in events[:500]],
+            "events": object_history(obj),
             **(extra_context or {}),
         }
         return TemplateResponse(request, self.object_history_template, context)
-
-    @staticmethod
-    def _describe(event: Any) -> dict[str, Any]:
-        context = event.pgh_context or {}
-        diff = event.pgh_diff or {}
-        return {
-            "when": event.pgh_created_at,
-            "label": event.pgh_label,
-            "model": event.pgh_model,
-            "who": context.get("username") or context.get("user") or _("system (no user)"),
-            "url": context.get("url", ""),
-            "changes": [(field, values[0], values[1]) for field, values in sorted(diff.items())],
-        }
 
 
 # Labels of the objects that autocomplete widgets on one page show as selected, loaded in one query per

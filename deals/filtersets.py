@@ -54,6 +54,7 @@ class FundingRoundFilterSet(SearchMixin):
     investor = filters.ModelMultipleChoiceFilter(
         queryset=Organization.objects.all(), method="filter_investor", label=_("Investor")
     )
+    investor_slug = filters.CharFilter(method="filter_investor_slug", label=_("Investor (slug)"))
     status = filters.MultipleChoiceFilter(choices=RoundStatus.choices, label=_("Status"))
     round_type = filters.MultipleChoiceFilter(choices=RoundType.choices, label=_("Round type"))
     date_from = filters.DateFilter(field_name="reported_on", lookup_expr="gte", label=_("Reported on or after"))
@@ -81,6 +82,12 @@ class FundingRoundFilterSet(SearchMixin):
         if not value:
             return queryset
         taking_part = Participation.objects.filter(round=OuterRef("pk"), investor__in=value)
+        return queryset.filter(Exists(taking_part))
+
+    def filter_investor_slug(self, queryset: QuerySet[FundingRound], name: str, value: str) -> QuerySet[FundingRound]:
+        if not value:
+            return queryset
+        taking_part = Participation.objects.filter(round=OuterRef("pk"), investor__slug=value.strip())
         return queryset.filter(Exists(taking_part))
 
     def filter_amount_min(self, queryset: QuerySet[FundingRound], name: str, value: Decimal) -> QuerySet[FundingRound]:

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+import datetime
+from decimal import Decimal
+from typing import Any
 
+import pghistory.models
+from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncQuarter
+from django.utils.translation import gettext as _
+
+from deals.choices import RoundStatus
 from deals.models import (
+    Citation,
+    Condition,
     Cycle,
     DirtyTarget,
     FundingRound,
+    FxRate,
     Metric,
     Organization,
     Participation,
     Position,
     Relationship,
+    RoundStatusChange,
 )
 
 
@@ -78,3 +90,99 @@ def organization_cycles(*, organization: Organization) -> QuerySet[Cycle]:
         Cycle.objects.filter(target=organization).select_related("investor", "target", "round")
         | Cycle.objects.filter(investor=organization).select_related("investor", "target", "round")
     ).order_by("length", "id")
+
+
+def round_detail_queryset() -> QuerySet[FundingRound]:
+    """One round with everything its page shows: participants and their figures, conditions, sources, the
+    status timeline and the citations' notes."""
+    return FundingRound.objects.select_related("target", "target__parent", "figures").prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("investor", "figures")
+            .prefetch_related(Prefetch("conditions", queryset=Condition.objects.select_related("counterparty")))
+            .order_by("-is_lead", "investor__name"),
+        ),
+        Prefetch("status_changes", queryset=RoundStatusChange.objects.select_related("source").order_by("changed_on")),
+        Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("-source__published_on")),
+    )
+
+
+def latest_rounds(*, limit: int = 10) -> QuerySet[FundingRound]:
+    return FundingRound.objects.for_list().order_by(F("reported_on").desc(nulls_last=True), "-id")[:limit]
+
+
+def largest_rounds(*, limit: int = 5) -> QuerySet[FundingRound]:
+    """The largest counted rounds by their amount in the reporting currency (the top of each range)."""
+    return (
+        FundingRound.objects.for_list()
+        .exclude(status=RoundStatus.ABANDONED)
+        .filter(figures__amount_reporting_high__isnull=False)
+        .order_by("-figures__amount_reporting_high", "-id")[:limit]
+    )
+
+
+def rounds_by_status() -> list[tuple[str, str, int]]:
+    """(status, label, number of rounds) for every status, zeros included, in the order of the lifecycle."""
+    counts = dict(FundingRound.objects.values_list("status").annotate(n=Count("id")).order_by())
+    return [(value, str(label), counts.get(value, 0)) for value, label in RoundStatus.choices]
+
+
+def capital_per_quarter(*, quarters: int = 12) -> list[tuple[datetime.date, Decimal, int]]:
+    """Capital raised per quarter in the reporting currency: (quarter start, amount, rounds), last ``quarters``
+    quarters that had announced or closed rounds. A range counts with its central value, else its midpoint."""
+    point = Coalesce(
+        "figures__amount_reporting_value",
+        (F("figures__amount_reporting_low") + F("figures__amount_reporting_high")) / 2,
+        "figures__amount_reporting_high",
+        "figures__amount_reporting_low",
+    )
+    when = Coalesce("closed_on", "announced_on", "reported_on")
+    rows = (
+        FundingRound.objects.filter(status__in=[RoundStatus.ANNOUNCED, RoundStatus.CLOSED])
+        .annotate(quarter=TruncQuarter(when))
+        .exclude(quarter=None)
+        .values("quarter")
+        .annotate(raised=Sum(point), rounds=Count("id"))
+        .order_by("-quarter")[:quarters]
+    )
+    return [(row["quarter"], row["raised"] or Decimal(0), row["rounds"]) for row in reversed(rows)]
+
+
+def organization_co_investors(*, organization: Organization, limit: int = 12) -> QuerySet[Organization]:
+    """Who invested alongside the organization most often, with the number of shared rounds."""
+    its_rounds = Participation.objects.filter(investor=organization).values("round_id")
+    return (
+        Organization.objects.filter(participations__round_id__in=its_rounds)
+        .exclude(pk=organization.pk)
+        .annotate(shared=Count("participations__round", distinct=True))
+        .order_by("-shared", "name")[:limit]
+    )
+
+
+def object_history(obj: Model, *, limit: int = 500, related: bool = False) -> list[dict[str, Any]]:
+    """The audit log of ``obj`` (and, with ``related``, of the rows that point at it), newest first."""
+    events = pghistory.models.Events.objects.references(obj) if related else pghistory.models.Events.objects.tracks(obj)
+    return [_describe_event(event) for event in events.order_by("-pgh_created_at", "-pgh_id")[:limit]]
+
+
+def _describe_event(event: Any) -> dict[str, Any]:
+    context = event.pgh_context or {}
+    diff = event.pgh_diff or {}
+    return {
+        "when": event.pgh_created_at,
+        "label": event.pgh_label,
+        "model": event.pgh_model,
+        "who": context.get("username") or context.get("user") or _("system (no user)"),
+        "url": context.get("url", ""),
+        "changes": [(name, values[0], values[1]) for name, values in sorted(diff.items())],
+    }
+
+
+def round_currencies() -> list[str]:
+    """Currencies to offer in the deals filter: those with exchange rates, and the reporting currency."""
+    from django.conf import settings
+
+    codes = set(FxRate.objects.values_list("base", flat=True).distinct())
+    codes |= set(FxRate.objects.values_list("quote", flat=True).distinct())
+    codes.add(str(settings.REPORTING_CURRENCY))
+    return sorted(codes)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from deals.choices import (
@@ -121,6 +122,9 @@ class FundingRound(EstimateModel):
     def __str__(self) -> str:
         when = self.date.strftime("%Y-%m") if self.date else "undated"
         return f"{self.target} · {self.get_round_type_display()} · {when}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("deals:round_detail", kwargs={"pk": self.pk})
 
     @property
     def date(self):

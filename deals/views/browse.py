@@ -1,0 +1,282 @@
+"""The web UI: dashboard, deals list, round and organization pages, network, search.
+
+Views stay thin: reads come from ``deals.selectors`` and the shared FilterSets, each page in a fixed number
+of queries whatever the number of rows it shows. htmx requests for the deals list get only the results.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from deals import charts, network, selectors
+from deals.filtersets import FundingRoundFilterSet, OrganizationFilterSet
+from deals.formatting import compact_money, describe
+from deals.models import FundingRound, Metric, Organization, Relationship
+
+PAGE_SIZE = 50
+NEWEST_FIRST = F("reported_on").desc(nulls_last=True)
+SEARCH_LIMIT = 20
+
+View = Callable[..., HttpResponseBase]
+
+
+def browse(view: View) -> View:
+    """A read-only page: needs a login unless ``DEALTRACKER_PUBLIC_READ`` opens reading to everyone."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not (settings.PUBLIC_READ or request.user.is_authenticated):
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return require_GET(wrapper)
+
+
+def reporting_currency() -> str:
+    return str(settings.REPORTING_CURRENCY)
+
+
+def _money(value: Decimal) -> str:
+    return compact_money(value, reporting_currency(), get_language())
+
+
+@browse
+def dashboard(request: HttpRequest) -> HttpResponse:
+    quarters = selectors.capital_per_quarter()
+    bars = [
+        charts.Bar(
+            label=f"Q{(q.month - 1) // 3 + 1} {q.year}",
+            value=amount,
+            tooltip=_("Q%(quarter)s %(year)s: %(amount)s in %(rounds)s rounds")
+            % {"quarter": (q.month - 1) // 3 + 1, "year": q.year, "amount": _money(amount), "rounds": rounds},
+        )
+        for q, amount, rounds in quarters
+    ]
+    title = _("Capital raised per quarter (%(currency)s)") % {"currency": reporting_currency()}
+    statuses = selectors.rounds_by_status()
+    context = {
+        "latest": selectors.latest_rounds(),
+        "largest": selectors.largest_rounds(),
+        "statuses": statuses,
+        "status_max": max((n for _s, _l, n in statuses), default=0) or 1,
+        "quarters": [(bar, rounds) for bar, (_q, _a, rounds) in zip(bars, quarters, strict=True)],
+        "quarter_chart": charts.bar_chart(bars, title=title, fmt=_money),
+        "quarter_title": title,
+        "reporting_currency": reporting_currency(),
+    }
+    return render(request, "deals/dashboard.html", context)
+
+
+def _round_filter(request: HttpRequest) -> FundingRoundFilterSet:
+    return FundingRoundFilterSet(request.GET, queryset=FundingRound.objects.for_list(), request=request)
+
+
+@browse
+@vary_on_headers("HX-Request")
+def round_list(request: HttpRequest) -> HttpResponse:
+    filterset = _round_filter(request)
+    rounds = filterset.qs if filterset.is_valid() else FundingRound.objects.none()
+    if not request.GET.get("ordering"):
+        rounds = rounds.order_by(NEWEST_FIRST, "-id")
+    page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("ordering", None)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "currencies": selectors.round_currencies(),
+        "reporting_currency": reporting_currency(),
+    }
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.boosted and not htmx.history_restore_request  # type: ignore[union-attr]
+    return render(request, "deals/rounds/_results.html" if partial else "deals/rounds/list.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@browse
+def round_export(request: HttpRequest) -> HttpResponseBase:
+    """The deals list's current filter as CSV, streamed: amounts in words and as numbers."""
+    filterset = _round_filter(request)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+    rounds = filterset.qs
+    if not request.GET.get("ordering"):
+        rounds = rounds.order_by(NEWEST_FIRST, "-id")
+    currency = reporting_currency()
+    header = [
+        "id", "reported_on", "announced_on", "closed_on", "target", "round_type", "status", "amount",
+        "amount_qualifier", "amount_value", "amount_low", "amount_high", "amount_currency",
+        f"amount_{currency.lower()}_low", f"amount_{currency.lower()}_high", "post_money", "investors", "url",
+    ]  # fmt: skip
+
+    def rows() -> Any:
+        writer = csv.writer(_Echo())
+        yield writer.writerow(header)
+        for r in rounds.iterator(chunk_size=2000):
+            figures = getattr(r, "figures", None)
+            yield writer.writerow([
+                r.pk, r.reported_on, r.announced_on, r.closed_on, r.target.name, r.round_type, r.status,
+                describe(r.amount, language="en"), r.amount_qualifier, r.amount_value, r.amount_low, r.amount_high,
+                r.amount_currency, getattr(figures, "amount_reporting_low", None),
+                getattr(figures, "amount_reporting_high", None), describe(r.post_money_valuation, language="en"),
+                "; ".join(p.investor.name for p in r.participations.all()),
+                request.build_absolute_uri(reverse("deals:round_detail", args=[r.pk])),
+            ])  # fmt: skip
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="dealtracker-rounds.csv"'
+    return response
+
+
+@browse
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_object_or_404(selectors.round_detail_queryset(), pk=pk)
+    figures = getattr(round_, "figures", None)
+    context = {
+        "round": round_,
+        "figures": figures,
+        "pro_forma": round_.is_pro_forma or bool(figures and figures.pro_forma),
+        "participations": list(round_.participations.all()),
+        "status_changes": list(round_.status_changes.all()),
+        "citations": list(round_.citations.all()),
+        "cycles": _cycles_with_names(selectors.round_cycles(round=round_)),
+        "history": selectors.object_history(round_, limit=50, related=True),
+        "can_edit": request.user.has_perm("deals.change_fundinground"),
+        "reporting_currency": reporting_currency(),
+    }
+    return render(request, "deals/rounds/detail.html", context)
+
+
+def _cycles_with_names(cycles: Any) -> list[dict[str, Any]]:
+    """Cycles with the names of the organizations along their path (one query for all of them)."""
+    cycles = list(cycles)
+    ids = {org_id for cycle in cycles for org_id in cycle.path}
+    names = dict(Organization.objects.filter(pk__in=ids).values_list("id", "name")) if ids else {}
+    return [{"cycle": c, "names": [names.get(org_id, "?") for org_id in c.path]} for c in cycles]
+
+
+@browse
+def organization_list(request: HttpRequest) -> HttpResponse:
+    filterset = OrganizationFilterSet(request.GET, queryset=selectors.organization_queryset(), request=request)
+    orgs = filterset.qs if filterset.is_valid() else Organization.objects.none()
+    if not request.GET.get("ordering"):
+        orgs = orgs.order_by("name")
+    page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filterset": filterset, "page": page, "query": query.urlencode()}
+    return render(request, "deals/organizations/list.html", context)
+
+
+@browse
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
+    pro_forma = request.GET.get("pro_forma") == "1"
+    funding = list(selectors.organization_funding(organization=org))
+    points = []
+    for r in funding:
+        post = getattr(getattr(r, "figures", None), "post_money_reporting", None)
+        if post is None or (post.high is None and post.low is None):
+            continue
+        low = post.low if post.low is not None else Decimal(0)
+        high = post.high if post.high is not None else (post.value if post.value is not None else low)
+        when = r.date
+        points.append(
+            charts.BandPoint(
+                label=str(when.year) if when else "?",
+                low=low,
+                value=post.value,
+                high=max(high, low),
+                tooltip=f"{formats.date_format(when) if when else '?'}: {describe(post, language=get_language())}",
+            )
+        )
+    title = _("Post-money valuation over time (%(currency)s)") % {"currency": reporting_currency()}
+    relationships = list(
+        Relationship.objects.filter(Q(provider=org) | Q(client=org))
+        .select_related("provider", "client")
+        .order_by("-started_on", "id")
+    )
+    context = {
+        "org": org,
+        "pro_forma": pro_forma,
+        "subsidiaries": list(org.subsidiaries.order_by("name")),
+        "funding": funding,
+        "valuation_chart": charts.band_chart(points, title=title, fmt=_money),
+        "valuation_title": title,
+        "cap_table": list(selectors.organization_cap_table(organization=org, pro_forma=pro_forma)),
+        "portfolio": list(selectors.organization_portfolio(organization=org, pro_forma=pro_forma)),
+        "co_investors": list(selectors.organization_co_investors(organization=org)),
+        "relationships": relationships,
+        "metrics": list(Metric.objects.filter(organization=org).order_by("kind", "-period_year", "-period_date")),
+        "cycles": _cycles_with_names(selectors.organization_cycles(organization=org)[:50]),
+        "can_edit": request.user.has_perm("deals.change_organization"),
+        "reporting_currency": reporting_currency(),
+    }
+    return render(request, "deals/organizations/detail.html", context)
+
+
+@browse
+def network_view(request: HttpRequest) -> HttpResponse:
+    focus_slug = request.GET.get("focus", "").strip()
+    focus = get_object_or_404(Organization, slug=focus_slug) if focus_slug else None
+    graph = network.build(focus=focus)
+    context = {
+        "graph": graph,
+        "focus": focus,
+        "cycles": [{"cycle": c, "names": [graph.names.get(i, "?") for i in c.path]} for c in graph.cycles],
+        "max_nodes": network.MAX_NODES,
+    }
+    return render(request, "deals/network.html", context)
+
+
+@browse
+def search(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()[:200]
+    orgs: list[Organization] = []
+    rounds: list[FundingRound] = []
+    if text:
+        orgs = list(Organization.objects.search(text).order_by("name")[: SEARCH_LIMIT + 1])
+        rounds = list(FundingRound.objects.for_list().search(text).order_by(NEWEST_FIRST, "-id")[: SEARCH_LIMIT + 1])
+    context = {
+        "q": text,
+        "organizations": orgs[:SEARCH_LIMIT],
+        "more_organizations": len(orgs) > SEARCH_LIMIT,
+        "rounds": rounds[:SEARCH_LIMIT],
+        "more_rounds": len(rounds) > SEARCH_LIMIT,
+    }
+    return render(request, "deals/search.html", context)
+
+
+@browse
+def organization_suggest(request: HttpRequest) -> HttpResponse:
+    """Options for the organization inputs of the filters (an htmx-filled datalist)."""
+    text = next(
+        (request.GET[k].strip() for k in ("investor_slug", "target_slug", "focus", "q") if request.GET.get(k)), ""
+    )
+    orgs = Organization.objects.search(text).order_by("name")[:15] if len(text) >= 2 else []
+    return render(request, "deals/_org_options.html", {"organizations": orgs})
