@@ -55,7 +55,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 messages: install
-	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l de --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=static
 	$(PY) manage.py compilemessages --ignore=.venv
 
 db-start: install
