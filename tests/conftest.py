@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -24,6 +25,20 @@ if settings.configured:
         for _name, _value in filesystem_celery(_BROKER_DIR).items():
             setattr(settings, _name, _value)
     settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Playwright's sync API runs an event loop in the test's thread; tell Django that the database calls made
+    there (seeding, and flushing afterwards) are deliberate, for browser tests only."""
+    browser = item.get_closest_marker("browser") is not None
+    if browser:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if browser:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats
@@ -84,8 +84,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "deals/dashboard.html", context)
 
 
+def given(request: HttpRequest) -> QueryDict:
+    """The query string without empty values: a form sends every field, also those left blank."""
+    data = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        kept = [v for v in values if v.strip()]
+        if kept:
+            data.setlist(key, kept)
+    return data
+
+
 def _round_filter(request: HttpRequest) -> FundingRoundFilterSet:
-    return FundingRoundFilterSet(request.GET, queryset=FundingRound.objects.for_list(), request=request)
+    return FundingRoundFilterSet(given(request), queryset=FundingRound.objects.for_list(), request=request)
 
 
 @browse
@@ -96,7 +106,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     if not request.GET.get("ordering"):
         rounds = rounds.order_by(NEWEST_FIRST, "-id")
     page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = given(request)
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("ordering", None)
@@ -182,12 +192,12 @@ def _cycles_with_names(cycles: Any) -> list[dict[str, Any]]:
 
 @browse
 def organization_list(request: HttpRequest) -> HttpResponse:
-    filterset = OrganizationFilterSet(request.GET, queryset=selectors.organization_queryset(), request=request)
+    filterset = OrganizationFilterSet(given(request), queryset=selectors.organization_queryset(), request=request)
     orgs = filterset.qs if filterset.is_valid() else Organization.objects.none()
     if not request.GET.get("ordering"):
         orgs = orgs.order_by("name")
     page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = given(request)
     query.pop("page", None)
     context = {"filterset": filterset, "page": page, "query": query.urlencode()}
     return render(request, "deals/organizations/list.html", context)

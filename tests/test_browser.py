@@ -1,0 +1,132 @@
+"""The UI in a real browser (Debian's Chromium through Playwright): log in, filter, drill in, switch to
+German, see the cycles; and no request leaves the machine. Screenshots go to test-artifacts/screenshots."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from deals.pipeline.services import dirty_drain
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (.ci/run installs it)"),
+]
+PASSWORD = "a-long-browser-test-password"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "en-GB", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    folder = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def seeded(transactional_db: None, live_server: Any) -> str:
+    """The demo dataset, computed, and a user; the live server's address."""
+    call_command("load_demo", stdout=io.StringIO())
+    dirty_drain()
+    User.objects.create_user(username="analyst", password=PASSWORD)
+    return str(live_server.url)
+
+
+def watch_requests(page: Any, base: str) -> list[str]:
+    """Every request the page makes that is not to the live server (data: URLs never leave the machine)."""
+    leaving: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((base, "data:")) else leaving.append(r.url))
+    return leaving
+
+
+def log_in(page: Any, base: str) -> None:
+    page.goto(base + "/")
+    assert "/accounts/login/" in page.url  # every page needs a login
+    page.fill("#id_username", "analyst")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.get_by_role("heading", name="Dashboard").wait_for()
+
+
+def test_browse_the_seed_deal(seeded: str, page: Any, artifacts: Path) -> None:
+    from playwright.sync_api import expect
+
+    leaving = watch_requests(page, seeded)
+    log_in(page, seeded)
+    page.screenshot(path=artifacts / "dashboard.png", full_page=True)
+
+    # Filter the deals list to in_talks: the results change in place and the filter goes into the URL.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Deals", exact=True).click()
+    total = page.locator("#results .count").inner_text()
+    page.get_by_label("In talks").check()
+    expect(page).to_have_url(re.compile(r"status=in_talks"))
+    expect(page.locator("#results .count")).to_have_text("1 deal")
+    expect(page.locator("#id_q")).to_be_visible()  # the form was not replaced: no full reload
+    page.screenshot(path=artifacts / "deals-in-talks.png", full_page=True)
+    # The back button brings the unfiltered list back.
+    page.go_back()
+    expect(page.locator("#results .count")).to_have_text(total)
+    page.go_forward()
+    expect(page.locator("#results .count")).to_have_text("1 deal")
+
+    # The OpenAI round: three investors, each with a stake range.
+    page.locator("#results").get_by_role("link", name="Corporate round").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("OpenAI")
+    rows = page.locator("tr.participant")
+    expect(rows).to_have_count(3)
+    for name in ("NVIDIA", "Microsoft", "Amazon"):
+        expect(rows.filter(has_text=name).locator(".stake")).to_contain_text(re.compile(r"up to [\d.]+%"))
+    expect(page.locator(".figures")).to_contain_text("up to €60bn")
+    page.screenshot(path=artifacts / "round-openai.png", full_page=True)
+
+    # German: the switcher reloads the same page in German, with compact money in "Mrd.".
+    page.select_option("#language", "de")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.locator(".figures")).to_contain_text("bis zu 60 Mrd. €")
+    expect(page.get_by_role("heading", name="Beteiligte")).to_be_visible()
+    page.screenshot(path=artifacts / "round-openai-de.png", full_page=True)
+
+    # The network page: the seed deal's cycles, listed and highlighted in the graph.
+    page.get_by_role("link", name="Netzwerk").click()
+    for path in ("NVIDIA → OpenAI → NVIDIA", "Microsoft → OpenAI → Microsoft", "Amazon → OpenAI → Amazon"):
+        expect(page.locator(f'li.cycle[data-path="{path}"]')).to_be_visible()
+    assert page.locator("svg.network line.edge-cycle").count() >= 3
+    page.screenshot(path=artifacts / "network.png", full_page=True)
+
+    assert leaving == []
+
+
+def test_phone_width_and_keyboard(seeded: str, page: Any, artifacts: Path) -> None:
+    leaving = watch_requests(page, seeded)
+    log_in(page, seeded)
+    page.set_viewport_size({"width": 375, "height": 740})
+    for path in ("/", "/rounds/", "/organizations/openai/", "/network/"):
+        page.goto(seeded + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than a phone"
+    page.screenshot(path=artifacts / "network-phone.png", full_page=True)
+    # The first Tab lands on the skip link, which jumps to the content.
+    page.goto(seeded + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert leaving == []
