@@ -1,0 +1,193 @@
+"""API load: gunicorn serving the project on loopback, load from wrk, a bare Django view as the yardstick.
+
+Each endpoint is loaded twice per repeat: one connection (latency: p50 and p99 of requests one after
+another) and four connections (throughput). Repeats alternate the endpoints so that noise from other work
+on the machine spreads over all of them; the report gives medians over repeats.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from bench.common import Scale, Section, child_env, log, median, ms
+from deals.models import FundingRound, Participation
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LIST_FILTER = {"status": "closed", "round_type": "series_a"}
+UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(workers: int = 2) -> Iterator[str]:
+    """gunicorn serving dealtracker.wsgi with the bench settings; yields its base URL."""
+    port = free_port()
+    env = child_env(DEBUG="false", DEALTRACKER_PUBLIC_READ="false", LOG_LEVEL="WARNING")
+    command = [sys.executable, "-m", "gunicorn", "dealtracker.wsgi:application", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/bench/bare/", timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _seconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip()).groups()  # type: ignore[union-attr]
+    return float(number) * UNITS[unit]
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    """p50, p99 (seconds) and requests/s from ``wrk --latency`` output; non-2xx responses counted."""
+    found = {"p50": re.search(r"^\s+50%\s+(\S+)", output, re.M), "p99": re.search(r"^\s+99%\s+(\S+)", output, re.M)}
+    result = {key: _seconds(match.group(1)) for key, match in found.items() if match}
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    result["rps"] = float(rps.group(1)) if rps else 0.0
+    result["errors"] = float(errors.group(1)) if errors else 0.0
+    return result
+
+
+def lua_script(paths: list[str], token: str, folder: Path) -> Path:
+    """A wrk script sending the token and cycling through ``paths``."""
+    quoted = ", ".join(f'"{p}"' for p in paths)
+    script = folder / f"paths{abs(hash(tuple(paths)))}.lua"
+    script.write_text(
+        f'paths = {{{quoted}}}\ni = 0\nwrk.headers["Authorization"] = "Token {token}"\n'
+        "request = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n"
+    )
+    return script
+
+
+def wrk(base: str, script: Path, connections: int, seconds: int) -> dict[str, float]:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(output)
+
+
+def cursor_at(position: int) -> str:
+    """A DRF cursor for the page after the row with id ``position`` (ordering -id)."""
+    return base64.b64encode(urlencode({"p": position}).encode()).decode()
+
+
+def endpoints(rng: random.Random) -> dict[str, list[str]]:
+    """The paths each endpoint's load cycles through."""
+    matching = FundingRound.objects.filter(**LIST_FILTER).order_by("-id")
+    count = matching.count()
+    deep = matching.values_list("id", flat=True)[int(count * 0.9)] if count > 10 else None
+    round_ids = list(FundingRound.objects.order_by("?").values_list("id", flat=True)[:200])
+    with connection.cursor() as cursor:  # investors with at least one position, drawn uniformly
+        cursor.execute("SELECT DISTINCT investor_id FROM deals_position ORDER BY investor_id")
+        investors = [row[0] for row in cursor.fetchall()]
+    if not investors:
+        investors = list(Participation.objects.values_list("investor_id", flat=True).distinct()[:200])
+    investors = rng.sample(investors, min(200, len(investors)))
+    query = urlencode(LIST_FILTER)
+    paths = {
+        "bare": ["/bench/bare/"],
+        "list": [f"/api/rounds/?{query}"],
+        "detail": [f"/api/rounds/{pk}/" for pk in round_ids],
+        "portfolio": [f"/api/organizations/{pk}/portfolio/" for pk in investors],
+    }
+    if deep is not None:
+        paths["deep"] = [f"/api/rounds/?{query}&{urlencode({'cursor': cursor_at(deep)})}"]
+    return paths
+
+
+def token() -> str:
+    user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_superuser": True,
+                                                                                   "is_staff": True})  # fmt: skip
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+LABELS = {"bare": "Bare Django view (fixed JSON)", "list": "List rounds (page of 50, status and type filters)",
+          "deep": "List rounds, page at 90 % depth (cursor)", "detail": "Round detail",
+          "portfolio": "Organization portfolio"}  # fmt: skip
+
+
+def run(scale: Scale) -> Section:
+    section = Section("API")
+    if shutil.which("wrk") is None:
+        for key in ("list", "deep", "detail", "portfolio"):
+            section.missing(LABELS[key], "see targets", "not measured: wrk is not installed (apt-get install wrk)")
+        section.notes.append("wrk was not found on PATH, so the API load test did not run.")
+        return section
+    key = token()
+    paths = endpoints(random.Random(scale.seed))
+    samples: dict[str, dict[str, list[float]]] = {name: {"p50": [], "p99": [], "rps": [], "errors": []}
+                                                   for name in paths}  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder, gunicorn() as base:
+        for endpoint_paths in paths.values():  # each path answers 200 before any load
+            for path in endpoint_paths[:3]:
+                request = urllib.request.Request(base + path, headers={"Authorization": f"Token {key}"})
+                urllib.request.urlopen(request, timeout=120).read()
+        scripts = {name: lua_script(p, key, Path(folder)) for name, p in paths.items()}
+        for repeat in range(scale.repeats):
+            for name, script in scripts.items():
+                latency = wrk(base, script, 1, scale.wrk_seconds)
+                load = wrk(base, script, 4, scale.wrk_seconds)
+                samples[name]["p50"].append(latency["p50"])
+                samples[name]["p99"].append(latency["p99"])
+                samples[name]["rps"].append(load["rps"])
+                samples[name]["errors"].append(latency["errors"] + load["errors"])
+                log(f"api {name} #{repeat + 1}: p50 {ms(latency['p50'])}, p99 {ms(latency['p99'])}, "
+                    f"{load['rps']:.0f} req/s")  # fmt: skip
+    result = {name: {k: median(v) for k, v in s.items()} for name, s in samples.items()}
+    section.figures.update(result)
+    bare = result["bare"]["rps"]
+    for name, figures in result.items():
+        p50, p99, rps = figures["p50"], figures["p99"], figures["rps"]
+        text = f"p50 {ms(p50)}, p99 {ms(p99)}; {rps:,.0f} req/s"
+        if name != "bare":
+            text += f" ({rps / bare:.0%} of the bare view)"
+        if figures["errors"]:
+            text += f"; {figures['errors']:.0f} non-2xx responses"
+        met: bool | None = None
+        target = "—"
+        if name == "list":
+            target, met = "p50 ≤ 20 ms, p99 ≤ 100 ms, ≥ 50 % of bare", p50 <= 0.02 and p99 <= 0.1 and rps >= bare / 2
+        elif name == "deep":
+            first = result["list"]["p50"]
+            target, met = "p50 ≤ 1.5× the first page", p50 <= 1.5 * first
+            text += f"; {p50 / first:.2f}× the first page"
+        section.add(LABELS[name], target, text, met)
+    if "deep" not in result:
+        section.missing(LABELS["deep"], "≤ 1.5× the first page", "not measured: too few matching rounds")
+    return section
