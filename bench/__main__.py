@@ -32,6 +32,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="20,000 rounds, a few minutes")
     parser.add_argument("--reuse", action="store_true", help="keep data generated earlier at the same scale")
+    parser.add_argument("--render", action="store_true", help="only render BENCHMARKS.md from the saved results")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"sections to run, of {', '.join(SECTIONS)}")
     args = parser.parse_args(argv)
     only = [s.strip() for s in args.only.split(",") if s.strip()]
@@ -42,6 +43,11 @@ def main(argv: list[str]) -> int:
 
     from bench import api, circular_flows, data, incremental, pages, recompute, report
     from bench.common import FULL, QUICK, Scale, Section, log
+
+    findings = Path(__file__).with_name("FINDINGS.md").read_text()
+    if args.render:
+        report.write(findings)
+        return 0
 
     scale = QUICK if args.quick else FULL
     started, clock = datetime.datetime.now(datetime.UTC), time.perf_counter()
@@ -66,7 +72,6 @@ def main(argv: list[str]) -> int:
         if name in only:
             sections.append(runners[name](scale))
     saved = report.save(scale, sections, started, time.perf_counter() - clock)
-    findings = Path(__file__).with_name("FINDINGS.md").read_text()
     written = report.write(findings)
     log(f"results in {saved.relative_to(saved.parents[1])}; report in {written.name}")
     return 0

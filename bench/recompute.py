@@ -42,9 +42,9 @@ def _hi(p: str) -> str:
 STAKES_SQL = f"""
 CREATE UNLOGGED TABLE bench_sql_stakes AS
 WITH p AS (
-    SELECT id, round_id, {_lo("amount")} AS lo, {_hi("amount")} AS hi
-    FROM deals_participation
-    WHERE status <> 'withdrawn' AND amount_qualifier IS NOT NULL
+    SELECT p.id, p.round_id, {_lo("p.amount")} AS lo, {_hi("p.amount")} AS hi
+    FROM deals_participation p JOIN deals_fundinground r ON r.id = p.round_id
+    WHERE p.status <> 'withdrawn' AND p.amount_qualifier IS NOT NULL AND r.target_id <= %(last_target)s
 ), c AS (
     SELECT round_id, SUM(lo) AS lo, CASE WHEN COUNT(hi) = COUNT(*) THEN SUM(hi) END AS hi FROM p GROUP BY round_id
 ), r AS (

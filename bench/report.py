@@ -91,10 +91,24 @@ def machine() -> dict[str, Any]:
 
 
 def save(scale: Scale, sections: list[Section], started: datetime.datetime, seconds: float) -> Path:
+    """Save a run's results; sections not run this time (``--only``) keep their figures of the last run."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{scale.name}.json"
-    data = {"scale": asdict(scale), "date": started.strftime("%Y-%m-%d %H:%M UTC"), "seconds": round(seconds),
-            "machine": machine(), "sections": [asdict(s) for s in sections]}  # fmt: skip
+    new = [asdict(s) for s in sections]
+    when, took, reruns = started.strftime("%Y-%m-%d %H:%M UTC"), round(seconds), []
+    if path.exists():
+        old = json.loads(path.read_text())
+        if old.get("scale") == asdict(scale):
+            fresh = {s["title"] for s in new if s["rows"] or s["title"] != "Data"}
+            kept = [s for s in old["sections"] if s["title"] not in fresh]
+            order = [s["title"] for s in old["sections"]]
+            new = sorted(kept + [s for s in new if s["title"] in fresh],
+                         key=lambda s: order.index(s["title"]) if s["title"] in order else len(order))  # fmt: skip
+            if kept:  # a partial run: the run's date and duration stay those of the full one
+                reruns = [*old.get("reruns", []), f"{', '.join(sorted(fresh))} re-run on {when}"]
+                when, took = old["date"], old["seconds"]
+    data = {"scale": asdict(scale), "date": when, "seconds": took, "reruns": reruns, "machine": machine(),
+            "sections": new}  # fmt: skip
     path.write_text(json.dumps(data, indent=1, default=str) + "\n")
     return path
 
@@ -113,7 +127,7 @@ def _run_markdown(data: dict[str, Any]) -> str:
         "| benchmark | target | measured | status |",
         "| --- | --- | --- | --- |",
     ]
-    notes = []
+    notes = [f"- {rerun}." for rerun in data.get("reruns", [])]
     for section in data["sections"]:
         for row in section["rows"]:
             lines.append(f"| {row['benchmark']} | {row['target']} | {row['measured']} | {row['status']} |")
