@@ -116,20 +116,21 @@ def _figures_of_round(round_: FundingRound, table: RateTable, batch: _Batch, now
     own = _round_input(round_, native, round_.currency)
     out = compute_round(own)
     to_reporting = _Converter(table, round_)
+    inputs = fingerprint(own)  # once per round: every participation's row carries the round's fingerprint
     amount_reporting = to_reporting.to(out.amount, reporting)
     post_reporting = to_reporting.to(out.post_money, reporting)
     rate = to_reporting.rate
     batch.rounds.append(RoundFigures(
         round_id=round_.pk, pro_forma=out.pro_forma, counted=out.counted,
         warnings=[*out.warnings, *native.warnings, *dict.fromkeys(to_reporting.warnings)],
-        fingerprint=fingerprint(own), computed_at=now, fx_rate=rate.rate if rate else None,
+        fingerprint=inputs, computed_at=now, fx_rate=rate.rate if rate else None,
         fx_rate_date=rate.date if rate else None,
         **_columns("pre_money", out.pre_money), **_columns("post_money", out.post_money),
         **_columns("amount_reporting", amount_reporting), **_columns("post_money_reporting", post_reporting),
     ))  # fmt: skip
     for p in own.participations:
         batch.participations.append(ParticipationFigures(
-            participation_id=p.id, fingerprint=fingerprint(own), computed_at=now,
+            participation_id=p.id, fingerprint=inputs, computed_at=now,
             **_columns("stake", out.stakes.get(p.id), ratio=True),
             **_columns("amount_reporting", to_reporting.to(p.amount, reporting)),
         ))  # fmt: skip
