@@ -176,7 +176,7 @@ def run(scale: Scale) -> Section:
         p50, p99, rps = figures["p50"], figures["p99"], figures["rps"]
         text = f"p50 {ms(p50)}, p99 {ms(p99)}; {rps:,.0f} req/s"
         if name != "bare":
-            text += f" ({rps / bare:.0%} of the bare view)"
+            text += f" ({rps / bare:.1%} of the bare view)"
         if figures["errors"]:
             text += f"; {figures['errors']:.0f} non-2xx responses"
         met: bool | None = None

@@ -93,7 +93,7 @@ def stopwatch() -> Iterator[list[float]]:
 
 
 def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
+    return f"{seconds:.1f} s" if seconds >= 10 else f"{seconds * 1000:.1f} ms"
 
 
 def log(text: str) -> None:

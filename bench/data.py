@@ -71,9 +71,9 @@ def prepare(scale: Scale, *, reuse: bool) -> Section:
     summary = ", ".join(f"{count:,} {key}" for key, count in counts.items())
     section.add(
         f"Generate {scale.rounds:,} rounds (`manage.py generate_deals`, COPY)",
-        "minutes",
+        "minutes (≤ 10 min)",
         f"{seconds:.0f} s ({counts['participation'] / seconds:,.0f} participations/s)",
-        None,
+        seconds <= 600,
     )
     section.notes.append(f"Generated with seed {scale.seed}: {summary}.")
     log(f"generated in {seconds:.0f} s: {summary}")
