@@ -1,7 +1,7 @@
 """``make bench-quick`` / ``make bench``: python -m bench [--quick] [--reuse] [--only SECTION,…].
 
 Generates the data into a database of its own, runs the sections, saves their results under
-``bench/results/`` and renders ``BENCHMARKS.md``. See BENCHMARKS.md for what each section measures.
+``bench/recorded/`` and renders ``BENCHMARKS.md``. See BENCHMARKS.md for what each section measures.
 """
 
 from __future__ import annotations
@@ -45,8 +45,10 @@ def main(argv: list[str]) -> int:
     from bench.common import FULL, QUICK, Scale, Section, log
 
     findings = Path(__file__).with_name("FINDINGS.md").read_text()
+    summary_file = Path(__file__).with_name("SUMMARY.md")
+    summary = summary_file.read_text() if summary_file.exists() else ""
     if args.render:
-        report.write(findings)
+        report.write(findings, summary)
         return 0
 
     scale = QUICK if args.quick else FULL
@@ -72,7 +74,7 @@ def main(argv: list[str]) -> int:
         if name in only:
             sections.append(runners[name](scale))
     saved = report.save(scale, sections, started, time.perf_counter() - clock)
-    written = report.write(findings)
+    written = report.write(findings, summary)
     log(f"results in {saved.relative_to(saved.parents[1])}; report in {written.name}")
     return 0
 

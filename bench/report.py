@@ -1,4 +1,7 @@
-"""BENCHMARKS.md: rendered from the results of the last quick and the last full run (``bench/results/``)."""
+"""BENCHMARKS.md, rendered from the results of the last quick and the last full run.
+
+The results live in ``bench/recorded/`` and are committed, so that a quick run keeps the full run's figures.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from django.db import connection
 from bench.common import Scale, Section
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parent / "recorded"
 OUTPUT = BASE_DIR / "BENCHMARKS.md"
 
 METHOD = """\
@@ -27,8 +30,11 @@ METHOD = """\
 `make bench-quick` (20,000 rounds, minutes) and `make bench` (1,000,000 rounds) run `python -m bench`, which
 works in a database of its own beside the configured one (`<name>_bench`, dropped and re-created each run;
 `python -m bench --reuse` keeps data generated at the same scale). Sections: `--only data,recompute,api,
-pages,incremental,circular`. Every figure is a median of repeated measurements within one run; on a shared
-machine, compare the ratios of one run rather than absolute figures across runs.
+pages,incremental,circular`. Each scale's results are kept in `bench/recorded/` and this file is rendered
+from them (`python -m bench --render`), so a quick run leaves the full run's figures in place; a run of some
+sections only replaces those sections' figures and says so. Every figure is a median of repeated
+measurements within one run; on a shared machine, compare the ratios of one run rather than absolute
+figures across runs.
 
 - **Data** (`manage.py generate_deals --organizations N --rounds N --relationships N --seed S`): rows are
   drawn from a seeded random source and streamed with `COPY` in one transaction, with the check constraints
@@ -135,17 +141,17 @@ def _run_markdown(data: dict[str, Any]) -> str:
     return "\n".join([*lines, "", *notes, ""])
 
 
-def render(findings: str) -> str:
-    parts = ["# Benchmarks", ""]
+def render(findings: str, summary: str = "") -> str:
+    parts = ["# Benchmarks", "", summary] if summary else ["# Benchmarks", ""]
     order = {"full": 0, "quick": 1}
     for path in sorted(RESULTS.glob("*.json"), key=lambda p: (order.get(p.stem, 2), p.stem)):
         parts.append(_run_markdown(json.loads(path.read_text())))
-    if len(parts) == 2:
+    if not RESULTS.exists() or not any(RESULTS.glob("*.json")):
         parts.append("No run recorded yet: `make bench-quick` or `make bench`.\n")
     parts += [findings, METHOD]
     return "\n".join(parts)
 
 
-def write(findings: str) -> Path:
-    OUTPUT.write_text(render(findings))
+def write(findings: str, summary: str = "") -> Path:
+    OUTPUT.write_text(render(findings, summary))
     return OUTPUT
