@@ -27,6 +27,12 @@ if settings.configured:
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's event loop stays in the main thread for the rest of the session, where
+    Django would refuse the database calls of ordinary tests."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """Playwright's sync API runs an event loop in the test's thread; tell Django that the database calls made
