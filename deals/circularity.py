@@ -7,8 +7,10 @@ flow back (bounded by the smallest known amount on the return path, in the inves
 round-trip ratio (flow back ÷ investment) and the net new cash (investment − flow back). A cycle through an
 ended relationship is kept as historical (``is_current`` False).
 
-Cost: one query each for organizations, relationships and participations, then a depth-bounded search from
-every participation's target; the graph is built once per call.
+Cost: the organizations' parents, the participations of the given targets, the relationships between the
+groups involved, and the graph around the targets loaded hop by hop up to the longest cycle searched (two
+queries a hop): the work grows with the neighbourhood of the targets, not with the database. Then one
+depth-bounded search per target.
 """
 
 from __future__ import annotations
@@ -27,24 +29,43 @@ from deals.engine.fx import convert
 from deals.models import Cycle, Organization, Participation, ParticipationFigures, Relationship
 
 
-def _graph(roots: dict[int, int], today: datetime.date) -> tuple[list[Edge], list[Relationship]]:
-    relationships = list(Relationship.objects.select_related("provider", "client"))
-    edges = [
-        Edge(roots[r.client_id], roots[r.provider_id], r.kind, r.annual_value, r.is_current(today),
-             f"{r.get_kind_display().lower()} from {r.provider.name} to {r.client.name}")
-        for r in relationships
-    ]  # fmt: skip
+def _rel_edge(r: Relationship, roots: dict[int, int], today: datetime.date) -> Edge:
+    return Edge(roots[r.client_id], roots[r.provider_id], r.kind, r.annual_value, r.is_current(today),
+                f"{r.get_kind_display().lower()} from {r.provider.name} to {r.client.name}")  # fmt: skip
+
+
+def _neighbourhood(start: set[int], roots: dict[int, int], members: dict[int, list[int]], hops: int,
+                   today: datetime.date) -> list[Edge]:  # fmt: skip
+    """The money edges within ``hops`` steps of the ``start`` groups, loaded hop by hop.
+
+    A cycle search from a target never goes further than ``hops`` edges, so this is all of the graph it can
+    see: loading only it keeps one target's recompute independent of the size of the database. Sorted, so
+    the search finds the same paths in the same order whichever targets a batch holds."""
+    edges: set[Edge] = set()
+    done: set[int] = set()
+    frontier = set(start)
     equity = Participation.objects.exclude(status="withdrawn").exclude(round__status="abandoned")
-    for investor_id, target_id in equity.values_list("investor_id", "round__target_id").distinct():
-        edges.append(Edge(roots[investor_id], roots[target_id], "equity"))
-    return edges, relationships
+    for _hop in range(hops):
+        ids = [org_id for root in frontier - done for org_id in members[root]]
+        done |= frontier
+        if not ids:
+            break
+        found = {
+            _rel_edge(r, roots, today)
+            for r in Relationship.objects.filter(client_id__in=ids).select_related("provider", "client")
+        }
+        pairs = equity.filter(investor_id__in=ids).values_list("investor_id", "round__target_id").distinct()
+        found |= {Edge(roots[investor], roots[target], "equity") for investor, target in pairs}
+        edges |= found
+        frontier = {edge.target for edge in found} - done
+    return sorted(edges, key=lambda e: (e.source, e.target, e.kind, e.label, not e.current))
 
 
 def _reasons(participation: Participation, roots: dict[int, int], names: dict[int, str],
-             relationships: list[Relationship]) -> list[str]:  # fmt: skip
+             between: dict[tuple[int, int], list[Relationship]]) -> list[str]:  # fmt: skip
     investor, target = roots[participation.investor_id], roots[participation.round.target_id]
     reasons = []
-    for r in relationships:
+    for r in [*between.get((investor, target), []), *between.get((target, investor), [])]:
         via = lambda org_id: f" via {names[org_id]}" if org_id != investor else ""  # noqa: E731
         if roots[r.provider_id] == investor and roots[r.client_id] == target:
             reasons.append(f"provider of {r.get_kind_display().lower()} to {names[r.client_id]}{via(r.provider_id)}")
@@ -91,20 +112,28 @@ def recompute_circularity(*, target_ids: Sequence[int]) -> None:
     if not target_ids:
         return
     now, today, table = timezone.now(), timezone.localdate(), rate_table()
-    parents = dict(Organization.objects.values_list("id", "parent_id"))
-    names = dict(Organization.objects.values_list("id", "name"))
-    roots = groups(parents)
-    edges, relationships = _graph(roots, today)
-    graph = adjacency(edges)
+    roots = groups(dict(Organization.objects.values_list("id", "parent_id")))
+    members: dict[int, list[int]] = defaultdict(list)
+    for org_id, root in roots.items():
+        members[root].append(org_id)
     max_edges = int(getattr(settings, "DEALTRACKER_CYCLE_MAX_LENGTH", 4))
     participations = list(
         Participation.objects.filter(round__target_id__in=target_ids)
         .exclude(status="withdrawn").select_related("round").prefetch_related("conditions")
     )  # fmt: skip
+    involved = {roots[p.investor_id] for p in participations} | {roots[p.round.target_id] for p in participations}
+    involved |= {roots[c.counterparty_id] for p in participations for c in p.conditions.all() if c.counterparty_id}
+    ids = [org_id for root in involved for org_id in members[root]]
+    names = dict(Organization.objects.filter(pk__in=ids).values_list("id", "name"))
+    between: dict[tuple[int, int], list[Relationship]] = defaultdict(list)
+    for r in Relationship.objects.filter(provider_id__in=ids, client_id__in=ids).select_related("provider", "client"):
+        between[(roots[r.provider_id], roots[r.client_id])].append(r)
+    targets = {roots[p.round.target_id] for p in participations}
+    graph = adjacency(_neighbourhood(targets, roots, members, max_edges - 1, today))
     cycles, flags, seen = [], {}, set()
     investors_of: dict[int, set[int]] = defaultdict(set)
     for p in participations:
-        flags[p.pk] = _reasons(p, roots, names, relationships)
+        flags[p.pk] = _reasons(p, roots, names, between)
         if p.round.status != "abandoned" and roots[p.investor_id] != roots[p.round.target_id]:
             investors_of[roots[p.round.target_id]].add(roots[p.investor_id])
     found = {target: paths_to_any(graph, target, goals, max_edges - 1) for target, goals in investors_of.items()}
@@ -123,11 +152,14 @@ def recompute_circularity(*, target_ids: Sequence[int]) -> None:
 
 
 def _store_flags(flags: dict[int, list[str]]) -> None:
-    rows = list(ParticipationFigures.objects.filter(participation_id__in=list(flags)))
-    for row in rows:
-        row.related_party = bool(flags[row.participation_id])
-        row.related_party_reasons = flags[row.participation_id]
-    ParticipationFigures.objects.bulk_update(rows, ["related_party", "related_party_reasons"])
+    """Write the flags that changed, in statements of bounded size (one CASE arm per row each)."""
+    rows = []
+    for row in ParticipationFigures.objects.filter(participation_id__in=list(flags)):
+        reasons = flags[row.participation_id]
+        if row.related_party_reasons != reasons or row.related_party != bool(reasons):
+            row.related_party, row.related_party_reasons = bool(reasons), reasons
+            rows.append(row)
+    ParticipationFigures.objects.bulk_update(rows, ["related_party", "related_party_reasons"], batch_size=500)
 
 
 def recompute_all_circularity() -> None:

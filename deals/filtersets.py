@@ -49,14 +49,15 @@ class SearchMixin(filters.FilterSet):
 
 
 class FundingRoundFilterSet(SearchMixin):
-    target = filters.ModelMultipleChoiceFilter(queryset=Organization.objects.all(), label=_("Target"))
+    # The round's own columns: no join, so no duplicate rows and no DISTINCT (which would sort every match).
+    target = filters.ModelMultipleChoiceFilter(queryset=Organization.objects.all(), label=_("Target"), distinct=False)
     target_slug = filters.CharFilter(field_name="target__slug", label=_("Target (slug)"))
     investor = filters.ModelMultipleChoiceFilter(
         queryset=Organization.objects.all(), method="filter_investor", label=_("Investor")
     )
     investor_slug = filters.CharFilter(method="filter_investor_slug", label=_("Investor (slug)"))
-    status = filters.MultipleChoiceFilter(choices=RoundStatus.choices, label=_("Status"))
-    round_type = filters.MultipleChoiceFilter(choices=RoundType.choices, label=_("Round type"))
+    status = filters.MultipleChoiceFilter(choices=RoundStatus.choices, label=_("Status"), distinct=False)
+    round_type = filters.MultipleChoiceFilter(choices=RoundType.choices, label=_("Round type"), distinct=False)
     date_from = filters.DateFilter(field_name="reported_on", lookup_expr="gte", label=_("Reported on or after"))
     date_to = filters.DateFilter(field_name="reported_on", lookup_expr="lte", label=_("Reported on or before"))
     amount_min = filters.NumberFilter(method="filter_amount_min", label=_("Amount at least (reporting currency)"))
@@ -109,7 +110,7 @@ class FundingRoundFilterSet(SearchMixin):
 
 
 class OrganizationFilterSet(SearchMixin):
-    kind = filters.MultipleChoiceFilter(choices=OrganizationKind.choices, label=_("Kind"))
+    kind = filters.MultipleChoiceFilter(choices=OrganizationKind.choices, label=_("Kind"), distinct=False)
     country = filters.CharFilter(method="filter_country", label=_("Country"))
     role = filters.ChoiceFilter(
         choices=[("investor", _("Investor")), ("target", _("Target"))], method="filter_role", label=_("Role")

@@ -62,7 +62,7 @@ def organization_portfolio(*, organization: Organization, pro_forma: bool = Fals
     """The organization's positions as an investor: target, stake, cost, mark value, MOIC."""
     return (
         Position.objects.filter(investor=organization, pro_forma=pro_forma)
-        .select_related("target", "as_of_round")
+        .select_related("investor", "target", "as_of_round")
         .order_by("-mark_value_high", "target__name")
     )
 
@@ -76,7 +76,7 @@ def organization_cap_table(*, organization: Organization, pro_forma: bool = Fals
     """Known holders of the organization and their stakes after its latest counted round."""
     return (
         Position.objects.filter(target=organization, pro_forma=pro_forma)
-        .select_related("investor", "as_of_round")
+        .select_related("investor", "target", "as_of_round")
         .order_by("-stake_high", "investor__name")
     )
 

@@ -51,6 +51,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_BROKER_DIR, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache (the dashboard caches its aggregates for a minute)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def real_worker(transactional_db: None) -> Iterator[Any]:
     """A Celery worker process on the configured broker, reaching the test database.

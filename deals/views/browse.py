@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict, StreamingHttpResponse
@@ -31,6 +32,7 @@ from deals.formatting import compact_money, describe
 from deals.models import FundingRound, Metric, Organization, Relationship
 
 PAGE_SIZE = 50
+DASHBOARD_CACHE_SECONDS = 60
 NEWEST_FIRST = F("reported_on").desc(nulls_last=True)
 SEARCH_LIMIT = 20
 
@@ -59,7 +61,8 @@ def _money(value: Decimal) -> str:
 
 @browse
 def dashboard(request: HttpRequest) -> HttpResponse:
-    quarters = selectors.capital_per_quarter()
+    # Aggregates over every round: computed at most once a minute per process.
+    quarters = cache.get_or_set("dashboard:quarters", selectors.capital_per_quarter, DASHBOARD_CACHE_SECONDS) or []
     bars = [
         charts.Bar(
             label=f"Q{(q.month - 1) // 3 + 1} {q.year}",
@@ -70,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for q, amount, rounds in quarters
     ]
     title = _("Capital raised per quarter (%(currency)s)") % {"currency": reporting_currency()}
-    statuses = selectors.rounds_by_status()
+    statuses = cache.get_or_set("dashboard:statuses", selectors.rounds_by_status, DASHBOARD_CACHE_SECONDS) or []
     context = {
         "latest": selectors.latest_rounds(),
         "largest": selectors.largest_rounds(),
