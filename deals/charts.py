@@ -16,6 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 64, 12, 12, 36
+PLOT_W, PLOT_H = WIDTH - PAD_LEFT - PAD_RIGHT, HEIGHT - PAD_TOP - PAD_BOTTOM
+LABEL_Y = HEIGHT - PAD_BOTTOM + 16
 
 
 def _r(*values: float) -> tuple[float, ...]:
@@ -34,11 +36,10 @@ def _nice_max(value: float) -> float:
 
 
 def _axis(top: float, fmt: Callable[[Decimal], str]) -> SafeString:
-    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
     ticks = []
     for i in range(5):
         value = top * i / 4
-        y = PAD_TOP + plot_h - plot_h * i / 4
+        y = PAD_TOP + PLOT_H - PLOT_H * i / 4
         y = round(y, 1)
         ticks.append((PAD_LEFT, y, WIDTH - PAD_RIGHT, y, PAD_LEFT - 6, round(y + 4, 1), fmt(Decimal(str(value)))))
     return format_html_join(
@@ -47,6 +48,24 @@ def _axis(top: float, fmt: Callable[[Decimal], str]) -> SafeString:
         '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
         ticks,
     )
+
+
+def _frame(title: str, top: float, fmt: Callable[[Decimal], str], body: SafeString) -> SafeString:
+    """The chart's SVG element: its title, the value axis up to ``top``, then ``body``."""
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>{}{}</svg>',
+        WIDTH,
+        HEIGHT,
+        title,
+        title,
+        _axis(top, fmt),
+        body,
+    )
+
+
+def _label_every(count: int, most: int) -> int:
+    """Label every n-th item so that at most ``most`` labels share the axis."""
+    return max(1, math.ceil(count / most))
 
 
 @dataclass(frozen=True)
@@ -61,20 +80,19 @@ def bar_chart(bars: Sequence[Bar], *, title: str, fmt: Callable[[Decimal], str])
     if not bars:
         return mark_safe("")
     top = _nice_max(float(max(bar.value for bar in bars)))
-    plot_w, plot_h = WIDTH - PAD_LEFT - PAD_RIGHT, HEIGHT - PAD_TOP - PAD_BOTTOM
-    slot = plot_w / len(bars)
-    every = max(1, math.ceil(len(bars) / 10))  # at most ten labels under the axis
+    slot = PLOT_W / len(bars)
+    every = _label_every(len(bars), 10)
     rects = []
     for i, bar in enumerate(bars):
-        h = plot_h * float(bar.value) / top
+        h = PLOT_H * float(bar.value) / top
         x = PAD_LEFT + i * slot + slot * 0.15
         label = bar.label if i % every == 0 else ""
         rects.append(
             (
-                *_r(x, PAD_TOP + plot_h - h, slot * 0.7, h),
+                *_r(x, PAD_TOP + PLOT_H - h, slot * 0.7, h),
                 bar.tooltip,
                 *_r(x + slot * 0.35),
-                HEIGHT - PAD_BOTTOM + 16,
+                LABEL_Y,
                 label,
             )
         )
@@ -84,15 +102,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, fmt: Callable[[Decimal], str])
         '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
         rects,
     )
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>{}{}</svg>',
-        WIDTH,
-        HEIGHT,
-        title,
-        title,
-        _axis(top, fmt),
-        body,
-    )
+    return _frame(title, top, fmt, body)
 
 
 @dataclass(frozen=True)
@@ -109,19 +119,18 @@ def band_chart(points: Sequence[BandPoint], *, title: str, fmt: Callable[[Decima
     if not points:
         return mark_safe("")
     top = _nice_max(float(max(p.high for p in points)))
-    plot_w, plot_h = WIDTH - PAD_LEFT - PAD_RIGHT, HEIGHT - PAD_TOP - PAD_BOTTOM
-    step = plot_w / max(len(points) - 1, 1)
+    step = PLOT_W / max(len(points) - 1, 1)
 
     def x(i: int) -> float:
-        return PAD_LEFT + (i * step if len(points) > 1 else plot_w / 2)
+        return PAD_LEFT + (i * step if len(points) > 1 else PLOT_W / 2)
 
     def y(v: Decimal) -> float:
-        return PAD_TOP + plot_h - plot_h * float(v) / top
+        return PAD_TOP + PLOT_H - PLOT_H * float(v) / top
 
     upper = [f"{x(i):.1f},{y(p.high):.1f}" for i, p in enumerate(points)]
     lower = [f"{x(i):.1f},{y(p.low):.1f}" for i, p in reversed(list(enumerate(points)))]
     central = [f"{x(i):.1f},{y(p.value):.1f}" for i, p in enumerate(points) if p.value is not None]
-    every = max(1, math.ceil(len(points) / 8))
+    every = _label_every(len(points), 8)
     marks = format_html_join(
         "",
         '<line class="range" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>'
@@ -131,22 +140,12 @@ def band_chart(points: Sequence[BandPoint], *, title: str, fmt: Callable[[Decima
             (
                 *_r(x(i), y(p.low), y(p.high), y(p.value if p.value is not None else (p.low + p.high) / 2)),
                 p.tooltip,
-                HEIGHT - PAD_BOTTOM + 16,
+                LABEL_Y,
                 p.label if i % every == 0 else "",
             )
             for i, p in enumerate(points)
         ),
     )
     line = format_html('<polyline class="line" points="{}"/>', " ".join(central)) if len(central) > 1 else ""
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>{}'
-        '<polygon class="band" points="{}"/>{}{}</svg>',
-        WIDTH,
-        HEIGHT,
-        title,
-        title,
-        _axis(top, fmt),
-        " ".join(upper + lower),
-        line,
-        marks,
-    )
+    body = format_html('<polygon class="band" points="{}"/>{}{}', " ".join(upper + lower), line, marks)
+    return _frame(title, top, fmt, body)

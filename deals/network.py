@@ -92,7 +92,7 @@ def build(*, focus: Organization | None = None) -> Graph:
     if focus is not None:
         cycles = cycles.filter(Q(investor=focus) | Q(target=focus) | Q(path__contains=[focus.pk]))
         pairs = _equity_pairs(Q(investor=focus) | Q(round__target=focus))
-        rels = list(Relationship.objects.filter(Q(provider=focus) | Q(client=focus)).select_related("provider")[:500])
+        rels = list(Relationship.objects.filter(Q(provider=focus) | Q(client=focus))[:500])
         family = set(Organization.objects.filter(Q(parent=focus) | Q(pk=focus.parent_id)).values_list("id", flat=True))
         degree = Counter[int]()
         for a, b in pairs:

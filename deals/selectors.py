@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pghistory.models
+from django.conf import settings
 from django.db.models import Count, Exists, F, Model, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils.translation import gettext as _
@@ -107,8 +108,13 @@ def round_detail_queryset() -> QuerySet[FundingRound]:
     )
 
 
+#: Rounds newest first by when they were first reported; undated ones last (PostgreSQL sorts NULLs first
+#: in descending order otherwise).
+NEWEST_FIRST = (F("reported_on").desc(nulls_last=True), F("id").desc())
+
+
 def latest_rounds(*, limit: int = 10) -> QuerySet[FundingRound]:
-    return FundingRound.objects.for_list().order_by(F("reported_on").desc(nulls_last=True), "-id")[:limit]
+    return FundingRound.objects.for_list().order_by(*NEWEST_FIRST)[:limit]
 
 
 def largest_rounds(*, limit: int = 5) -> QuerySet[FundingRound]:
@@ -180,8 +186,6 @@ def _describe_event(event: Any) -> dict[str, Any]:
 
 def round_currencies() -> list[str]:
     """Currencies to offer in the deals filter: those with exchange rates, and the reporting currency."""
-    from django.conf import settings
-
     codes = set(FxRate.objects.values_list("base", flat=True).distinct())
     codes |= set(FxRate.objects.values_list("quote", flat=True).distinct())
     codes.add(str(settings.REPORTING_CURRENCY))

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -33,7 +33,6 @@ from deals.models import FundingRound, Metric, Organization, Relationship
 
 PAGE_SIZE = 50
 DASHBOARD_CACHE_SECONDS = 60
-NEWEST_FIRST = F("reported_on").desc(nulls_last=True)
 SEARCH_LIMIT = 20
 
 View = Callable[..., HttpResponseBase]
@@ -107,7 +106,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     filterset = _round_filter(request)
     rounds = filterset.qs if filterset.is_valid() else FundingRound.objects.none()
     if not request.GET.get("ordering"):
-        rounds = rounds.order_by(NEWEST_FIRST, "-id")
+        rounds = rounds.order_by(*selectors.NEWEST_FIRST)
     page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
     query = given(request)
     query.pop("page", None)
@@ -139,7 +138,7 @@ def round_export(request: HttpRequest) -> HttpResponseBase:
         return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
     rounds = filterset.qs
     if not request.GET.get("ordering"):
-        rounds = rounds.order_by(NEWEST_FIRST, "-id")
+        rounds = rounds.order_by(*selectors.NEWEST_FIRST)
     currency = reporting_currency()
     header = [
         "id", "reported_on", "announced_on", "closed_on", "target", "round_type", "status", "amount",
@@ -274,7 +273,9 @@ def search(request: HttpRequest) -> HttpResponse:
     rounds: list[FundingRound] = []
     if text:
         orgs = list(Organization.objects.search(text).order_by("name")[: SEARCH_LIMIT + 1])
-        rounds = list(FundingRound.objects.for_list().search(text).order_by(NEWEST_FIRST, "-id")[: SEARCH_LIMIT + 1])
+        rounds = list(
+            FundingRound.objects.for_list().search(text).order_by(*selectors.NEWEST_FIRST)[: SEARCH_LIMIT + 1]
+        )
     context = {
         "q": text,
         "organizations": orgs[:SEARCH_LIMIT],
