@@ -174,8 +174,8 @@ def _write(target_ids: Sequence[int], batch: _Batch) -> None:
 
 
 @transaction.atomic
-def recompute_targets(*, target_ids: Sequence[int], table: RateTable | None = None) -> int:
-    """Recompute everything stored for ``target_ids``; return the number of rounds computed."""
+def recompute_figures(*, target_ids: Sequence[int], table: RateTable | None = None) -> int:
+    """Recompute the round figures, stakes and positions of ``target_ids``; return the number of rounds."""
     table = table or rate_table()
     now = timezone.now()
     batch = _Batch()
@@ -184,5 +184,12 @@ def recompute_targets(*, target_ids: Sequence[int], table: RateTable | None = No
         in_reporting = [_figures_of_round(round_, table, batch, now) for round_ in rounds]
         _positions_of_target(target_id, in_reporting, batch, now)
     _write(list(target_ids), batch)
-    circularity.recompute_circularity(target_ids=list(target_ids))
     return len(batch.rounds)
+
+
+@transaction.atomic
+def recompute_targets(*, target_ids: Sequence[int], table: RateTable | None = None) -> int:
+    """Recompute everything stored for ``target_ids``, the circular-flow flags included; return the rounds."""
+    count = recompute_figures(target_ids=target_ids, table=table)
+    circularity.recompute_circularity(target_ids=list(target_ids))
+    return count
