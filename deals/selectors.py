@@ -30,14 +30,19 @@ from deals.models import (
 
 
 def round_queryset() -> QuerySet[FundingRound]:
-    """Rounds with their target, stored figures, participants and sources, and whether they are stale."""
+    """Rounds with their target, stored figures, participants and sources, and whether they are stale.
+
+    ``is_dirty``: the figures wait for the recompute's first stage. ``flags_pending``: the target is dirty at
+    any stage, so its related-party flags and cycles are not yet recomputed (they follow the figures).
+    """
+    dirty = DirtyTarget.objects.filter(target=OuterRef("target_id"))
     return (
         FundingRound.objects.select_related("target", "figures")
         .prefetch_related(
             Prefetch("participations", queryset=Participation.objects.select_related("investor").order_by("id")),
             "sources",
         )
-        .annotate(is_dirty=Exists(DirtyTarget.objects.filter(target=OuterRef("target_id"))))
+        .annotate(is_dirty=Exists(dirty.filter(stage=DirtyTarget.Stage.FIGURES)), flags_pending=Exists(dirty))
     )
 
 

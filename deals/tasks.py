@@ -13,6 +13,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError
 
+from deals.models import DirtyTarget
 from deals.pipeline import services
 
 logger = logging.getLogger(__name__)
@@ -30,18 +31,47 @@ def ping() -> str:
     retry_backoff=True, retry_backoff_max=60, retry_jitter=True, max_retries=8,
 )  # fmt: skip
 def recompute_dirty() -> int:
-    """Drain the dirty set; coalesces any number of enqueued runs into whatever is dirty now."""
-    done = services.dirty_drain(budget_seconds=30)
-    if services.dirty_exists():
+    """Stage 1: recompute stale figures, then hand the targets to stage 2.
+
+    Coalesces any number of enqueued runs into whatever is dirty now. Stage 2 is a task of its own so the
+    figures of the next edit never wait behind a circular-flow search (another worker process takes it).
+    """
+    done = services.dirty_drain_figures(budget_seconds=30)
+    if services.dirty_exists(stage=DirtyTarget.Stage.FIGURES):
         recompute_dirty.delay()  # more than one budget's worth: continue in a fresh task
+    if done or services.dirty_exists(stage=DirtyTarget.Stage.FLAGS):
+        recompute_dirty_flags.delay()
+    return done
+
+
+@shared_task(
+    name="deals.recompute_dirty_flags", acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT,
+    retry_backoff=True, retry_backoff_max=60, retry_jitter=True, max_retries=8,
+)  # fmt: skip
+def recompute_dirty_flags() -> int:
+    """Stage 2: circular flows and related-party flags of targets whose figures are current.
+
+    One drain at a time; a run that finds the lane busy returns at once, and the running drain looks for
+    new work after it lets go of the lane, so nothing is left behind.
+    """
+    done = services.dirty_drain_flags(budget_seconds=30)
+    if done is None:
+        return 0
+    if services.dirty_exists(stage=DirtyTarget.Stage.FLAGS):
+        recompute_dirty_flags.delay()
     return done
 
 
 @shared_task(name="deals.sweep_dirty_targets", acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True)
 def sweep_dirty_targets() -> None:
-    """Every minute: pick up what the post-commit enqueue missed and resume jobs whose worker died."""
-    if services.dirty_exists():
+    """Every minute: pick up what the post-commit enqueue missed and resume jobs whose worker died.
+
+    Stage 2 rows left by a worker killed between the stages are picked up here too.
+    """
+    if services.dirty_exists(stage=DirtyTarget.Stage.FIGURES):
         recompute_dirty.delay()
+    if services.dirty_exists(stage=DirtyTarget.Stage.FLAGS):
+        recompute_dirty_flags.delay()
     for job_id in services.stale_jobs():
         run_full_recompute.delay(job_id)
 

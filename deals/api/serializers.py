@@ -194,6 +194,7 @@ class RoundSerializer(ValidatedModelSerializer):
             "pro_forma": obj.is_pro_forma,
             "computed_at": figures.computed_at if figures else None,
             "stale": figures is None or bool(getattr(obj, "is_dirty", False)),
+            "related_party_pending": figures is None or bool(getattr(obj, "flags_pending", False)),
             "warnings": list(figures.warnings) if figures else [],
         }
 

@@ -12,14 +12,27 @@ from deals.models.organizations import Organization
 
 class DirtyTarget(models.Model):
     """A target whose computed figures must be recomputed. Marked by database triggers in the same transaction
-    as the change; ``version`` grows with every mark so a recompute can tell whether it saw the latest one."""
+    as the change; ``version`` grows with every mark so a recompute can tell whether it saw the latest one.
+
+    ``stage`` splits the work so new figures are readable before the slow circular-flow analysis has run:
+    every mark (re)sets it to ``FIGURES``; the figures step moves it to ``FLAGS`` in the transaction that
+    writes the figures, and the circular-flow step deletes the row in the transaction that writes the flags.
+    """
+
+    class Stage(models.IntegerChoices):
+        FIGURES = 1, _("figures pending")
+        FLAGS = 2, _("related-party flags pending")
 
     target = models.OneToOneField(Organization, primary_key=True, on_delete=models.CASCADE, related_name="+")
     marked_at = models.DateTimeField()
     version = models.BigIntegerField(default=1)
+    # db_default: the triggers insert with plain SQL.
+    stage = models.PositiveSmallIntegerField(choices=Stage.choices, default=Stage.FIGURES, db_default=Stage.FIGURES)
 
     class Meta:
         ordering = ["marked_at"]
+        # Each lane claims its oldest rows: WHERE stage = … ORDER BY marked_at, target_id LIMIT … SKIP LOCKED.
+        indexes = [models.Index(fields=["stage", "marked_at", "target"], name="deals_dirty_stage_claim")]
         verbose_name = _("dirty target")
         verbose_name_plural = _("dirty targets")
 

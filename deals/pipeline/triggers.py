@@ -2,12 +2,29 @@
 
 Statement-level triggers with transition tables, so a ``QuerySet.update()`` of many rows costs one upsert
 into ``deals_dirtytarget``, and every write path — ORM, admin, API, raw SQL, COPY with triggers on —
-is covered. Each mark bumps the row's ``version`` so a recompute can tell whether it saw the latest change.
+is covered. Each mark bumps the row's ``version`` so a recompute can tell whether it saw the latest change,
+and sends the target back to the figures stage (stage 1), whichever stage it had reached: a change that
+arrives while or after its figures were recomputed must be recomputed again, never only flagged.
 """
 
 from __future__ import annotations
 
 MARK_FUNCTION = """
+CREATE OR REPLACE FUNCTION deals_mark_dirty(target_ids bigint[]) RETURNS void AS $$
+BEGIN
+    INSERT INTO deals_dirtytarget (target_id, marked_at, version, stage)
+    SELECT DISTINCT o.id, now(), 1, 1
+    FROM deals_organization o
+    WHERE o.id = ANY(target_ids)
+    ORDER BY o.id
+    ON CONFLICT (target_id) DO UPDATE
+        SET version = deals_dirtytarget.version + 1, marked_at = now(), stage = 1;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+# The function before the dirty set had stages; migration 0004 restores it when reversed.
+MARK_FUNCTION_WITHOUT_STAGE = """
 CREATE OR REPLACE FUNCTION deals_mark_dirty(target_ids bigint[]) RETURNS void AS $$
 BEGIN
     INSERT INTO deals_dirtytarget (target_id, marked_at, version)
