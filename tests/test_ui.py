@@ -281,3 +281,64 @@ def test_query_counts_do_not_grow_with_the_rows_shown(viewer):
     urls[4] = reverse("deals:round_detail", args=[last.pk])  # a round with twice the participants
     after = {url: count_queries(viewer, url) for url in urls}
     assert list(after.values()) == list(before.values()), (before, after)
+
+
+# --- the busiest organizations and the largest lists ------------------------------------------------------
+
+
+def test_the_organization_page_shows_the_latest_rounds_and_links_to_all(viewer, monkeypatch):
+    from deals.views import browse
+
+    monkeypatch.setattr(browse, "ORG_ROUNDS_SHOWN", 3)
+    target = OrganizationFactory(slug="busy-co", name="Busy Co")
+    grow(target, [OrganizationFactory()], 5)
+    response = viewer.get(reverse("deals:organization_detail", args=["busy-co"]))
+    html = response.content.decode()
+    shown = [r.pk for r in response.context["funding"]]
+    newest = FundingRound.objects.filter(target=target).order_by("-reported_on", "-id")
+    assert shown == [r.pk for r in newest[:3]]
+    assert "Latest 3 of 5 rounds" in html
+    link = reverse("deals:round_list") + "?target_slug=busy-co"
+    assert f'href="{link}">All 5 rounds in the deals list' in html
+    # The link lists every round of the target, and the chart still plots all five valuations.
+    assert viewer.get(link).context["page"].paginator.count == 5
+    assert html.count('<circle class="point"') == 5
+    german = viewer.get(reverse("deals:organization_detail", args=["busy-co"]), HTTP_ACCEPT_LANGUAGE="de")
+    assert "Alle 5 Runden in der Deals-Liste" in german.content.decode()
+
+
+def test_the_organization_page_caps_its_other_lists(viewer, monkeypatch):
+    from deals import selectors
+    from deals.views import browse
+
+    monkeypatch.setattr(browse, "ORG_LIST_LIMIT", 2)
+    monkeypatch.setattr(selectors, "CO_INVESTOR_WINDOW", 2)
+    target, investor = OrganizationFactory(slug="big-target"), OrganizationFactory(slug="big-investor")
+    grow(target, [investor, OrganizationFactory()], 3)  # also three relationships of the investors
+    for _ in range(2):
+        RelationshipFactory(provider=OrganizationFactory(), client=target)
+    html = viewer.get(reverse("deals:organization_detail", args=["big-target"])).content.decode()
+    assert "The 2 most recent are shown." in html
+    investing = viewer.get(reverse("deals:organization_detail", args=["big-investor"])).content.decode()
+    assert "Counted over its latest 2 rounds." in investing
+    small = viewer.get(reverse("deals:organization_detail", args=[target.slug])).context
+    assert len(small["relationships"]) == 2 and small["more_relationships"]
+
+
+def test_the_deals_list_counts_only_up_to_its_cap(demo, viewer, monkeypatch):
+    from deals.views import browse
+
+    total = FundingRound.objects.count()
+    assert total > 6
+    monkeypatch.setattr(browse, "COUNT_CAP", 4)
+    monkeypatch.setattr(browse, "PAGE_SIZE", 2)
+    url = reverse("deals:round_list")
+    first = viewer.get(url)
+    html = first.content.decode()
+    assert "More than 4 deals" in html and "Page 1 of more than 2" in html
+    assert "last" not in html.split('class="pagination"')[1].split("</nav>")[0]
+    last = viewer.get(url, {"page": 2}).content.decode()
+    assert "Only the first 4 deals can be paged through" in last
+    # Under the cap the count is exact, and so is the paging.
+    exact = viewer.get(url, {"status": "in_talks"}).content.decode()
+    assert "1 deal<" in exact and "More than" not in exact

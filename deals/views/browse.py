@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -32,6 +33,8 @@ from deals.formatting import compact_money, describe
 from deals.models import FundingRound, Metric, Organization, Relationship
 
 PAGE_SIZE = 50
+#: The deals list counts its matches up to this many (200 pages).
+COUNT_CAP = 10_000
 DASHBOARD_CACHE_SECONDS = 60
 SEARCH_LIMIT = 20
 
@@ -100,6 +103,30 @@ def _round_filter(request: HttpRequest) -> FundingRoundFilterSet:
     return FundingRoundFilterSet(given(request), queryset=FundingRound.objects.for_list(), request=request)
 
 
+class CappedPaginator(Paginator):
+    """Counts the matches only up to ``cap``: an exact COUNT over a million rounds took 70 ms of every deals list
+    view. Past the cap the list says "more than …" and pages through the first ``cap`` rows only (deep OFFSETs
+    are slow anyway); narrower filters or another order reach the rest, and the CSV export has them all."""
+
+    def __init__(self, object_list: Any, per_page: int, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def counted(self) -> int:
+        """The number of matches, or ``cap + 1`` if there are more than ``cap``: one bounded subquery."""
+        rounds: Any = self.object_list
+        return int(rounds.order_by().values("pk")[: self.cap + 1].count())
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self.counted > self.cap
+
+
 @browse
 @vary_on_headers("HX-Request")
 def round_list(request: HttpRequest) -> HttpResponse:
@@ -107,7 +134,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     rounds = filterset.qs if filterset.is_valid() else FundingRound.objects.none()
     if not request.GET.get("ordering"):
         rounds = rounds.order_by(*selectors.NEWEST_FIRST)
-    page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rounds, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     query = given(request)
     query.pop("page", None)
     sort_query = query.copy()
@@ -205,19 +232,28 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     return render(request, "deals/organizations/list.html", context)
 
 
-@browse
-def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
-    pro_forma = request.GET.get("pro_forma") == "1"
-    funding = list(selectors.organization_funding(organization=org))
+#: How much of each list the organization page shows; the rest is a link away (or in the API).
+ORG_ROUNDS_SHOWN = 20
+ORG_VALUATIONS_CHARTED = 200
+ORG_LIST_LIMIT = 50
+ORG_METRICS_LIMIT = 100
+
+
+def _first(queryset: Any, limit: int) -> tuple[list[Any], bool]:
+    """The first ``limit`` rows and whether there are more, in one query (one row more than shown)."""
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def _valuation_points(org: Organization) -> tuple[list[charts.BandPoint], bool]:
+    """The valuation chart's points (its latest valued rounds) and whether older ones were left out."""
+    valuations = selectors.organization_valuations(organization=org, limit=ORG_VALUATIONS_CHARTED)
     points = []
-    for r in funding:
-        post = getattr(getattr(r, "figures", None), "post_money_reporting", None)
-        if post is None or (post.high is None and post.low is None):
+    for when, post in valuations:
+        if post.high is None and post.low is None:
             continue
         low = post.low if post.low is not None else Decimal(0)
         high = post.high if post.high is not None else (post.value if post.value is not None else low)
-        when = r.date
         points.append(
             charts.BandPoint(
                 label=str(when.year) if when else "?",
@@ -227,25 +263,62 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 tooltip=f"{formats.date_format(when) if when else '?'}: {describe(post, language=get_language())}",
             )
         )
+    return points, len(valuations) >= ORG_VALUATIONS_CHARTED
+
+
+@browse
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Everything about one organization, each list capped so that the busiest (hundreds of rounds as a target,
+    tens of thousands as an investor) render as fast as the others; the caps link to the full lists."""
+    org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
+    pro_forma = request.GET.get("pro_forma") == "1"
     title = _("Post-money valuation over time (%(currency)s)") % {"currency": reporting_currency()}
-    relationships = list(
+    points, valuations_capped = _valuation_points(org)
+    # The names come in their own queries: joined in, the planner trades the two indexes for a parallel scan.
+    relationships, more_relationships = _first(
         Relationship.objects.filter(Q(provider=org) | Q(client=org))
-        .select_related("provider", "client")
-        .order_by("-started_on", "id")
+        .prefetch_related("provider", "client")
+        .order_by("-started_on", "id"),
+        ORG_LIST_LIMIT,
+    )
+    subsidiaries, more_subsidiaries = _first(org.subsidiaries.order_by("name"), ORG_LIST_LIMIT)
+    cap_table, more_holders = _first(
+        selectors.organization_cap_table(organization=org, pro_forma=pro_forma), ORG_LIST_LIMIT
+    )
+    portfolio, more_positions = _first(
+        selectors.organization_portfolio(organization=org, pro_forma=pro_forma), ORG_LIST_LIMIT
+    )
+    metrics, more_metrics = _first(
+        Metric.objects.filter(organization=org).order_by("kind", "-period_year", "-period_date"), ORG_METRICS_LIMIT
     )
     context = {
         "org": org,
         "pro_forma": pro_forma,
-        "subsidiaries": list(org.subsidiaries.order_by("name")),
-        "funding": funding,
+        "subsidiaries": subsidiaries,
+        "more_subsidiaries": more_subsidiaries,
+        "funding": list(selectors.organization_latest_rounds(organization=org, limit=ORG_ROUNDS_SHOWN)),
+        "funding_total": FundingRound.objects.filter(target=org).count(),
         "valuation_chart": charts.band_chart(points, title=title, fmt=_money),
         "valuation_title": title,
-        "cap_table": list(selectors.organization_cap_table(organization=org, pro_forma=pro_forma)),
-        "portfolio": list(selectors.organization_portfolio(organization=org, pro_forma=pro_forma)),
-        "co_investors": list(selectors.organization_co_investors(organization=org)),
+        "valuations_capped": valuations_capped,
+        "valuations_charted": ORG_VALUATIONS_CHARTED,
+        "cap_table": cap_table,
+        "more_holders": more_holders,
+        "portfolio": portfolio,
+        "more_positions": more_positions,
+        "co_investors": list(
+            selectors.organization_co_investors(organization=org, window=selectors.CO_INVESTOR_WINDOW)
+        ),
+        "co_investor_window": selectors.CO_INVESTOR_WINDOW,
+        "co_investors_windowed": selectors.organization_invested_in_more_than(
+            organization=org, rounds=selectors.CO_INVESTOR_WINDOW
+        ),
         "relationships": relationships,
-        "metrics": list(Metric.objects.filter(organization=org).order_by("kind", "-period_year", "-period_date")),
-        "cycles": _cycles_with_names(selectors.organization_cycles(organization=org)[:50]),
+        "more_relationships": more_relationships,
+        "metrics": metrics,
+        "more_metrics": more_metrics,
+        "cycles": _cycles_with_names(selectors.organization_cycles(organization=org)[:ORG_LIST_LIMIT]),
+        "list_limit": ORG_LIST_LIMIT,
         "can_edit": request.user.has_perm("deals.change_organization"),
         "reporting_currency": reporting_currency(),
     }
