@@ -10,6 +10,7 @@ from django.db import transaction
 from rest_framework import serializers
 
 from deals.api.errors import nest_model_errors
+from deals.api.fastread import FastReadMixin
 from deals.api.fields import EstimateField
 from deals.choices import JobKind
 from deals.engine.estimates import Estimate
@@ -162,7 +163,7 @@ class ParticipationSerializer(ValidatedModelSerializer):
             Condition.objects.bulk_create(Condition(participation=instance, **c) for c in nested["conditions"])
 
 
-class ParticipationSummarySerializer(serializers.ModelSerializer):
+class ParticipationSummarySerializer(FastReadMixin, serializers.ModelSerializer):
     investor_name = serializers.CharField(source="investor.name", read_only=True)
     amount = EstimateField("amount", read_only=True)
 
@@ -171,7 +172,7 @@ class ParticipationSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "investor", "investor_name", "amount", "is_lead", "status"]
 
 
-class RoundSerializer(ValidatedModelSerializer):
+class RoundSerializer(FastReadMixin, ValidatedModelSerializer):
     amount = EstimateField("amount")
     pre_money_valuation = EstimateField("pre_money_valuation")
     post_money_valuation = EstimateField("post_money_valuation")
