@@ -77,8 +77,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     title = _("Capital raised per quarter (%(currency)s)") % {"currency": reporting_currency()}
     statuses = cache.get_or_set("dashboard:statuses", selectors.rounds_by_status, DASHBOARD_CACHE_SECONDS) or []
     context = {
-        "latest": selectors.latest_rounds(),
-        "largest": selectors.largest_rounds(),
+        "latest": selectors.with_labels(selectors.latest_rounds()),
+        "largest": selectors.with_labels(selectors.largest_rounds()),
         "statuses": statuses,
         "status_max": max((n for _s, _l, n in statuses), default=0) or 1,
         "quarters": [(bar, rounds) for bar, (_q, _a, rounds) in zip(bars, quarters, strict=True)],
@@ -135,6 +135,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     if not request.GET.get("ordering"):
         rounds = rounds.order_by(*selectors.NEWEST_FIRST)
     page = CappedPaginator(rounds, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_labels(page.object_list)
     query = given(request)
     query.pop("page", None)
     sort_query = query.copy()
@@ -296,7 +297,9 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "pro_forma": pro_forma,
         "subsidiaries": subsidiaries,
         "more_subsidiaries": more_subsidiaries,
-        "funding": list(selectors.organization_latest_rounds(organization=org, limit=ORG_ROUNDS_SHOWN)),
+        "funding": selectors.with_labels(
+            selectors.organization_latest_rounds(organization=org, limit=ORG_ROUNDS_SHOWN)
+        ),
         "funding_total": FundingRound.objects.filter(target=org).count(),
         "valuation_chart": charts.band_chart(points, title=title, fmt=_money),
         "valuation_title": title,
@@ -353,7 +356,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "q": text,
         "organizations": orgs[:SEARCH_LIMIT],
         "more_organizations": len(orgs) > SEARCH_LIMIT,
-        "rounds": rounds[:SEARCH_LIMIT],
+        "rounds": selectors.with_labels(rounds[:SEARCH_LIMIT]),
         "more_rounds": len(rounds) > SEARCH_LIMIT,
     }
     return render(request, "deals/search.html", context)
