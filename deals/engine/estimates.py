@@ -22,6 +22,7 @@ from deals.engine.currencies import is_currency
 
 CONTEXT = decimal.Context(prec=34)
 ZERO = Decimal(0)
+_EXPONENTS: dict[int, Decimal] = {}  # 10 ** -places, for quantized()
 
 
 class Qualifier(enum.StrEnum):
@@ -116,13 +117,12 @@ class Estimate:
 
     def quantized(self, places: int) -> Estimate:
         """Rounded to ``places`` decimals outward (low down, high up), so the bounds still hold."""
-        exp = Decimal(1).scaleb(-places)
-
-        def q(x: Decimal | None, rounding: str) -> Decimal | None:
-            return None if x is None else x.quantize(exp, rounding=rounding)
-
-        lo, hi = q(self.low, decimal.ROUND_FLOOR), q(self.high, decimal.ROUND_CEILING)
-        v = q(self.value, decimal.ROUND_HALF_EVEN)
+        exp = _EXPONENTS.get(places)
+        if exp is None:
+            exp = _EXPONENTS.setdefault(places, Decimal(1).scaleb(-places))
+        lo = None if self.low is None else self.low.quantize(exp, rounding=decimal.ROUND_FLOOR)
+        hi = None if self.high is None else self.high.quantize(exp, rounding=decimal.ROUND_CEILING)
+        v = None if self.value is None else self.value.quantize(exp, rounding=decimal.ROUND_HALF_EVEN)
         if self.qualifier == Qualifier.EXACT:
             lo = hi = v
         elif self.qualifier == Qualifier.UP_TO:
