@@ -10,7 +10,9 @@ ended relationship is kept as historical (``is_current`` False).
 Cost: the organizations' parents, the participations of the given targets, the relationships between the
 groups involved, and the graph around the targets loaded hop by hop up to the longest cycle searched (two
 queries a hop): the work grows with the neighbourhood of the targets, not with the database. Then one
-depth-bounded search per target.
+depth-bounded search per target. A full recompute loads the whole graph once (:func:`whole_graph`) and
+passes it to every chunk instead: each target's neighbourhood is part of it with the same edges in the same
+order, so the search finds the same cycles.
 """
 
 from __future__ import annotations
@@ -18,20 +20,56 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from deals.engine.cycles import Edge, adjacency, flow_back, groups, paths_to_any
-from deals.engine.fx import convert
+from deals.engine.cycles import Edge, adjacency, flow_back, groups, paths_to_any, predecessors
+from deals.engine.fx import RateTable, convert
 from deals.models import Cycle, Organization, Participation, ParticipationFigures, Relationship
 
 
 def _rel_edge(r: Relationship, roots: dict[int, int], today: datetime.date) -> Edge:
     return Edge(roots[r.client_id], roots[r.provider_id], r.kind, r.annual_value, r.is_current(today),
                 f"{r.get_kind_display().lower()} from {r.provider.name} to {r.client.name}")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Organization groups and the money edges between them, loaded once for many chunks of targets."""
+
+    roots: dict[int, int]
+    members: dict[int, list[int]]
+    edges: dict[int, list[Edge]]
+    into: dict[int, set[int]]
+    today: datetime.date
+
+
+def _groups() -> tuple[dict[int, int], dict[int, list[int]]]:
+    roots = groups(dict(Organization.objects.values_list("id", "parent_id")))
+    members: dict[int, list[int]] = defaultdict(list)
+    for org_id, root in roots.items():
+        members[root].append(org_id)
+    return roots, members
+
+
+def _sorted(edges: set[Edge]) -> list[Edge]:
+    return sorted(edges, key=lambda e: (e.source, e.target, e.kind, e.label, not e.current))
+
+
+def whole_graph() -> Graph:
+    """Every money edge, as :func:`_neighbourhood` loads them, for a full recompute to share across chunks."""
+    today = timezone.localdate()
+    roots, members = _groups()
+    edges = {_rel_edge(r, roots, today) for r in Relationship.objects.select_related("provider", "client")}
+    equity = Participation.objects.exclude(status="withdrawn").exclude(round__status="abandoned")
+    pairs = equity.values_list("investor_id", "round__target_id").distinct()
+    edges |= {Edge(roots[investor], roots[target], "equity") for investor, target in pairs.iterator(chunk_size=20_000)}
+    graph = adjacency(_sorted(edges))
+    return Graph(roots, members, graph, predecessors(graph), today)
 
 
 def _neighbourhood(start: set[int], roots: dict[int, int], members: dict[int, list[int]], hops: int,
@@ -58,7 +96,7 @@ def _neighbourhood(start: set[int], roots: dict[int, int], members: dict[int, li
         found |= {Edge(roots[investor], roots[target], "equity") for investor, target in pairs}
         edges |= found
         frontier = {edge.target for edge in found} - done
-    return sorted(edges, key=lambda e: (e.source, e.target, e.kind, e.label, not e.current))
+    return _sorted(edges)
 
 
 def _reasons(participation: Participation, roots: dict[int, int], names: dict[int, str],
@@ -77,7 +115,8 @@ def _reasons(participation: Participation, roots: dict[int, int], names: dict[in
     return sorted(set(reasons))
 
 
-def _cycle(participation: Participation, path: list[Edge], roots: dict[int, int], table: Any, now: Any) -> Cycle:
+def _cycle(participation: Participation, path: list[Edge], roots: dict[int, int], table: RateTable,
+           now: Any) -> Cycle:  # fmt: skip
     amount = participation.amount
     currency = amount.currency if amount is not None else None
     when = participation.round.date
@@ -104,23 +143,34 @@ def _cycle(participation: Participation, path: list[Edge], roots: dict[int, int]
     )  # fmt: skip
 
 
+def _knows(graph: Graph, participations: list[Participation]) -> bool:
+    """Whether every organization the participations name was there when ``graph`` was loaded."""
+    named = {p.investor_id for p in participations} | {p.round.target_id for p in participations}
+    named |= {c.counterparty_id for p in participations for c in p.conditions.all() if c.counterparty_id}
+    return named <= graph.roots.keys()
+
+
 @transaction.atomic
-def recompute_circularity(*, target_ids: Sequence[int]) -> None:
-    """Recompute cycles and related-party flags for the rounds of ``target_ids``."""
+def recompute_circularity(*, target_ids: Sequence[int], graph: Graph | None = None,
+                          table: RateTable | None = None) -> None:  # fmt: skip
+    """Recompute cycles and related-party flags for the rounds of ``target_ids``.
+
+    Without ``graph`` the neighbourhood of the targets is loaded; a full recompute passes the whole graph
+    (and its rate table) it loaded once."""
     from deals.pipeline.recompute import rate_table  # the pipeline calls this module; import late
 
     if not target_ids:
         return
-    now, today, table = timezone.now(), timezone.localdate(), rate_table()
-    roots = groups(dict(Organization.objects.values_list("id", "parent_id")))
-    members: dict[int, list[int]] = defaultdict(list)
-    for org_id, root in roots.items():
-        members[root].append(org_id)
+    now, table = timezone.now(), table or rate_table()
     max_edges = int(getattr(settings, "DEALTRACKER_CYCLE_MAX_LENGTH", 4))
     participations = list(
         Participation.objects.filter(round__target_id__in=target_ids)
         .exclude(status="withdrawn").select_related("round").prefetch_related("conditions")
     )  # fmt: skip
+    if graph is not None and not _knows(graph, participations):
+        graph = None  # an organization created since the graph was loaded: load this neighbourhood afresh
+    roots, members = (graph.roots, graph.members) if graph is not None else _groups()
+    today = graph.today if graph is not None else timezone.localdate()
     involved = {roots[p.investor_id] for p in participations} | {roots[p.round.target_id] for p in participations}
     involved |= {roots[c.counterparty_id] for p in participations for c in p.conditions.all() if c.counterparty_id}
     ids = [org_id for root in involved for org_id in members[root]]
@@ -129,14 +179,17 @@ def recompute_circularity(*, target_ids: Sequence[int]) -> None:
     for r in Relationship.objects.filter(provider_id__in=ids, client_id__in=ids).select_related("provider", "client"):
         between[(roots[r.provider_id], roots[r.client_id])].append(r)
     targets = {roots[p.round.target_id] for p in participations}
-    graph = adjacency(_neighbourhood(targets, roots, members, max_edges - 1, today))
+    if graph is None:
+        edges = adjacency(_neighbourhood(targets, roots, members, max_edges - 1, today))
+        graph = Graph(roots, members, edges, predecessors(edges), today)
     cycles, flags, seen = [], {}, set()
     investors_of: dict[int, set[int]] = defaultdict(set)
     for p in participations:
         flags[p.pk] = _reasons(p, roots, names, between)
         if p.round.status != "abandoned" and roots[p.investor_id] != roots[p.round.target_id]:
             investors_of[roots[p.round.target_id]].add(roots[p.investor_id])
-    found = {target: paths_to_any(graph, target, goals, max_edges - 1) for target, goals in investors_of.items()}
+    found = {target: paths_to_any(graph.edges, target, goals, max_edges - 1, graph.into)
+             for target, goals in investors_of.items()}  # fmt: skip
     for p in participations:
         investor, target = roots[p.investor_id], roots[p.round.target_id]
         if p.round.status == "abandoned" or investor == target:

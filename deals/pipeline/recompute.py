@@ -40,19 +40,24 @@ def _fit(estimate: Estimate | None, *, ratio: bool) -> Estimate | None:
         return None
     places, limit = (RATIO_PLACES, RATIO_LIMIT) if ratio else (MONEY_PLACES, MONEY_LIMIT)
     fitted = estimate.quantized(places)
-    if any(x is not None and x >= limit for x in (fitted.value, fitted.low, fitted.high)):
-        return Estimate.undisclosed(estimate.currency)
+    for x in (fitted.value, fitted.low, fitted.high):
+        if x is not None and x >= limit:
+            return Estimate.undisclosed(estimate.currency)
     return fitted
 
 
+_NAMES: dict[tuple[str, bool], tuple[str, ...]] = {}
+
+
 def _columns(name: str, estimate: Estimate | None, *, ratio: bool = False) -> dict[str, Any]:
+    names = _NAMES.get((name, ratio))
+    if names is None:
+        names = _NAMES.setdefault((name, ratio), tuple(f"{name}_{part}" for part in (PARTS[:4] if ratio else PARTS)))
     fitted = _fit(estimate, ratio=ratio)
-    parts = PARTS[:4] if ratio else PARTS
     if fitted is None:
-        return {f"{name}_{part}": None for part in parts}
-    values = {"value": fitted.value, "low": fitted.low, "high": fitted.high, "qualifier": str(fitted.qualifier),
-              "currency": fitted.currency}  # fmt: skip
-    return {f"{name}_{part}": values[part] for part in parts}
+        return dict.fromkeys(names)
+    values = (fitted.value, fitted.low, fitted.high, str(fitted.qualifier), fitted.currency)
+    return dict(zip(names, values, strict=False))
 
 
 class _Converter:
@@ -74,53 +79,54 @@ class _Converter:
         return result.estimate
 
 
-def _round_input(round_: FundingRound, converter: _Converter, currency: str | None) -> RoundIn:
-    participations = [
-        ParticipationIn(p.pk, p.investor_id, converter.to(p.amount, currency), p.status)
-        for p in round_.participations.all()
-    ]
+def _round_input(round_: Any, participations: Iterable[Any], converter: _Converter, currency: str | None) -> RoundIn:
+    """The engine's input for ``round_`` (a FundingRound or a raw row with the same attributes)."""
     return RoundIn(
         id=round_.pk, target_id=round_.target_id, status=round_.status, date=round_.date,
         amount=converter.to(round_.amount, currency), pre_money=converter.to(round_.pre_money_valuation, currency),
         post_money=converter.to(round_.post_money_valuation, currency), currency=currency,
-        participations=participations, price_per_share=round_.price_per_share,
-        shares_outstanding_pre=round_.shares_outstanding_pre,
+        participations=[ParticipationIn(p.pk, p.investor_id, converter.to(p.amount, currency), p.status)
+                        for p in participations],
+        price_per_share=round_.price_per_share, shares_outstanding_pre=round_.shares_outstanding_pre,
     )  # fmt: skip
 
 
-def _load(target_ids: Sequence[int]) -> dict[int, list[FundingRound]]:
+def _load(target_ids: Sequence[int]) -> dict[int, list[tuple[FundingRound, list[Participation]]]]:
     rounds = (
         FundingRound.objects.filter(target_id__in=target_ids)
         .prefetch_related(Prefetch("participations", queryset=Participation.objects.order_by("id")))
         .order_by("target_id", "id")
     )
-    by_target: dict[int, list[FundingRound]] = defaultdict(list)
+    by_target: dict[int, list[tuple[FundingRound, list[Participation]]]] = defaultdict(list)
     for round_ in rounds:
-        by_target[round_.target_id].append(round_)
+        by_target[round_.target_id].append((round_, list(round_.participations.all())))
     return by_target
 
 
-class _Batch:
-    """The rows one recompute writes."""
+class Batch:
+    """The rows one recompute writes, as column values by attribute name (written by ORM upserts or COPY)."""
 
     def __init__(self) -> None:
-        self.rounds: list[RoundFigures] = []
-        self.participations: list[ParticipationFigures] = []
-        self.positions: list[Position] = []
+        self.rounds: list[dict[str, Any]] = []
+        self.participations: list[dict[str, Any]] = []
+        self.positions: list[dict[str, Any]] = []
 
 
-def _figures_of_round(round_: FundingRound, table: RateTable, batch: _Batch, now: Any) -> RoundIn:
-    """Compute one round in its own currency and queue its rows; return its input in the reporting currency."""
+def figures_of_round(round_: Any, participations: Sequence[Any], table: RateTable, batch: Batch, now: Any) -> RoundIn:
+    """Compute one round in its own currency and queue its rows; return its input in the reporting currency.
+
+    ``round_`` and ``participations`` are model instances or raw rows with the same attributes: every path
+    that stores figures goes through here, so there is one definition of what is stored."""
     reporting = settings.REPORTING_CURRENCY
     native = _Converter(table, round_)
-    own = _round_input(round_, native, round_.currency)
+    own = _round_input(round_, participations, native, round_.currency)
     out = compute_round(own)
     to_reporting = _Converter(table, round_)
     inputs = fingerprint(own)  # once per round: every participation's row carries the round's fingerprint
     amount_reporting = to_reporting.to(out.amount, reporting)
     post_reporting = to_reporting.to(out.post_money, reporting)
     rate = to_reporting.rate
-    batch.rounds.append(RoundFigures(
+    batch.rounds.append(dict(
         round_id=round_.pk, pro_forma=out.pro_forma, counted=out.counted,
         warnings=[*out.warnings, *native.warnings, *dict.fromkeys(to_reporting.warnings)],
         fingerprint=inputs, computed_at=now, fx_rate=rate.rate if rate else None,
@@ -129,18 +135,18 @@ def _figures_of_round(round_: FundingRound, table: RateTable, batch: _Batch, now
         **_columns("amount_reporting", amount_reporting), **_columns("post_money_reporting", post_reporting),
     ))  # fmt: skip
     for p in own.participations:
-        batch.participations.append(ParticipationFigures(
-            participation_id=p.id, fingerprint=inputs, computed_at=now,
+        batch.participations.append(dict(
+            participation_id=p.id, fingerprint=inputs, computed_at=now, related_party=False, related_party_reasons=[],
             **_columns("stake", out.stakes.get(p.id), ratio=True),
             **_columns("amount_reporting", to_reporting.to(p.amount, reporting)),
         ))  # fmt: skip
-    return _round_input(round_, _Converter(table, round_), reporting)
+    return _round_input(round_, participations, _Converter(table, round_), reporting)
 
 
-def _positions_of_target(target_id: int, rounds: list[RoundIn], batch: _Batch, now: Any) -> None:
+def positions_of_target(target_id: int, rounds: list[RoundIn], batch: Batch, now: Any) -> None:
     for pro_forma in (False, True):
         for p in compute_positions(rounds, include_pro_forma=pro_forma):
-            batch.positions.append(Position(
+            batch.positions.append(dict(
                 investor_id=p.investor_id, target_id=target_id, pro_forma=pro_forma, as_of_round_id=p.as_of_round_id,
                 computed_at=now, **_columns("stake", p.stake, ratio=True), **_columns("cost", p.cost),
                 **_columns("mark_value", p.mark_value), **_columns("moic", p.moic, ratio=True),
@@ -153,20 +159,24 @@ def _update_fields(model: Any, keys: Iterable[str]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if f.attname not in skip and not f.primary_key]
 
 
-def _write(target_ids: Sequence[int], batch: _Batch) -> None:
-    RoundFigures.objects.bulk_create(batch.rounds, update_conflicts=True, unique_fields=["round"],
+def _write(target_ids: Sequence[int], batch: Batch) -> None:
+    RoundFigures.objects.bulk_create([RoundFigures(**row) for row in batch.rounds], update_conflicts=True,
+                                     unique_fields=["round"],
                                      update_fields=_update_fields(RoundFigures, ["round_id"]))  # fmt: skip
     # related_party columns belong to the circular-flow analysis, which runs next.
     participation_fields = _update_fields(ParticipationFigures, ["participation_id", "related_party",
                                                                  "related_party_reasons"])  # fmt: skip
     ParticipationFigures.objects.bulk_create(
-        batch.participations, update_conflicts=True, unique_fields=["participation"], update_fields=participation_fields
+        [ParticipationFigures(**row) for row in batch.participations],
+        update_conflicts=True,
+        unique_fields=["participation"],
+        update_fields=participation_fields,
     )
-    keep = {(p.investor_id, p.pro_forma) for p in batch.positions}
-    stale = Position.objects.filter(target_id__in=target_ids).values_list("pk", "investor_id", "pro_forma")
-    Position.objects.filter(pk__in=[pk for pk, inv, pf in stale if (inv, pf) not in keep]).delete()
+    keep = {(p["investor_id"], p["target_id"], p["pro_forma"]) for p in batch.positions}
+    stale = Position.objects.filter(target_id__in=target_ids).values_list("pk", "investor_id", "target_id", "pro_forma")
+    Position.objects.filter(pk__in=[pk for pk, *key in stale if tuple(key) not in keep]).delete()
     Position.objects.bulk_create(
-        batch.positions,
+        [Position(**row) for row in batch.positions],
         update_conflicts=True,
         unique_fields=["investor", "target", "pro_forma"],
         update_fields=_update_fields(Position, ["investor_id", "target_id", "pro_forma"]),
@@ -178,11 +188,12 @@ def recompute_figures(*, target_ids: Sequence[int], table: RateTable | None = No
     """Recompute the round figures, stakes and positions of ``target_ids``; return the number of rounds."""
     table = table or rate_table()
     now = timezone.now()
-    batch = _Batch()
-    by_target = _load(target_ids)
-    for target_id, rounds in by_target.items():
-        in_reporting = [_figures_of_round(round_, table, batch, now) for round_ in rounds]
-        _positions_of_target(target_id, in_reporting, batch, now)
+    batch = Batch()
+    for target_id, rounds in _load(target_ids).items():
+        in_reporting = [
+            figures_of_round(round_, participations, table, batch, now) for round_, participations in rounds
+        ]
+        positions_of_target(target_id, in_reporting, batch, now)
     _write(list(target_ids), batch)
     return len(batch.rounds)
 

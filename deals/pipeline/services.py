@@ -23,7 +23,8 @@ from django.utils import timezone
 from deals import circularity
 from deals.choices import JobKind, JobState
 from deals.models import DirtyTarget, Job, Organization
-from deals.pipeline.recompute import rate_table, recompute_figures, recompute_targets
+from deals.pipeline import full
+from deals.pipeline.recompute import rate_table, recompute_figures
 
 BATCH_SIZE = 20
 # The circular-flow step costs seconds per target at a million rounds; one target a batch bounds how long a
@@ -150,7 +151,11 @@ def job_claim(*, job_id: int) -> bool:
 
 
 def job_run_full_recompute(*, job_id: int, on_progress: Callable[[Job], None] | None = None) -> Job | None:
-    """Recompute every target in chunks, resuming after the last finished chunk; None if not claimed."""
+    """Recompute every target in chunks, resuming after the last finished chunk; None if not claimed.
+
+    Each chunk stores what ``recompute_targets`` would, through the set-based path of ``pipeline.full`` and
+    with the money graph loaded once per run rather than a neighbourhood per chunk.
+    """
     if not job_claim(job_id=job_id):
         return None
     job = Job.objects.get(pk=job_id)
@@ -160,14 +165,16 @@ def job_run_full_recompute(*, job_id: int, on_progress: Callable[[Job], None] | 
         Job.objects.filter(pk=job_id).update(started_at=timezone.now(), progress_total=targets.count())
     job.refresh_from_db()
     table = rate_table()
+    graph = None  # the whole money graph, loaded once for all chunks (not at all when nothing is left)
     try:
         while True:
             cursor = int(job.params.get("cursor") or 0)
             ids = list(targets.filter(pk__gt=cursor).values_list("pk", flat=True)[:chunk])
             if not ids:
                 break
+            graph = graph or circularity.whole_graph()
             with transaction.atomic():
-                recompute_targets(target_ids=ids, table=table)
+                full.recompute_chunk(target_ids=ids, table=table, graph=graph)
                 job.params["cursor"] = ids[-1]
                 job.progress_done = min(job.progress_done + len(ids), job.progress_total)
                 job.heartbeat_at = timezone.now()

@@ -1,0 +1,208 @@
+"""The full recompute's set-based path stores exactly what ``recompute_targets`` stores."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import random
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from bench.circular_flows import network
+from deals import circularity
+from deals.choices import JobKind, JobState
+from deals.engine.cycles import adjacency, paths_to_any, predecessors
+from deals.engine.valuation import _canonical, fingerprint
+from deals.management.commands.generate_deals import Scale, generate
+from deals.models import (
+    Cycle,
+    DirtyTarget,
+    FundingRound,
+    Job,
+    Organization,
+    ParticipationFigures,
+    Position,
+    RoundFigures,
+)
+from deals.pipeline import full, services
+from deals.pipeline.recompute import Batch, figures_of_round, rate_table, recompute_targets
+from tests.factories import ParticipationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SCALE = Scale(organizations=300, rounds=1_200, relationships=400, seed=11)
+#: Chunks small enough that the data spans many of them, and a prime so targets split unevenly.
+CHUNK = 37
+
+
+def _rows(model: Any, key: tuple[str, ...]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    rows = model.objects.values()
+    return {tuple(row[k] for k in key): {k: v for k, v in row.items() if k not in {"id", "computed_at"}}
+            for row in rows}  # fmt: skip
+
+
+def stored() -> dict[str, Any]:
+    """Every stored result by natural key, all columns but the surrogate id and computed_at."""
+    cycles = sorted(str(sorted((k, v) for k, v in row.items() if k not in {"id", "computed_at"}))
+                    for row in Cycle.objects.values())  # fmt: skip
+    return {
+        "rounds": _rows(RoundFigures, ("round_id",)),
+        "participations": _rows(ParticipationFigures, ("participation_id",)),
+        "positions": _rows(Position, ("investor_id", "target_id", "pro_forma")),
+        "cycles": cycles,
+    }
+
+
+def clear() -> None:
+    for model in (Cycle, Position, ParticipationFigures, RoundFigures):
+        model.objects.all().delete()
+
+
+def run_job() -> Job:
+    job = Job.objects.create(kind=JobKind.FULL_RECOMPUTE, params={"chunk_size": CHUNK})
+    done = services.job_run_full_recompute(job_id=job.pk)
+    assert done is not None and done.state == JobState.SUCCEEDED
+    return done
+
+
+def reference() -> dict[str, Any]:
+    clear()
+    recompute_targets(target_ids=list(Organization.objects.values_list("pk", flat=True)))
+    return stored()
+
+
+def assert_same(expected: dict[str, Any], actual: dict[str, Any]) -> None:
+    for kind in ("rounds", "participations", "positions"):
+        assert actual[kind].keys() == expected[kind].keys(), kind
+        differ = [key for key in expected[kind] if actual[kind][key] != expected[kind][key]]
+        assert not differ, (kind, differ[:3], [(expected[kind][k], actual[kind][k]) for k in differ[:1]])
+    assert actual["cycles"] == expected["cycles"]
+
+
+@pytest.fixture
+def demo() -> None:
+    call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def generated() -> None:
+    generate(SCALE)
+
+
+def test_on_the_demo_data_the_job_stores_what_recompute_targets_stores(demo):
+    expected = reference()
+    # The comparison covers every kind of result, the related-party analysis included.
+    assert expected["rounds"] and expected["positions"] and expected["cycles"]
+    assert any(row["related_party"] and row["related_party_reasons"] for row in expected["participations"].values())
+    clear()
+    run_job()
+    assert_same(expected, stored())
+
+
+def test_on_generated_data_the_job_stores_what_recompute_targets_stores(generated):
+    expected = reference()
+    assert len(expected["rounds"]) == 1_200 and len(expected["participations"]) > 3_000
+    assert any(row["stake_qualifier"] == "between" for row in expected["participations"].values())
+    assert any(row["fx_rate"] is not None for row in expected["rounds"].values())
+    assert any(row["pro_forma"] for row in expected["positions"].values())
+    clear()
+    job = run_job()
+    assert (
+        job.progress_done == job.progress_total == Organization.objects.filter(rounds__isnull=False).distinct().count()
+    )
+    assert_same(expected, stored())
+
+
+def spoil() -> tuple[int, int, bool]:
+    """Stored rows from an earlier state: wrong figures, wrong flags, and a position that no longer exists."""
+    RoundFigures.objects.update(pre_money_value=None, pre_money_qualifier=None, fingerprint="old", warnings=["old"])
+    ParticipationFigures.objects.update(stake_value=Decimal("0.5"), stake_qualifier="approximately",
+                                        related_party=True, related_party_reasons=["old"])  # fmt: skip
+    some = Position.objects.filter(pro_forma=False).order_by("target_id", "investor_id").first()
+    assert some is not None
+    investor = Organization.objects.exclude(positions__target=some.target).order_by("pk").first()
+    assert investor is not None
+    Position.objects.create(investor=investor, target=some.target, pro_forma=False)
+    Position.objects.filter(pk=some.pk).update(cost_value=Decimal(1), cost_qualifier="exact", cost_low=Decimal(1),
+                                               cost_high=Decimal(1), cost_currency="EUR")  # fmt: skip
+    return investor.pk, some.target_id, False
+
+
+def test_over_stale_rows_the_job_leaves_what_recompute_targets_leaves(generated):
+    reference()
+    extra = spoil()
+    recompute_targets(target_ids=list(Organization.objects.values_list("pk", flat=True)))
+    expected = stored()
+    assert extra not in expected["positions"]
+    clear()
+    reference()
+    spoil()
+    run_job()
+    assert_same(expected, stored())
+    run_job()  # idempotent
+    assert_same(expected, stored())
+
+
+def test_the_figures_alone_leave_the_related_party_flags_to_the_circular_flow_step(demo):
+    expected = reference()
+    flagged = {k for k, row in expected["participations"].items() if row["related_party"]}
+    assert flagged
+    targets = list(Organization.objects.values_list("pk", flat=True))
+    full.recompute_figures_fast(target_ids=targets, table=rate_table())
+    after = stored()["participations"]
+    assert {k for k, row in after.items() if row["related_party"]} == flagged
+
+
+def test_a_job_clears_the_targets_marked_before_it_started(generated):
+    assert DirtyTarget.objects.exists()
+    run_job()
+    assert not DirtyTarget.objects.exists()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_pruned_cycle_search_finds_the_same_paths_in_the_same_order(seed):
+    graph = adjacency(sorted(network(300, 3_000, seed), key=lambda e: (e.source, e.target, e.kind)))
+    into = predecessors(graph)
+    rng = random.Random(seed)
+    found = 0
+    for start in rng.sample(sorted(graph), 60):
+        goals = set(rng.sample(sorted(graph), 15))
+        plain = paths_to_any(graph, start, goals, 3)
+        assert paths_to_any(graph, start, goals, 3, into) == plain
+        found += sum(len(paths) for paths in plain.values())
+    assert found > 0
+
+
+def test_the_fingerprint_is_the_hash_of_the_canonical_json_of_the_whole_input(generated):
+    """The field-by-field fingerprint equals its definition: canonical JSON of ``asdict`` of the input."""
+    table, now, checked = rate_table(), timezone.now(), 0
+    targets = list(Organization.objects.filter(rounds__isnull=False).distinct().values_list("pk", flat=True))
+    for rounds in full.load(targets).values():
+        for round_, participations in rounds:
+            engine_input = figures_of_round(round_, participations, table, Batch(), now)
+            data = asdict(engine_input)
+            data["participations"] = sorted(data["participations"], key=lambda p: p["id"])
+            definition = hashlib.sha256(json.dumps(_canonical(data), sort_keys=True).encode()).hexdigest()
+            assert fingerprint(engine_input) == definition
+            checked += 1
+    assert checked == 1_200
+
+
+def test_a_chunk_naming_an_organization_newer_than_the_graph_falls_back_to_its_neighbourhood(demo):
+    graph = circularity.whole_graph()
+    round_ = FundingRound.objects.filter(participations__isnull=False).order_by("pk").first()
+    assert round_ is not None
+    newcomer = Organization.objects.create(name="Newcomer Capital", slug="newcomer-capital")
+    ParticipationFactory(round=round_, investor=newcomer)
+    assert newcomer.pk not in graph.roots
+    expected = reference()
+    clear()
+    full.recompute_chunk(target_ids=list(Organization.objects.values_list("pk", flat=True)), table=rate_table(),
+                         graph=graph)  # fmt: skip
+    assert ParticipationFigures.objects.filter(participation__investor=newcomer).exists()
+    assert_same(expected, stored())
