@@ -14,6 +14,8 @@ import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from deals.choices import (
     MetricKind,
@@ -33,6 +35,9 @@ from deals.models import (
     Relationship,
     Source,
 )
+
+#: The amount filters: django-filter caps a number at 1e50; amounts are not negative.
+AMOUNT_SCHEMA = {"type": "number", "minimum": 0, "maximum": 1e50}
 
 
 class IntegerFilter(filters.Filter):
@@ -60,8 +65,12 @@ class FundingRoundFilterSet(SearchMixin):
     round_type = filters.MultipleChoiceFilter(choices=RoundType.choices, label=_("Round type"), distinct=False)
     date_from = filters.DateFilter(field_name="reported_on", lookup_expr="gte", label=_("Reported on or after"))
     date_to = filters.DateFilter(field_name="reported_on", lookup_expr="lte", label=_("Reported on or before"))
-    amount_min = filters.NumberFilter(method="filter_amount_min", label=_("Amount at least (reporting currency)"))
-    amount_max = filters.NumberFilter(method="filter_amount_max", label=_("Amount at most (reporting currency)"))
+    amount_min = filters.NumberFilter(
+        method="filter_amount_min", label=_("Amount at least (reporting currency)"), min_value=0
+    )
+    amount_max = filters.NumberFilter(
+        method="filter_amount_max", label=_("Amount at most (reporting currency)"), min_value=0
+    )
     # "currency" itself is the API's conversion parameter (?currency=USD), so the filter has its own name.
     amount_currency = filters.CharFilter(method="filter_currency", label=_("Currency of the amount"))
     ordering = filters.OrderingFilter(
@@ -79,6 +88,7 @@ class FundingRoundFilterSet(SearchMixin):
         model = FundingRound
         fields = ["target", "status", "round_type"]
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_investor(self, queryset: QuerySet[FundingRound], name: str, value: Any) -> QuerySet[FundingRound]:
         if not value:
             return queryset
@@ -91,6 +101,7 @@ class FundingRoundFilterSet(SearchMixin):
         taking_part = Participation.objects.filter(round=OuterRef("pk"), investor__slug=value.strip())
         return queryset.filter(Exists(taking_part))
 
+    @extend_schema_field(AMOUNT_SCHEMA)
     def filter_amount_min(self, queryset: QuerySet[FundingRound], name: str, value: Decimal) -> QuerySet[FundingRound]:
         # A range qualifies when it can reach the minimum: its high bound (or value) is at least ``value``.
         return queryset.filter(
@@ -98,6 +109,7 @@ class FundingRoundFilterSet(SearchMixin):
             | Q(figures__amount_reporting_high=None, figures__amount_reporting_low__gte=value)
         )
 
+    @extend_schema_field(AMOUNT_SCHEMA)
     def filter_amount_max(self, queryset: QuerySet[FundingRound], name: str, value: Decimal) -> QuerySet[FundingRound]:
         return queryset.filter(
             Q(figures__amount_reporting_low__lte=value)
@@ -155,6 +167,7 @@ class RelationshipFilterSet(filters.FilterSet):
         model = Relationship
         fields = ["provider", "client", "kind"]
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_current(self, queryset: QuerySet[Relationship], name: str, value: bool | None) -> QuerySet[Relationship]:
         if value is None:
             return queryset
@@ -178,7 +191,7 @@ class SourceFilterSet(filters.FilterSet):
 
 
 class MetricFilterSet(filters.FilterSet):
-    period_year = IntegerFilter(label=_("Year"))
+    period_year = IntegerFilter(label=_("Year"), min_value=0, max_value=32767)
     organization = filters.ModelMultipleChoiceFilter(queryset=Organization.objects.all())
     kind = filters.MultipleChoiceFilter(choices=MetricKind.choices)
 

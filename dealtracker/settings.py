@@ -227,7 +227,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["deals.api.filters.StrictFilterBackend"],
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_PAGINATION_CLASS": "deals.api.pagination.StableCursorPagination",
     "PAGE_SIZE": 50,
@@ -248,6 +248,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Clients send JSON; the form parsers stay only for the browsable API's HTML forms.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     # Scripts authenticate with tokens; the session login only serves the browsable API.
     "AUTHENTICATION_WHITELIST": ["rest_framework.authentication.TokenAuthentication"],
     "POSTPROCESSING_HOOKS": [
@@ -265,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "ConditionKindEnum": "deals.choices.ConditionKind",
         "JobStateEnum": "deals.choices.JobState",
         "DatePrecisionEnum": "deals.choices.DatePrecision",
+        "CurrencyEnum": "deals.api.fields.CURRENCY_CODES",
     },
 }
 

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from deals.models import FundingRound, FxRate, Metric, Organization, Participation
+from deals.pipeline.services import dirty_drain
 from tests.api_support import client_for
 from tests.factories import (
     FundingRoundFactory,
@@ -179,6 +180,19 @@ def test_a_stale_if_match_is_refused_with_412_and_nothing_changes():
     assert stale.status_code == 412
     assert client.delete(f"/api/rounds/{round_.pk}/", HTTP_IF_MATCH=etag).status_code == 412
     assert FundingRound.objects.get(pk=round_.pk).notes == "first"
+
+
+def test_the_recompute_changing_the_computed_figures_is_no_conflict_with_an_edit():
+    round_ = FundingRoundFactory(notes="original")
+    client = client_for("Data entry")
+    before = client.get(f"/api/rounds/{round_.pk}/")
+    assert before.json()["computed"]["stale"] is True
+    dirty_drain()
+    after = client.get(f"/api/rounds/{round_.pk}/")
+    assert after.json()["computed"]["stale"] is False
+    assert after["ETag"] == before["ETag"]
+    edit = client.patch(f"/api/rounds/{round_.pk}/", {"notes": "edited"}, format="json", HTTP_IF_MATCH=before["ETag"])
+    assert edit.status_code == 200
 
 
 def test_participations_write_their_conditions_and_sources():

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from rest_framework import serializers
 
+from deals import selectors
+from deals.api import fields as strict
 from deals.api.errors import nest_model_errors
 from deals.api.fastread import FastReadMixin
-from deals.api.fields import EstimateField
+from deals.api.fields import CurrencyField, EstimateField, StrictDecimalField
 from deals.choices import JobKind
 from deals.engine.estimates import Estimate
 from deals.engine.fx import RateTable, convert
@@ -62,7 +65,22 @@ def date_of(instance: Any) -> datetime.date | None:
     return getattr(instance, "date", None)
 
 
-class ValidatedModelSerializer(serializers.ModelSerializer):
+class StrictModelSerializer(serializers.ModelSerializer):
+    """Takes each field only in the JSON type and spelling the OpenAPI schema gives for it."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: strict.StrictCharField, models.TextField: strict.StrictCharField,
+        models.SlugField: strict.StrictSlugField, models.URLField: strict.StrictURLField,
+        models.IntegerField: strict.StrictIntegerField, models.SmallIntegerField: strict.StrictIntegerField,
+        models.BigIntegerField: strict.StrictIntegerField, models.PositiveIntegerField: strict.StrictIntegerField,
+        models.PositiveSmallIntegerField: strict.StrictIntegerField, models.BooleanField: strict.StrictBooleanField,
+        models.DateField: strict.StrictDateField, models.DecimalField: StrictDecimalField,
+    }  # fmt: skip
+    serializer_related_field = strict.StrictPrimaryKeyRelatedField
+
+
+class ValidatedModelSerializer(StrictModelSerializer):
     """Builds the instance, runs full_clean() and saves; model errors come back as field-level 400s."""
 
     nested_writes: tuple[str, ...] = ()
@@ -110,6 +128,7 @@ class SourceSerializer(ValidatedModelSerializer):
 
 class OrganizationSerializer(ValidatedModelSerializer):
     roles = serializers.SerializerMethodField()
+    country = strict.CountryField(required=False)
 
     class Meta:
         model = Organization
@@ -125,7 +144,7 @@ class OrganizationSerializer(ValidatedModelSerializer):
         return roles
 
 
-class ConditionSerializer(serializers.ModelSerializer):
+class ConditionSerializer(StrictModelSerializer):
     class Meta:
         model = Condition
         fields = ["kind", "description", "counterparty", "status"]
@@ -139,7 +158,7 @@ def figures_estimate(figures: Any, prefix: str) -> dict[str, Any] | None:
 class ParticipationSerializer(ValidatedModelSerializer):
     amount = EstimateField("amount")
     conditions = ConditionSerializer(many=True, required=False)
-    sources = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
+    sources = strict.StrictPrimaryKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
     computed = serializers.SerializerMethodField()
     nested_writes = ("conditions",)
 
@@ -172,11 +191,17 @@ class ParticipationSummarySerializer(FastReadMixin, serializers.ModelSerializer)
         fields = ["id", "investor", "investor_name", "amount", "is_lead", "status"]
 
 
+class RoundListSerializer(serializers.ListSerializer):
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        rows = data.all() if isinstance(data, models.manager.BaseManager) else data
+        return super().to_representation(selectors.with_dirty_state(rows))
+
+
 class RoundSerializer(FastReadMixin, ValidatedModelSerializer):
     amount = EstimateField("amount")
     pre_money_valuation = EstimateField("pre_money_valuation")
     post_money_valuation = EstimateField("post_money_valuation")
-    sources = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
+    sources = strict.StrictPrimaryKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
     participations = ParticipationSummarySerializer(many=True, read_only=True)
     computed = serializers.SerializerMethodField()
 
@@ -186,6 +211,15 @@ class RoundSerializer(FastReadMixin, ValidatedModelSerializer):
                   "announced_on_precision", "closed_on", "closed_on_precision", "amount", "pre_money_valuation",
                   "post_money_valuation", "price_per_share", "shares_outstanding_pre", "notes", "ref", "sources",
                   "participations", "computed"]  # fmt: skip
+        list_serializer_class = RoundListSerializer
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        if not hasattr(instance, "is_dirty"):  # a single round; a list marks its page at once
+            selectors.with_dirty_state([instance])
+        return super().to_representation(instance)
+
+    def validate_ref(self, value: str | None) -> str | None:
+        return value or None  # references are unique; a blank one is none
 
     def get_computed(self, obj: FundingRound) -> dict[str, Any]:
         figures = getattr(obj, "figures", None)
@@ -202,7 +236,7 @@ class RoundSerializer(FastReadMixin, ValidatedModelSerializer):
 
 class RelationshipSerializer(ValidatedModelSerializer):
     annual_value = EstimateField("annual_value")
-    sources = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
+    sources = strict.StrictPrimaryKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
 
     class Meta:
         model = Relationship
@@ -212,7 +246,7 @@ class RelationshipSerializer(ValidatedModelSerializer):
 
 class MetricSerializer(ValidatedModelSerializer):
     value = EstimateField("value")
-    sources = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
+    sources = strict.StrictPrimaryKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
 
     class Meta:
         model = Metric
@@ -221,7 +255,9 @@ class MetricSerializer(ValidatedModelSerializer):
 
 
 class FxRateSerializer(ValidatedModelSerializer):
-    rate = serializers.DecimalField(max_digits=24, decimal_places=10, normalize_output=True)
+    rate = StrictDecimalField(max_digits=24, decimal_places=10, min_value=Decimal(0), normalize_output=True)
+    base = CurrencyField()
+    quote = CurrencyField()
 
     class Meta:
         model = FxRate

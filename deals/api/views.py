@@ -32,13 +32,66 @@ IF_MATCH = OpenApiParameter(
     description="The ETag of the version you edited; a different current version gives 412. Optional.",
 )  # fmt: skip
 
+#: What every resource documents: ?currency= on reads, If-Match on writes.
+DOCUMENTED = extend_schema_view(
+    list=extend_schema(parameters=[CURRENCY]), retrieve=extend_schema(parameters=[CURRENCY]),
+    update=extend_schema(parameters=[IF_MATCH]), partial_update=extend_schema(parameters=[IF_MATCH]),
+    destroy=extend_schema(parameters=[IF_MATCH]),
+)  # fmt: skip
+
 
 def etag_of(data: Any) -> str:
-    return '"' + hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32] + '"'
+    """The version of what a client can edit. ``computed`` is left out: the recompute changes it on its own
+    (figures, then related-party flags, seconds apart), and that is no conflict with an edit."""
+    edited = {k: v for k, v in data.items() if k != "computed"} if isinstance(data, dict) else data
+    return '"' + hashlib.sha256(json.dumps(edited, sort_keys=True, default=str).encode()).hexdigest()[:32] + '"'
 
 
-class DealsViewSet(viewsets.ModelViewSet):
+def refuse_unknown_parameters(request: Request, allowed: dict[str, set[str] | None]) -> None:
+    """A misspelt filter must not silently return everything: unknown parameters and values are a 400."""
+    errors: dict[str, list[str]] = {}
+    for name in request.query_params:
+        if name not in allowed:
+            errors[name] = [f"Unknown parameter; this operation takes {', '.join(sorted(allowed))}."]
+            continue
+        values = allowed[name]
+        if values is not None and any(v not in values for v in request.query_params.getlist(name)):
+            errors[name] = [f"Use one of {', '.join(sorted(values))}."]
+    if errors:
+        raise ValidationError(errors)
+
+
+class StrictQueryMixin:
+    """Refuses query parameters (and values) the operation does not document."""
+
+    #: Query parameters an action takes besides ``format`` and, for lists, the filters and the pagination;
+    #: the same ones its ``extend_schema`` documents.
+    action_parameters: dict[str, set[str]] = {}
+    takes_format = True
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if getattr(self, (request.method or "").lower(), None) is not None:  # else a 405, whatever the query
+            refuse_unknown_parameters(request, self.query_parameters())
+
+    def query_parameters(self) -> dict[str, set[str] | None]:
+        """Each query parameter this action takes, with its allowed values (None: checked where it is read)."""
+        action = getattr(self, "action", None) or ""
+        names: dict[str, set[str] | None] = {"format": {"json", "csv"}} if self.takes_format else {}
+        names.update(dict.fromkeys(self.action_parameters.get(action, set())))
+        if action == "list":
+            names.update(cursor=None, page_size=None, ordering={"id", "-id"})
+            for backend in getattr(self, "filter_backends", []):
+                filterset = backend().get_filterset_class(self, self.get_queryset())  # type: ignore[attr-defined]
+                if filterset is not None:
+                    names.update(dict.fromkeys(filterset.base_filters))
+        return names
+
+
+class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     """Common behaviour: permissions, currency conversion, ETags and optimistic concurrency."""
+
+    action_parameters = {"list": {"currency"}, "retrieve": {"currency"}}
 
     permission_classes = [ModelPermissionsOrPublicRead]
     # Any id reaches the view, so a malformed one is a JSON 404 rather than the site's HTML page.
@@ -47,7 +100,7 @@ class DealsViewSet(viewsets.ModelViewSet):
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
         code = self.request.query_params.get("currency") if self.request else None
-        if code:
+        if code is not None:
             if not is_currency(code):
                 raise ValidationError({"currency": [f"“{code}” is not an ISO 4217 currency code."]})
             context["converter"] = api.Converter(rate_table(), code)
@@ -97,9 +150,7 @@ class DealsViewSet(viewsets.ModelViewSet):
         return refused if refused is not None else super().destroy(request, *args, **kwargs)
 
 
-@extend_schema_view(list=extend_schema(parameters=[CURRENCY]), retrieve=extend_schema(parameters=[CURRENCY]),
-                    update=extend_schema(parameters=[IF_MATCH]), partial_update=extend_schema(parameters=[IF_MATCH]),
-                    destroy=extend_schema(parameters=[IF_MATCH]))  # fmt: skip
+@DOCUMENTED
 class RoundViewSet(DealsViewSet):
     serializer_class = api.RoundSerializer
     filterset_class = filtersets.FundingRoundFilterSet
@@ -133,9 +184,7 @@ def cycle_data(cycle: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@extend_schema_view(list=extend_schema(parameters=[CURRENCY]), retrieve=extend_schema(parameters=[CURRENCY]),
-                    update=extend_schema(parameters=[IF_MATCH]), partial_update=extend_schema(parameters=[IF_MATCH]),
-                    destroy=extend_schema(parameters=[IF_MATCH]))  # fmt: skip
+@DOCUMENTED
 class ParticipationViewSet(DealsViewSet):
     serializer_class = api.ParticipationSerializer
     filterset_class = filtersets.ParticipationFilterSet
@@ -161,9 +210,10 @@ class PositionSerializer(serializers.Serializer):
 PRO_FORMA = OpenApiParameter("pro_forma", OpenApiTypes.BOOL, description="Include rounds that have not closed.")
 
 
-@extend_schema_view(update=extend_schema(parameters=[IF_MATCH]), partial_update=extend_schema(parameters=[IF_MATCH]),
-                    destroy=extend_schema(parameters=[IF_MATCH]))  # fmt: skip
+@DOCUMENTED
 class OrganizationViewSet(DealsViewSet):
+    action_parameters = {"list": {"currency"}, "retrieve": {"currency"}, "portfolio": {"pro_forma"},
+                         "cap_table": {"pro_forma"}, "funding": {"currency"}}  # fmt: skip
     serializer_class = api.OrganizationSerializer
     filterset_class = filtersets.OrganizationFilterSet
 
@@ -171,7 +221,10 @@ class OrganizationViewSet(DealsViewSet):
         return selectors.organization_queryset()
 
     def _pro_forma(self) -> bool:
-        return self.request.query_params.get("pro_forma", "").lower() in {"1", "true", "yes"}
+        value = self.request.query_params.get("pro_forma", "false")
+        if value not in ("true", "false"):
+            raise ValidationError({"pro_forma": ["Use true or false."]})
+        return value == "true"
 
     def _organization(self, pk: str | None) -> Organization:
         return get_object_or_404(Organization, pk=pk) if pk and pk.isdigit() else get_object_or_404(
@@ -204,6 +257,7 @@ class OrganizationViewSet(DealsViewSet):
         return Response({"cycles": [cycle_data(c) for c in cycles]})
 
 
+@DOCUMENTED
 class RelationshipViewSet(DealsViewSet):
     serializer_class = api.RelationshipSerializer
     filterset_class = filtersets.RelationshipFilterSet
@@ -212,12 +266,14 @@ class RelationshipViewSet(DealsViewSet):
         return selectors.relationship_queryset()
 
 
+@DOCUMENTED
 class SourceViewSet(DealsViewSet):
     serializer_class = api.SourceSerializer
     filterset_class = filtersets.SourceFilterSet
     queryset = Source.objects.all()
 
 
+@DOCUMENTED
 class MetricViewSet(DealsViewSet):
     serializer_class = api.MetricSerializer
     filterset_class = filtersets.MetricFilterSet
@@ -226,6 +282,7 @@ class MetricViewSet(DealsViewSet):
         return selectors.metric_queryset()
 
 
+@DOCUMENTED
 class FxRateViewSet(DealsViewSet):
     serializer_class = api.FxRateSerializer
     filterset_class = filtersets.FxRateFilterSet
@@ -233,11 +290,13 @@ class FxRateViewSet(DealsViewSet):
 
 
 @extend_schema(auth=[])
-class TokenView(ObtainAuthToken):
+class TokenView(StrictQueryMixin, ObtainAuthToken):
     """POST {"username", "password"} → {"token"}; send it as "Authorization: Token <token>"."""
 
+    takes_format = False
 
-class JobViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin,
+
+class JobViewSet(StrictQueryMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin,
                  viewsets.GenericViewSet):  # fmt: skip
     """Long-running jobs: POST {"kind": "full_recompute"} starts one (202); GET shows its progress."""
 
