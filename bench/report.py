@@ -52,19 +52,22 @@ figures across runs.
   seconds; repeats alternate the endpoints. List: `/api/rounds/?status=closed&round_type=series_a`, first
   page of 50. Deep page: the same filter, a cursor positioned at 90 % of the matching rows. Detail: 200
   random rounds in turn. Portfolio: 200 random investors with positions in turn.
-- **Full recompute** (`bench/recompute.py`): the full-recompute job's loop (targets by id, chunks of 500,
-  one rate table, `recompute_targets` per chunk) timed with its circular-flow step stubbed out, because
-  that step would take hours at this scale; the step is timed apart on random targets (fixed cost of one
-  call plus cost per participation) and projected. The walk stops after a time budget (4 min quick, 7 min
-  full); figures for all rounds beyond it are projected from its rate and marked so. The hand-written SQL
+- **Full recompute** (`bench/recompute.py`): two walks over the targets by id in chunks of 100, each
+  stopping after a time budget (4 min quick, 7 min full; the rest is projected from its rate and marked
+  so): the figures alone as each chunk of the job computes them (round figures, stakes, positions; plain-row
+  reads, `COPY` and one upsert per table), then the real job as a worker runs it
+  (`job_run_full_recompute` on a Job row, figures and circular-flow analysis of every chunk, the money
+  graph loaded once per run, nothing stubbed; a timer stops it at the budget). The hand-written SQL
   statement (`STAKES_SQL`) computes the same stakes set-based (post-money given or pre-money + amount,
   pre-money given or price per share × shares, amount given or the sum of commitments, interval bounds as
   the engine reads qualifiers, rounded outward to the storage precision) into an unlogged table, over the
   same targets; its result is compared with the pipeline's stored stakes.
-- **Incremental** (`bench/incremental.py`): a real `celery worker` (concurrency 1) on the configured
-  broker (a private folder when it is the filesystem broker). Each edit saves a participation's amount in
-  its own transaction; the clock runs from the commit until the stored stake carries the new fingerprint and
-  the target has left the dirty set (polled every 5 ms). The generator's dirty set is cleared first.
+- **Incremental** (`bench/incremental.py`): a real `celery worker` (concurrency 2, as deployed) on the
+  configured broker (a private folder when it is the filesystem broker). Each edit saves a participation's
+  amount in its own transaction; one clock runs from the commit until the stored stake carries the new
+  fingerprint and the target's figures are no longer waiting (the figures), another until the target has
+  left the dirty set (the related-party flags); polled every 5 ms. The generator's dirty set is cleared
+  first.
 - **UI pages** (`bench/pages.py`): `django.test.Client` in process, a superuser logged in with
   `force_login`, median server time of repeated GETs after a warm-up; a page whose URL name does not
   reverse yet is reported as not measured.
