@@ -19,7 +19,9 @@ COMMON = {
     "404": "No such object.",
 }
 NO_NUL = "^[^\\u0000]*$"
-NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+# What Python's str.strip() removes, spelt out: \s means other characters in ECMA-262 patterns than in Python.
+SPACE = "\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+NOT_BLANK = f"^[^\\u0000]*[^{SPACE}\\u0000][^\\u0000]*$"
 #: Rules between fields or against stored rows, which no JSON Schema keyword states: said in words.
 RULES = {
     "Organization": {
