@@ -19,14 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from deals import circularity
 from deals.engine.estimates import Estimate, Qualifier
 from deals.engine.fx import RateTable
 from deals.models import ParticipationFigures, Position, RoundFigures
-from deals.pipeline.recompute import Batch, figures_of_round, positions_of_target
+from deals.pipeline.recompute import Batch, compute
 
 _PARTS = ("value", "low", "high", "qualifier", "currency")
 _ESTIMATES = ("amount", "pre_money_valuation", "post_money_valuation")
@@ -153,13 +152,7 @@ def write(target_ids: Sequence[int], batch: Batch) -> None:
 @transaction.atomic
 def recompute_figures_fast(*, target_ids: Sequence[int], table: RateTable) -> int:
     """``recompute_figures`` for a chunk of a full recompute, read and written set-based; return the rounds."""
-    now = timezone.now()
-    batch = Batch()
-    for target_id, rounds in load(target_ids).items():
-        in_reporting = [
-            figures_of_round(round_, participations, table, batch, now) for round_, participations in rounds
-        ]
-        positions_of_target(target_id, in_reporting, batch, now)
+    batch = compute(load(target_ids), table)
     write(target_ids, batch)
     return len(batch.rounds)
 

@@ -9,7 +9,7 @@ round's date; a missing rate leaves the converted figure empty with a warning, n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -154,6 +154,18 @@ def positions_of_target(target_id: int, rounds: list[RoundIn], batch: Batch, now
             ))  # fmt: skip
 
 
+def compute(by_target: Mapping[int, Sequence[tuple[Any, Sequence[Any]]]], table: RateTable) -> Batch:
+    """The rows to write for targets' rounds with their participations, however they were read."""
+    now = timezone.now()
+    batch = Batch()
+    for target_id, rounds in by_target.items():
+        in_reporting = [
+            figures_of_round(round_, participations, table, batch, now) for round_, participations in rounds
+        ]
+        positions_of_target(target_id, in_reporting, batch, now)
+    return batch
+
+
 def _update_fields(model: Any, keys: Iterable[str]) -> list[str]:
     skip = set(keys)
     return [f.attname for f in model._meta.concrete_fields if f.attname not in skip and not f.primary_key]
@@ -186,14 +198,7 @@ def _write(target_ids: Sequence[int], batch: Batch) -> None:
 @transaction.atomic
 def recompute_figures(*, target_ids: Sequence[int], table: RateTable | None = None) -> int:
     """Recompute the round figures, stakes and positions of ``target_ids``; return the number of rounds."""
-    table = table or rate_table()
-    now = timezone.now()
-    batch = Batch()
-    for target_id, rounds in _load(target_ids).items():
-        in_reporting = [
-            figures_of_round(round_, participations, table, batch, now) for round_, participations in rounds
-        ]
-        positions_of_target(target_id, in_reporting, batch, now)
+    batch = compute(_load(target_ids), table or rate_table())
     _write(list(target_ids), batch)
     return len(batch.rounds)
 
