@@ -30,16 +30,15 @@ def _problem(flt: filters.Filter, value: str) -> str | None:
 
 
 class StrictFilterBackend(DjangoFilterBackend):
-    def get_filterset_kwargs(self, request: Request, queryset: Any, view: Any) -> dict[str, Any]:
-        kwargs: dict[str, Any] = super().get_filterset_kwargs(request, queryset, view)
-        filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is not None:
+    def get_filterset(self, request: Request, queryset: Any, view: Any) -> Any:
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
             errors: dict[str, list[str]] = {}
-            for name, flt in filterset_class.base_filters.items():
+            for name, flt in filterset.filters.items():
                 for value in request.query_params.getlist(name):
                     problem = _problem(flt, value)
                     if problem:
                         errors[name] = [problem]
             if errors:
                 raise ValidationError(errors)
-        return kwargs
+        return filterset
