@@ -48,6 +48,10 @@ class ParticipationFigures(EstimateModel):
     amount_reporting = EstimateField(_("amount in the reporting currency"))
     related_party = models.BooleanField(default=False)
     related_party_reasons = models.JSONField(default=list, blank=True)
+    cycles_truncated = models.BooleanField(
+        default=False,
+        help_text=_("More money cycles run through this investment than are stored: the shortest ones are kept."),
+    )
     fingerprint = models.CharField(max_length=64, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
 
