@@ -40,9 +40,14 @@ class Converter:
         self.warnings: list[str] = []
 
     def convert(self, estimate: Estimate, instance: Any, prefix: str) -> dict[str, Any] | None:
+        return self.convert_on(estimate, date_of(instance))
+
+    def convert_on(self, estimate: Estimate, on: datetime.date | None) -> dict[str, Any] | None:
+        """``estimate`` in the requested currency at the rate on or before ``on``; None (and a warning) if no
+        rate applies."""
         if estimate.currency is None:
             return None
-        result = convert(estimate, self.currency, date_of(instance), self.table)
+        result = convert(estimate, self.currency, on, self.table)
         if result.estimate is None:
             if result.warning and result.warning not in self.warnings:
                 self.warnings.append(result.warning)

@@ -13,10 +13,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404 as get_row_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from deals import filtersets, selectors
+from deals.api import fastlist
 from deals.api import serializers as api
 from deals.api.permissions import ModelPermissionsOrPublicRead
 from deals.engine.currencies import is_currency
@@ -155,8 +157,33 @@ class RoundViewSet(DealsViewSet):
     serializer_class = api.RoundSerializer
     filterset_class = filtersets.FundingRoundFilterSet
 
+    #: Lists and single rounds are read as plain rows (deals.api.fastlist), with the serializer's output;
+    #: False reads them through the serializer, which stays the definition (the tests compare the two).
+    plain_reads = True
+
     def get_queryset(self) -> Any:
         return selectors.round_queryset()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not self.plain_reads:
+            return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(selectors.round_rows(self.filter_queryset(self.get_queryset())))
+        context = self.get_serializer_context()
+        data = fastlist.rounds_data(page or [], context.get("converter"))
+        return self._with_warnings(self.get_paginated_response(data), context)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not self.plain_reads:
+            return super().retrieve(request, *args, **kwargs)
+        context = self.get_serializer_context()
+        rows: Any = selectors.round_rows(self.filter_queryset(self.get_queryset()))
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        row: Any = get_row_or_404(rows, **{self.lookup_field: self.kwargs[lookup]})
+        self.check_object_permissions(request, row)
+        data = fastlist.rounds_data([row], context.get("converter"))[0]
+        response = self._with_warnings(Response(data), context)
+        response["ETag"] = etag_of(data)
+        return response
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
