@@ -1,7 +1,8 @@
 """Circular-flow analysis on a generated network: 10,000 organizations and 100,000 money-flow edges.
 
 Run: python -m bench.circular_flows [--organizations N] [--edges N] [--runs N]. Pure engine (no database):
-the same search the recompute pipeline runs, one bounded search per target over a graph built once.
+the same search the recompute pipeline runs, one bounded search per target and investor over a graph built
+once, keeping at most the default ``DEALTRACKER_CYCLES_PER_INVESTMENT`` cycles each.
 Prints the median of the runs; the budget is 30 s.
 """
 
@@ -13,7 +14,7 @@ import statistics
 import time
 from collections import defaultdict
 
-from deals.engine.cycles import Edge, adjacency, paths_to_any
+from deals.engine.cycles import Edge, links, predecessors, return_paths
 
 
 def network(organizations: int, edges: int, seed: int) -> list[Edge]:
@@ -25,14 +26,18 @@ def network(organizations: int, edges: int, seed: int) -> list[Edge]:
     return [Edge(s, rng.randrange(organizations), "equity" if rng.random() < 0.3 else "cloud") for s in sources]
 
 
-def analyse(edges: list[Edge], max_length: int = 4) -> int:
-    graph = adjacency(edges)
+def analyse(edges: list[Edge], max_length: int = 4, limit: int = 10) -> int:
+    graph = links(edges)
+    into = predecessors(graph)
     investors: dict[int, set[int]] = defaultdict(set)
     for edge in edges:
-        if edge.kind == "equity":
+        if edge.kind == "equity" and edge.source != edge.target:
             investors[edge.target].add(edge.source)
-    found = (paths_to_any(graph, target, goals, max_length - 1) for target, goals in investors.items())
-    return sum(len(paths) for by_goal in found for paths in by_goal.values())
+    return sum(
+        len(return_paths(graph, into, target, investor, max_length - 1, limit)[0])
+        for target, goals in investors.items()
+        for investor in goals
+    )
 
 
 def run(runs: int, organizations: int = 10_000, edges: int = 100_000, seed: int = 7) -> tuple[float, int]:

@@ -2,7 +2,9 @@
 
 For each participation of the given targets' rounds: whether its investor's group is also a provider or
 client of the target's group (or the counterparty of one of its conditions) — related party, with reasons —
-and the money cycles investor → target → … → investor up to ``DEALTRACKER_CYCLE_MAX_LENGTH`` edges, with the
+and the money cycles investor → target → … → investor up to ``DEALTRACKER_CYCLE_MAX_LENGTH`` edges — at most
+``DEALTRACKER_CYCLES_PER_INVESTMENT`` of them per investment, the shortest first, with
+``cycles_truncated`` set on its figures when there are more — with the
 flow back (bounded by the smallest known amount on the return path, in the investment's currency), the
 round-trip ratio (flow back ÷ investment) and the net new cash (investment − flow back). A cycle through an
 ended relationship is kept as historical (``is_current`` False).
@@ -10,7 +12,7 @@ ended relationship is kept as historical (``is_current`` False).
 Cost: the organizations' parents, the participations of the given targets, the relationships between the
 groups involved, and the graph around the targets loaded hop by hop up to the longest cycle searched (two
 queries a hop): the work grows with the neighbourhood of the targets, not with the database. Then one
-depth-bounded search per target. A full recompute loads the whole graph once (:func:`whole_graph`) and
+bounded search per target and investor. A full recompute loads the whole graph once (:func:`whole_graph`) and
 passes it to every chunk instead: each target's neighbourhood is part of it with the same edges in the same
 order, so the search finds the same cycles.
 """
@@ -27,7 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from deals.engine.cycles import Edge, adjacency, flow_back, groups, paths_to_any, predecessors
+from deals.engine.cycles import Edge, Links, flow_back, groups, links, predecessors, return_paths
 from deals.engine.fx import RateTable, convert
 from deals.models import Cycle, Organization, Participation, ParticipationFigures, Relationship
 
@@ -43,7 +45,7 @@ class Graph:
 
     roots: dict[int, int]
     members: dict[int, list[int]]
-    edges: dict[int, list[Edge]]
+    links: Links
     into: dict[int, set[int]]
     today: datetime.date
 
@@ -56,10 +58,6 @@ def _groups() -> tuple[dict[int, int], dict[int, list[int]]]:
     return roots, members
 
 
-def _sorted(edges: set[Edge]) -> list[Edge]:
-    return sorted(edges, key=lambda e: (e.source, e.target, e.kind, e.label, not e.current))
-
-
 def whole_graph() -> Graph:
     """Every money edge, as :func:`_neighbourhood` loads them, for a full recompute to share across chunks."""
     today = timezone.localdate()
@@ -68,17 +66,17 @@ def whole_graph() -> Graph:
     equity = Participation.objects.exclude(status="withdrawn").exclude(round__status="abandoned")
     pairs = equity.values_list("investor_id", "round__target_id").distinct()
     edges |= {Edge(roots[investor], roots[target], "equity") for investor, target in pairs.iterator(chunk_size=20_000)}
-    graph = adjacency(_sorted(edges))
+    graph = links(edges)
     return Graph(roots, members, graph, predecessors(graph), today)
 
 
 def _neighbourhood(start: set[int], roots: dict[int, int], members: dict[int, list[int]], hops: int,
-                   today: datetime.date) -> list[Edge]:  # fmt: skip
+                   today: datetime.date) -> set[Edge]:  # fmt: skip
     """The money edges within ``hops`` steps of the ``start`` groups, loaded hop by hop.
 
     A cycle search from a target never goes further than ``hops`` edges, so this is all of the graph it can
-    see: loading only it keeps one target's recompute independent of the size of the database. Sorted, so
-    the search finds the same paths in the same order whichever targets a batch holds."""
+    see: loading only it keeps one target's recompute independent of the size of the database; :func:`links`
+    orders them, so the search finds the same paths whichever targets a batch holds."""
     edges: set[Edge] = set()
     done: set[int] = set()
     frontier = set(start)
@@ -96,7 +94,7 @@ def _neighbourhood(start: set[int], roots: dict[int, int], members: dict[int, li
         found |= {Edge(roots[investor], roots[target], "equity") for investor, target in pairs}
         edges |= found
         frontier = {edge.target for edge in found} - done
-    return _sorted(edges)
+    return edges
 
 
 def _reasons(participation: Participation, roots: dict[int, int], names: dict[int, str],
@@ -180,39 +178,38 @@ def recompute_circularity(*, target_ids: Sequence[int], graph: Graph | None = No
         between[(roots[r.provider_id], roots[r.client_id])].append(r)
     targets = {roots[p.round.target_id] for p in participations}
     if graph is None:
-        edges = adjacency(_neighbourhood(targets, roots, members, max_edges - 1, today))
-        graph = Graph(roots, members, edges, predecessors(edges), today)
-    cycles, flags, seen = [], {}, set()
-    investors_of: dict[int, set[int]] = defaultdict(set)
+        near = links(_neighbourhood(targets, roots, members, max_edges - 1, today))
+        graph = Graph(roots, members, near, predecessors(near), today)
+    limit = int(getattr(settings, "DEALTRACKER_CYCLES_PER_INVESTMENT", 10))
+    cycles: list[Cycle] = []
+    flags: dict[int, list[str]] = {}
+    truncated: dict[int, bool] = {}
+    found: dict[tuple[int, int], tuple[list[list[Edge]], bool]] = {}
     for p in participations:
         flags[p.pk] = _reasons(p, roots, names, between)
-        if p.round.status != "abandoned" and roots[p.investor_id] != roots[p.round.target_id]:
-            investors_of[roots[p.round.target_id]].add(roots[p.investor_id])
-    found = {target: paths_to_any(graph.edges, target, goals, max_edges - 1, graph.into)
-             for target, goals in investors_of.items()}  # fmt: skip
-    for p in participations:
         investor, target = roots[p.investor_id], roots[p.round.target_id]
         if p.round.status == "abandoned" or investor == target:
+            truncated[p.pk] = False
             continue
-        for path in found[target].get(investor, []):
-            key = (p.pk, tuple((e.source, e.target, e.kind) for e in path))
-            if key not in seen:  # parallel ties of one kind between two groups are one flow
-                seen.add(key)
-                cycles.append(_cycle(p, path, roots, table, now))
+        if (target, investor) not in found:  # one search per pair, for all the investor's rounds in the target
+            found[target, investor] = return_paths(graph.links, graph.into, target, investor, max_edges - 1, limit)
+        paths, truncated[p.pk] = found[target, investor]
+        cycles.extend(_cycle(p, path, roots, table, now) for path in paths)
     Cycle.objects.filter(target_id__in=target_ids).delete()
     Cycle.objects.bulk_create(cycles)
-    _store_flags(flags)
+    _store_flags(flags, truncated)
 
 
-def _store_flags(flags: dict[int, list[str]]) -> None:
+def _store_flags(flags: dict[int, list[str]], truncated: dict[int, bool]) -> None:
     """Write the flags that changed, in statements of bounded size (one CASE arm per row each)."""
     rows = []
     for row in ParticipationFigures.objects.filter(participation_id__in=list(flags)):
-        reasons = flags[row.participation_id]
-        if row.related_party_reasons != reasons or row.related_party != bool(reasons):
-            row.related_party, row.related_party_reasons = bool(reasons), reasons
+        reasons, more = flags[row.participation_id], truncated[row.participation_id]
+        if row.related_party_reasons != reasons or row.related_party != bool(reasons) or row.cycles_truncated != more:
+            row.related_party, row.related_party_reasons, row.cycles_truncated = bool(reasons), reasons, more
             rows.append(row)
-    ParticipationFigures.objects.bulk_update(rows, ["related_party", "related_party_reasons"], batch_size=500)
+    fields = ["related_party", "related_party_reasons", "cycles_truncated"]
+    ParticipationFigures.objects.bulk_update(rows, fields, batch_size=500)
 
 
 def recompute_all_circularity() -> None:

@@ -76,6 +76,8 @@ PUBLIC_READ = env_bool("DEALTRACKER_PUBLIC_READ", False)
 DEALTRACKER_JOB_STALE_AFTER = env_int("DEALTRACKER_JOB_STALE_AFTER", 60, minimum=1)
 #: The longest money cycle (in edges) the circular-flow analysis reports.
 DEALTRACKER_CYCLE_MAX_LENGTH = env_int("DEALTRACKER_CYCLE_MAX_LENGTH", 4, minimum=2)
+#: The most money cycles stored per investment (the shortest); its figures say when there are more.
+DEALTRACKER_CYCLES_PER_INVESTMENT = env_int("DEALTRACKER_CYCLES_PER_INVESTMENT", 10, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from deals.circularity import recompute_circularity
-from deals.engine.cycles import Edge, adjacency, groups, return_paths
+from deals.engine.cycles import groups
 from deals.models import Cycle, FundingRound, ParticipationFigures, Relationship
 from deals.pipeline.recompute import recompute_targets
 from tests.factories import OrganizationFactory, ParticipationFactory
@@ -96,7 +96,19 @@ def test_groups_follow_parents_to_the_top():
     assert groups({1: None, 2: 1, 3: 2, 4: None}) == {1: 1, 2: 1, 3: 1, 4: 4}
 
 
-def test_return_paths_are_simple_and_bounded():
-    graph = adjacency([Edge(1, 2, "x"), Edge(2, 1, "x"), Edge(2, 3, "x"), Edge(3, 1, "x"), Edge(3, 2, "x")])
-    paths = return_paths(graph, start=2, goal=1, max_edges=2)
-    assert sorted([(e.source, e.target) for e in p] for p in paths) == [[(2, 1)], [(2, 3), (3, 1)]]
+def test_only_the_shortest_cycles_of_an_investment_are_kept_and_it_says_there_are_more(seed, settings, admin_client):
+    org, round_ = seed
+    Relationship.objects.create(provider=org["nvidia"], client=org["microsoft"], kind="compute_supply")
+    recompute_targets(target_ids=[org["openai"].pk])
+    assert Cycle.objects.filter(round=round_, investor=org["nvidia"]).count() == 2  # OpenAI, and OpenAI → Microsoft
+    assert not any(row.cycles_truncated for row in flags(round_).values())
+
+    settings.DEALTRACKER_CYCLES_PER_INVESTMENT = 1
+    recompute_targets(target_ids=[org["openai"].pk])
+    kept = Cycle.objects.filter(round=round_, investor=org["nvidia"])
+    assert [c.path for c in kept] == [[org["nvidia"].pk, org["openai"].pk, org["nvidia"].pk]]  # the shorter one
+    assert {slug for slug, row in flags(round_).items() if row.cycles_truncated} == {"nvidia"}
+    assert Cycle.objects.filter(round=round_, investor=org["microsoft"]).count() == 1
+
+    page = admin_client.get(f"/rounds/{round_.pk}/").content.decode()
+    assert "Only the shortest cycle of each investment is kept; more run through the investment of NVIDIA." in page

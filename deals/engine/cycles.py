@@ -3,14 +3,15 @@
 Nodes are organization groups (an organization with its parents and subsidiaries). Money flows along
 equity edges (investor → target) and commercial edges (client → provider). A cycle through a round is the
 investment edge investor → target followed by a return path target → … → investor of at most
-``max_edges - 1`` edges; a depth-bounded search from the target finds every such path, so the cost grows
-with the number of paths of that length, not with the size of the whole graph.
+``max_edges - 1`` edges. Around the hubs of a real network such paths number in the millions, so the search
+returns a bounded number of them, the shortest first, and says whether there were more
+(:func:`return_paths`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from deals.engine.estimates import Estimate
@@ -43,63 +44,77 @@ def groups(parents: Mapping[int, int | None]) -> dict[int, int]:
     return roots
 
 
-def adjacency(edges: Iterable[Edge]) -> dict[int, list[Edge]]:
-    out: dict[int, list[Edge]] = defaultdict(list)
-    for edge in edges:
-        if edge.source != edge.target:
-            out[edge.source].append(edge)
-    return out
+#: Source → target → the edges between them: one per kind (parallel ties of one kind are one flow), in
+#: :func:`edge_order`, so the first relationship of a kind by label, current before ended, stands for it.
+Links = dict[int, dict[int, list[Edge]]]
 
 
-def return_paths(graph: dict[int, list[Edge]], start: int, goal: int, max_edges: int) -> list[list[Edge]]:
-    """Every simple path from ``start`` to ``goal`` with at most ``max_edges`` edges."""
-    return paths_to_any(graph, start, {goal}, max_edges).get(goal, [])
+def edge_order(edge: Edge) -> tuple[int, int, str, str, bool]:
+    return (edge.source, edge.target, edge.kind, edge.label, not edge.current)
 
 
-def predecessors(graph: Mapping[int, Iterable[Edge]]) -> dict[int, set[int]]:
+def links(edges: Iterable[Edge]) -> Links:
+    """The money edges by source and target, one per kind between two nodes; self-loops dropped."""
+    out: dict[int, dict[int, list[Edge]]] = defaultdict(dict)
+    for edge in sorted(edges, key=edge_order):
+        if edge.source == edge.target:
+            continue
+        between = out[edge.source].setdefault(edge.target, [])
+        if not between or between[-1].kind != edge.kind:
+            between.append(edge)
+    return dict(out)
+
+
+def predecessors(graph: Links) -> dict[int, set[int]]:
     """For each node, the nodes with an edge into it."""
     into: dict[int, set[int]] = defaultdict(set)
-    for source, edges in graph.items():
-        for edge in edges:
-            into[edge.target].add(source)
-    return into
+    for source, targets in graph.items():
+        for target in targets:
+            into[target].add(source)
+    return dict(into)
 
 
-def paths_to_any(
-    graph: dict[int, list[Edge]],
-    start: int,
-    goals: set[int],
-    max_edges: int,
-    into: Mapping[int, set[int]] | None = None,
-) -> dict[int, list[list[Edge]]]:
-    """Every simple path from ``start`` to any of ``goals`` with at most ``max_edges`` edges, by goal.
+def return_paths(graph: Links, into: Mapping[int, set[int]], start: int, goal: int, max_edges: int,
+                 limit: int | None = None) -> tuple[list[list[Edge]], bool]:  # fmt: skip
+    """The simple paths ``start`` → … → ``goal`` of at most ``max_edges`` edges; and whether there are more.
 
-    One search serves all investors of a target, so the work grows with the number of targets, not of
-    investments. A path may pass through one goal on its way to another. With ``into`` (see
-    :func:`predecessors`) the search does not step onto a node whose last remaining edge cannot reach a goal:
-    the same paths in the same order, without scanning the out-edges of every node two steps away.
+    At most ``limit`` of them (all with None): the shortest first, then by the nodes nearest the goal, then
+    by the edges' kinds. The search runs backwards from the goal and meets the start's own edges one step
+    before it, so its cost is the number of paths it returns plus, for each node two steps before the goal,
+    one intersection of two neighbour sets: around a hub it neither walks every path of the hub's
+    neighbourhood nor stores them all.
     """
-    found: dict[int, list[list[Edge]]] = defaultdict(list)
-    path: list[Edge] = []
-    visited = {start}
-    near: set[int] = set().union(*(into.get(goal, ()) for goal in goals)) if into is not None else set()
+    found: list[list[Edge]] = []
+    for length in range(1, max_edges + 1):
+        for path in _exact(graph, into, start, goal, length, frozenset((goal,))):
+            if limit is not None and len(found) == limit:
+                return found, True
+            found.append(path)
+    return found, False
 
-    def walk(node: int) -> None:
-        last_step = len(path) + 1 == max_edges
-        prune = into is not None and len(path) + 2 == max_edges
-        for edge in graph.get(node, ()):
-            if edge.target in goals:
-                found[edge.target].append([*path, edge])
-            if not last_step and edge.target not in visited and not (prune and edge.target not in near):
-                visited.add(edge.target)
-                path.append(edge)
-                walk(edge.target)
-                path.pop()
-                visited.discard(edge.target)
 
-    if max_edges > 0:
-        walk(start)
-    return found
+def _exact(graph: Links, into: Mapping[int, set[int]], start: int, goal: int, length: int,
+           avoid: frozenset[int]) -> Iterator[list[Edge]]:  # fmt: skip
+    """The simple paths ``start`` → … → ``goal`` of exactly ``length`` edges whose inner nodes avoid ``avoid``."""
+    out = graph.get(start, {})
+    if length == 1:
+        for edge in out.get(goal, ()):
+            yield [edge]
+        return
+    before = into.get(goal, set())
+    if length == 2:
+        inner = [x for x in before if x in out] if len(before) <= len(out) else [x for x in out if x in before]
+        for x in sorted(inner):
+            if x not in avoid:
+                for first in out[x]:
+                    for last in graph[x][goal]:
+                        yield [first, last]
+        return
+    for y in sorted(before):
+        if y != start and y not in avoid:
+            for head in _exact(graph, into, start, y, length - 1, avoid | {y}):
+                for last in graph[y][goal]:
+                    yield [*head, last]
 
 
 def flow_back(path: list[Edge]) -> Estimate | None:

@@ -25,7 +25,7 @@ from deals import circularity
 from deals.engine.estimates import Estimate, Qualifier
 from deals.engine.fx import RateTable
 from deals.models import ParticipationFigures, Position, RoundFigures
-from deals.pipeline.recompute import Batch, compute
+from deals.pipeline.recompute import CIRCULAR_COLUMNS, Batch, compute
 
 _PARTS = ("value", "low", "high", "qualifier", "currency")
 _ESTIMATES = ("amount", "pre_money_valuation", "post_money_valuation")
@@ -132,14 +132,13 @@ def _upsert(cursor: Any, model: Any, temporary: str, columns: list[str], conflic
 def write(target_ids: Sequence[int], batch: Batch) -> None:
     """Store ``batch`` as ``recompute_figures`` does: upsert every row, delete the targets' stale positions.
 
-    The related-party columns of existing participation figures are left alone: they belong to the
+    The related-party and cycle columns of existing participation figures are left alone: they belong to the
     circular-flow analysis."""
     with connection.cursor() as cursor:
         temporary, columns = _copy(cursor, RoundFigures, batch.rounds)
         _upsert(cursor, RoundFigures, temporary, columns, ["round_id"])
         temporary, columns = _copy(cursor, ParticipationFigures, batch.participations)
-        _upsert(cursor, ParticipationFigures, temporary, columns, ["participation_id"],
-                keep=["related_party", "related_party_reasons"])  # fmt: skip
+        _upsert(cursor, ParticipationFigures, temporary, columns, ["participation_id"], keep=CIRCULAR_COLUMNS)
         temporary, columns = _copy(cursor, Position, batch.positions)
         cursor.execute(
             f"DELETE FROM deals_position p WHERE p.target_id = ANY(%s) AND NOT EXISTS (SELECT 1 FROM {temporary} t "

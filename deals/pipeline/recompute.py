@@ -25,6 +25,8 @@ from deals.engine.valuation import ParticipationIn, RoundIn, compute_positions, 
 from deals.models import FundingRound, FxRate, Participation, ParticipationFigures, Position, RoundFigures
 from deals.models.estimates import MONEY_DIGITS, MONEY_PLACES, PARTS, RATIO_DIGITS, RATIO_PLACES
 
+#: The columns of participation figures that belong to the circular-flow analysis, which runs next.
+CIRCULAR_COLUMNS = ("related_party", "related_party_reasons", "cycles_truncated")
 MONEY_LIMIT = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)
 RATIO_LIMIT = Decimal(10) ** (RATIO_DIGITS - RATIO_PLACES)
 
@@ -137,6 +139,7 @@ def figures_of_round(round_: Any, participations: Sequence[Any], table: RateTabl
     for p in own.participations:
         batch.participations.append(dict(
             participation_id=p.id, fingerprint=inputs, computed_at=now, related_party=False, related_party_reasons=[],
+            cycles_truncated=False,
             **_columns("stake", out.stakes.get(p.id), ratio=True),
             **_columns("amount_reporting", to_reporting.to(p.amount, reporting)),
         ))  # fmt: skip
@@ -175,9 +178,7 @@ def _write(target_ids: Sequence[int], batch: Batch) -> None:
     RoundFigures.objects.bulk_create([RoundFigures(**row) for row in batch.rounds], update_conflicts=True,
                                      unique_fields=["round"],
                                      update_fields=_update_fields(RoundFigures, ["round_id"]))  # fmt: skip
-    # related_party columns belong to the circular-flow analysis, which runs next.
-    participation_fields = _update_fields(ParticipationFigures, ["participation_id", "related_party",
-                                                                 "related_party_reasons"])  # fmt: skip
+    participation_fields = _update_fields(ParticipationFigures, ["participation_id", *CIRCULAR_COLUMNS])
     ParticipationFigures.objects.bulk_create(
         [ParticipationFigures(**row) for row in batch.participations],
         update_conflicts=True,

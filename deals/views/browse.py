@@ -197,14 +197,20 @@ def round_export(request: HttpRequest) -> HttpResponseBase:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(selectors.round_detail_queryset(), pk=pk)
     figures = getattr(round_, "figures", None)
+    participations = list(round_.participations.all())
     context = {
         "round": round_,
         "figures": figures,
         "pro_forma": round_.is_pro_forma or bool(figures and figures.pro_forma),
-        "participations": list(round_.participations.all()),
+        "participations": participations,
         "status_changes": list(round_.status_changes.all()),
         "citations": list(round_.citations.all()),
         "cycles": _cycles_with_names(selectors.round_cycles(round=round_)),
+        # Investors with more cycles through this round than are stored (the shortest are).
+        "cycles_truncated": [
+            p.investor for p in participations if getattr(getattr(p, "figures", None), "cycles_truncated", False)
+        ],
+        "cycles_per_investment": settings.DEALTRACKER_CYCLES_PER_INVESTMENT,
         "history": selectors.object_history(round_, limit=50, related=True),
         "can_edit": request.user.has_perm("deals.change_fundinground"),
         "reporting_currency": reporting_currency(),
