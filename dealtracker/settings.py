@@ -141,6 +141,32 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE",
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Caches ---------------------------------------------------------------------------------------------
+
+
+def parse_cache_url(url: str) -> dict[str, Any]:
+    """``redis://host:port/db`` for one cache shared by every web process, ``locmem://name`` for one each,
+    ``dummy://`` for none."""
+    scheme = url.partition("://")[0]
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url.partition("://")[2],
+                "OPTIONS": {"MAX_ENTRIES": 5000}}  # fmt: skip
+    if scheme == "dummy":  # nothing is kept: every read is a miss (the benchmark's uncached figures)
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ValueError("Use redis://host:port/db, locmem://name or dummy://.")
+
+
+#: The API's reads are cached under the data's version (deals/api/cache.py), so entries never go stale;
+#: they expire after API_CACHE_SECONDS only to free the space of versions no one asks for any more.
+API_CACHE_ALIAS = "api"
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 600, minimum=1)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    API_CACHE_ALIAS: env_parsed("API_CACHE_URL", parse_cache_url("locmem://api"), parse_cache_url),
+}
+
 # --- Celery ---------------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from deals import filtersets, selectors
 from deals.api import fastlist
 from deals.api import serializers as api
+from deals.api.cache import cached_read
 from deals.api.permissions import ModelPermissionsOrPublicRead
 from deals.engine.currencies import is_currency
 from deals.models import FxRate, Job, Organization, Source
@@ -114,14 +115,20 @@ class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
             response.data["conversion_warnings"] = converter.warnings
         return response
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return cached_read(request, self.read_list)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return cached_read(request, self.read_detail)
+
+    def read_list(self) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         context = self.get_serializer_context()
         serializer = self.get_serializer_class()(page, many=True, context=context)
         return self._with_warnings(self.get_paginated_response(serializer.data), context)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def read_detail(self) -> Response:
         context = self.get_serializer_context()
         data = self.get_serializer_class()(self.get_object(), context=context).data
         response = self._with_warnings(Response(data), context)
@@ -164,22 +171,22 @@ class RoundViewSet(DealsViewSet):
     def get_queryset(self) -> Any:
         return selectors.round_queryset()
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def read_list(self) -> Response:
         if not self.plain_reads:
-            return super().list(request, *args, **kwargs)
+            return super().read_list()
         page = self.paginate_queryset(selectors.round_rows(self.filter_queryset(self.get_queryset())))
         context = self.get_serializer_context()
         data = fastlist.rounds_data(page or [], context.get("converter"))
         return self._with_warnings(self.get_paginated_response(data), context)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def read_detail(self) -> Response:
         if not self.plain_reads:
-            return super().retrieve(request, *args, **kwargs)
+            return super().read_detail()
         context = self.get_serializer_context()
         rows: Any = selectors.round_rows(self.filter_queryset(self.get_queryset()))
         lookup = self.lookup_url_kwarg or self.lookup_field
         row: Any = get_row_or_404(rows, **{self.lookup_field: self.kwargs[lookup]})
-        self.check_object_permissions(request, row)
+        self.check_object_permissions(self.request, row)
         data = fastlist.rounds_data([row], context.get("converter"))[0]
         response = self._with_warnings(Response(data), context)
         response["ETag"] = etag_of(data)

@@ -1,0 +1,186 @@
+"""A response cache for the API's reads, invalidated by a data version that every committed write changes.
+
+Every table an API response reads has a statement-level trigger (any INSERT, UPDATE, DELETE or TRUNCATE that
+touched rows, with ``ENABLE ALWAYS`` so bulk loads with ``session_replication_role = replica`` count too).
+The first such statement of a transaction schedules a bump for its commit: a row in
+``deals_data_version_bump`` whose deferred constraint trigger sets ``deals_data_version.version`` to the
+next value of a sequence as the transaction commits. So:
+
+- the version changes exactly when the change becomes visible, never before (a read that starts before the
+  commit cannot store the old data under the new version) and never for a rolled-back transaction;
+- the single version row is locked only while a transaction commits, not while it works, so writers do not
+  queue behind each other's long transactions;
+- a version number is never used twice (a sequence is not rolled back), and the row carries a random
+  ``epoch`` from its creation, so a recreated database does not meet entries of an earlier one.
+
+A read takes the version first (one small query), then its data, and stores the rendered bytes under a key of
+the database, epoch, version, absolute URL (the pages' links are absolute), accepted media type, language
+and date. Entries under an older version are never looked up again and expire. Only JSON and CSV are cached:
+the browsable API shows the user and a CSRF token. Reads inside a transaction are never cached: it may hold
+uncommitted writes of its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils import translation
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+CACHED_FORMATS = frozenset({"json", "csv"})
+
+#: The tables whose rows any cached response may show (jobs are not cached; audit events are not shown).
+VERSIONED_TABLES = (
+    "deals_organization", "deals_source", "deals_citation", "deals_fundinground", "deals_roundstatuschange",
+    "deals_participation", "deals_condition", "deals_relationship", "deals_metric", "deals_fxrate",
+    "deals_roundfigures", "deals_participationfigures", "deals_position", "deals_cycle", "deals_dirtytarget",
+)  # fmt: skip
+
+INSTALL_SQL = """
+CREATE SEQUENCE deals_data_version_seq;
+CREATE TABLE deals_data_version (
+    id smallint PRIMARY KEY CHECK (id = 1),
+    version bigint NOT NULL,
+    epoch uuid NOT NULL DEFAULT gen_random_uuid()
+);
+INSERT INTO deals_data_version (id, version) VALUES (1, nextval('deals_data_version_seq'));
+CREATE TABLE deals_data_version_bump (id bigserial PRIMARY KEY);
+
+-- At commit: the next version, and the transaction's bump row gone.
+CREATE FUNCTION deals_data_version_bump() RETURNS trigger AS $$
+BEGIN
+    UPDATE deals_data_version SET version = nextval('deals_data_version_seq') WHERE id = 1;
+    DELETE FROM deals_data_version_bump WHERE id = NEW.id;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE CONSTRAINT TRIGGER deals_data_version_bump AFTER INSERT ON deals_data_version_bump
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION deals_data_version_bump();
+ALTER TABLE deals_data_version_bump ENABLE ALWAYS TRIGGER deals_data_version_bump;
+
+-- Once per transaction (a transaction-local setting remembers it; a rolled-back savepoint forgets both).
+CREATE FUNCTION deals_data_changed() RETURNS void AS $$
+BEGIN
+    IF current_setting('deals.data_changed', true) IS DISTINCT FROM 'yes' THEN
+        PERFORM set_config('deals.data_changed', 'yes', true);
+        INSERT INTO deals_data_version_bump DEFAULT VALUES;
+    END IF;
+END;
+$$ LANGUAGE plpgsql;
+CREATE FUNCTION deals_data_changed_new() RETURNS trigger AS $$
+BEGIN
+    IF EXISTS (SELECT FROM new_rows) THEN PERFORM deals_data_changed(); END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE FUNCTION deals_data_changed_old() RETURNS trigger AS $$
+BEGIN
+    IF EXISTS (SELECT FROM old_rows) THEN PERFORM deals_data_changed(); END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE FUNCTION deals_data_changed_all() RETURNS trigger AS $$
+BEGIN
+    PERFORM deals_data_changed();
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+#: (trigger name suffix, event, REFERENCING clause, function)
+_TRIGGERS = (
+    ("insert", "INSERT", "REFERENCING NEW TABLE AS new_rows", "deals_data_changed_new"),
+    ("update", "UPDATE", "REFERENCING NEW TABLE AS new_rows", "deals_data_changed_new"),
+    ("delete", "DELETE", "REFERENCING OLD TABLE AS old_rows", "deals_data_changed_old"),
+    ("truncate", "TRUNCATE", "", "deals_data_changed_all"),
+)
+
+
+def install_sql() -> str:
+    parts = [INSTALL_SQL]
+    for table in VERSIONED_TABLES:
+        for suffix, event, referencing, function in _TRIGGERS:
+            name = f"{table}_version_{suffix}"
+            parts.append(
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} {referencing} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();\n"
+                f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name};"
+            )
+    return "\n".join(parts)
+
+
+def uninstall_sql() -> str:
+    parts = [f"DROP TRIGGER IF EXISTS {table}_version_{suffix} ON {table};"
+             for table in VERSIONED_TABLES for suffix, *_ in _TRIGGERS]  # fmt: skip
+    parts += [
+        "DROP FUNCTION IF EXISTS deals_data_changed_new(), deals_data_changed_old(), deals_data_changed_all();",
+        "DROP FUNCTION IF EXISTS deals_data_changed();",
+        "DROP TABLE IF EXISTS deals_data_version_bump;",
+        "DROP FUNCTION IF EXISTS deals_data_version_bump();",
+        "DROP TABLE IF EXISTS deals_data_version;",
+        "DROP SEQUENCE IF EXISTS deals_data_version_seq;",
+    ]
+    return "\n".join(parts)
+
+
+def data_version() -> str | None:
+    """The committed data's version as "epoch:version"; None inside a transaction, whose own uncommitted writes
+    a response may show."""
+    if connection.in_atomic_block:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT epoch, version FROM deals_data_version WHERE id = 1")
+        row = cursor.fetchone()
+    return f"{row[0]}:{row[1]}" if row else None
+
+
+def cache_key(request: Request) -> str | None:
+    """The key of this read's response, or None if it is not to be cached."""
+    renderer = getattr(request, "accepted_renderer", None)
+    if request.method not in ("GET", "HEAD") or renderer is None or renderer.format not in CACHED_FORMATS:
+        return None
+    version = data_version()
+    if version is None:
+        return None
+    parts = (
+        str(connection.settings_dict["NAME"]),
+        version,
+        request.build_absolute_uri(),
+        str(getattr(request, "accepted_media_type", "")),
+        translation.get_language() or "",
+        datetime.date.today().isoformat(),  # a figure without a date converts at today's rate
+    )
+    return "api:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def cached_read(request: Request, read: Callable[[], Response]) -> HttpResponseBase:
+    """The stored response of this read if there is one, else ``read()``'s, stored once it is rendered."""
+    key = cache_key(request)
+    if key is None:
+        return read()
+    cache = caches[settings.API_CACHE_ALIAS]
+    stored = cache.get(key)
+    if stored is not None:
+        content, content_type, etag = stored
+        hit = HttpResponse(content, content_type=content_type)
+        if etag is not None:
+            hit["ETag"] = etag
+        return hit
+    response = read()
+    if response.status_code == 200:
+
+        def store(rendered: Any) -> None:
+            entry = (rendered.content, rendered["Content-Type"], rendered.get("ETag"))
+            cache.set(key, entry, settings.API_CACHE_SECONDS)
+
+        response.add_post_render_callback(store)
+    return response
