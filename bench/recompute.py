@@ -1,7 +1,8 @@
 """Full recompute: the real full-recompute job against one hand-written set-based SQL statement.
 
 Two walks over the targets by id in chunks of 500, each stopping when it has done every target or spent
-the scale's budget (the rest is projected from its rate and marked so):
+the scale's budget (the rest is projected from its rate and marked so; the job has a budget of its own, long
+enough at full scale for it to finish):
 
 1. the figures alone, as each chunk of the job computes them (``full.recompute_figures_fast``: round
    figures, stakes, positions) — the part the SQL statement is the hand-written counterpart of;
@@ -223,8 +224,8 @@ def run(scale: Scale) -> Section:
     log(f"recompute: figures of {len(ids):,} targets ({total_rounds:,} rounds), at most {budget:.0f} s")
     figures = walk(ids, cumulative, budget)
     log(f"recompute: figures of {figures['rounds']:,} rounds in {figures['seconds']:.1f} s")
-    log(f"recompute: the full-recompute job, at most {budget:.0f} s")
-    whole = job(ids, cumulative, budget)
+    log(f"recompute: the full-recompute job, at most {scale.job_budget:.0f} s")
+    whole = job(ids, cumulative, scale.job_budget)
     log(f"recompute: the job did {whole['rounds']:,} rounds in {whole['seconds']:.1f} s ({whole['state']})")
     sql_cache: dict[int, tuple[float, int]] = {}
 

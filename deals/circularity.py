@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from deals.engine.cycles import Edge, Links, flow_back, groups, links, predecessors, return_paths
 from deals.engine.fx import RateTable, convert
 from deals.models import Cycle, Organization, Participation, ParticipationFigures, Relationship
+from deals.pipeline import copying
 
 
 def _rel_edge(r: Relationship, roots: dict[int, int], today: datetime.date) -> Edge:
@@ -114,7 +115,7 @@ def _reasons(participation: Participation, roots: dict[int, int], names: dict[in
 
 
 def _cycle(participation: Participation, path: list[Edge], roots: dict[int, int], table: RateTable,
-           now: Any) -> Cycle:  # fmt: skip
+           now: Any) -> dict[str, Any]:  # fmt: skip
     amount = participation.amount
     currency = amount.currency if amount is not None else None
     when = participation.round.date
@@ -134,7 +135,7 @@ def _cycle(participation: Participation, path: list[Edge], roots: dict[int, int]
                "amount": e.amount.to_dict() if e.amount else None} for e in path]  # fmt: skip
     from deals.pipeline.recompute import _columns
 
-    return Cycle(
+    return dict(
         target_id=participation.round.target_id, round_id=participation.round_id, investor_id=investor, path=nodes,
         edges=edges, length=len(path) + 1, is_current=all(e.current for e in path), computed_at=now,
         **_columns("round_trip", ratio, ratio=True), **_columns("net_new_cash", net),
@@ -181,7 +182,7 @@ def recompute_circularity(*, target_ids: Sequence[int], graph: Graph | None = No
         near = links(_neighbourhood(targets, roots, members, max_edges - 1, today))
         graph = Graph(roots, members, near, predecessors(near), today)
     limit = int(getattr(settings, "DEALTRACKER_CYCLES_PER_INVESTMENT", 10))
-    cycles: list[Cycle] = []
+    cycles: list[dict[str, Any]] = []
     flags: dict[int, list[str]] = {}
     truncated: dict[int, bool] = {}
     found: dict[tuple[int, int], tuple[list[list[Edge]], bool]] = {}
@@ -196,7 +197,8 @@ def recompute_circularity(*, target_ids: Sequence[int], graph: Graph | None = No
         paths, truncated[p.pk] = found[target, investor]
         cycles.extend(_cycle(p, path, roots, table, now) for path in paths)
     Cycle.objects.filter(target_id__in=target_ids).delete()
-    Cycle.objects.bulk_create(cycles)
+    with connection.cursor() as cursor:
+        copying.copy_rows(cursor, Cycle._meta.db_table, Cycle, cycles)
     _store_flags(flags, truncated)
 
 

@@ -100,21 +100,31 @@ def _exact(graph: Links, into: Mapping[int, set[int]], start: int, goal: int, le
     if length == 1:
         for edge in out.get(goal, ()):
             yield [edge]
-        return
-    before = into.get(goal, set())
-    if length == 2:
-        inner = [x for x in before if x in out] if len(before) <= len(out) else [x for x in out if x in before]
-        for x in sorted(inner):
-            if x not in avoid:
-                for first in out[x]:
-                    for last in graph[x][goal]:
-                        yield [first, last]
-        return
-    for y in sorted(before):
-        if y != start and y not in avoid:
-            for head in _exact(graph, into, start, y, length - 1, avoid | {y}):
-                for last in graph[y][goal]:
+    elif length == 2:
+        yield from _two(graph, into, out, goal, avoid)
+    else:
+        for y in sorted(into.get(goal, ())):
+            if y == start or y in avoid:
+                continue
+            lasts = graph[y][goal]
+            heads = _two(graph, into, out, y, avoid | {y}) if length == 3 else \
+                _exact(graph, into, start, y, length - 1, avoid | {y})  # fmt: skip
+            for head in heads:
+                for last in lasts:
                     yield [*head, last]
+
+
+def _two(graph: Links, into: Mapping[int, set[int]], out: dict[int, list[Edge]], goal: int,
+         avoid: frozenset[int]) -> list[list[Edge]]:  # fmt: skip
+    """The paths of two edges from the node whose edges are ``out`` to ``goal``: through the nodes both sides
+    know, found by intersecting the smaller side with the larger."""
+    before = into.get(goal)
+    if not before or not out:
+        return []
+    inner = [x for x in before if x in out] if len(before) <= len(out) else [x for x in out if x in before]
+    if len(inner) > 1:
+        inner.sort()
+    return [[first, last] for x in inner if x not in avoid for first in out[x] for last in graph[x][goal]]
 
 
 def flow_back(path: list[Edge]) -> Estimate | None:

@@ -19,12 +19,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from psycopg.types.json import Jsonb
 
 from deals import circularity
 from deals.engine.estimates import Estimate, Qualifier
 from deals.engine.fx import RateTable
 from deals.models import ParticipationFigures, Position, RoundFigures
+from deals.pipeline import copying
 from deals.pipeline.recompute import CIRCULAR_COLUMNS, Batch, compute
 
 _PARTS = ("value", "low", "high", "qualifier", "currency")
@@ -97,26 +97,13 @@ def load(target_ids: Sequence[int]) -> dict[int, list[tuple[RoundRow, list[Parti
     return by_target
 
 
-def _columns(model: Any) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields if not (model is Position and f.primary_key)]
-
-
-def _json(columns: list[str], model: Any) -> set[int]:
-    json_fields = {f.attname for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"}
-    return {i for i, column in enumerate(columns) if column in json_fields}
-
-
 def _copy(cursor: Any, model: Any, rows: list[dict[str, Any]]) -> tuple[str, list[str]]:
     """COPY ``rows`` into an emptied temporary table shaped like ``model``'s; (its name, its columns)."""
-    table, columns = model._meta.db_table, _columns(model)
-    temporary, names = f"full_{table}", ", ".join(columns)
+    table = model._meta.db_table
+    temporary, names = f"full_{table}", ", ".join(copying.columns(model))
     cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {temporary} AS SELECT {names} FROM {table} WITH NO DATA")
     cursor.execute(f"TRUNCATE {temporary}")
-    json_columns = _json(columns, model)
-    with cursor.cursor.copy(f"COPY {temporary} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([Jsonb(row[c]) if i in json_columns else row[c] for i, c in enumerate(columns)])
-    return temporary, columns
+    return temporary, copying.copy_rows(cursor, temporary, model, rows)
 
 
 def _upsert(cursor: Any, model: Any, temporary: str, columns: list[str], conflict: list[str],
