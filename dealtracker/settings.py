@@ -152,7 +152,7 @@ def parse_cache_url(url: str) -> dict[str, Any]:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url.partition("://")[2],
-                "OPTIONS": {"MAX_ENTRIES": 5000}}  # fmt: skip
+                "OPTIONS": {"MAX_ENTRIES": 500}}  # fmt: skip
     if scheme == "dummy":  # nothing is kept: every read is a miss (the benchmark's uncached figures)
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ValueError("Use redis://host:port/db, locmem://name or dummy://.")
