@@ -24,7 +24,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from decimal import Decimal
+from decimal import Decimal, getcontext, localcontext
 from typing import Any
 
 from deals.engine.estimates import Estimate, _Interval, total
@@ -171,6 +171,23 @@ def _position(investor: int, holding: _Holding, cohorts: list[_Interval], last: 
                        pro_forma, last.id)  # fmt: skip
 
 
+def _later_growth(growths: list[_Interval]) -> list[_Interval]:
+    """For each round, the product of the growths of the rounds after it: how much its shares grew since.
+
+    Built from the last round back, one product per round (multiplying every earlier round's product in each
+    round was quadratic in the rounds). The products are taken at twice the working precision and then
+    rounded to it, so they do not depend on the order of multiplication in the last digits."""
+    products = [ONE] * len(growths)
+    with localcontext() as wide:
+        wide.prec = 2 * getcontext().prec
+        later = ONE
+        for k in range(len(growths) - 1, -1, -1):
+            products[k] = later
+            later = growths[k].mul(later)
+    return [_Interval(+g.lo, None if g.hi is None else +g.hi, None if g.mid is None else +g.mid, g.approx)
+            for g in products]  # fmt: skip
+
+
 def compute_positions(rounds: Iterable[RoundIn], *, include_pro_forma: bool = False) -> list[PositionOut]:
     """Each investor's position in one target after all counted rounds, in chronological order.
 
@@ -183,9 +200,9 @@ def compute_positions(rounds: Iterable[RoundIn], *, include_pro_forma: bool = Fa
     if not considered:
         return []
     holdings: dict[int, _Holding] = {}
-    # The growth of a share's value since each round: every investment of one round grows alike, so it is
-    # computed once per round rather than once per investment (the same products, far fewer of them).
-    cohorts: list[_Interval] = []
+    # The growth of a share's value in each round; every investment of one round grows alike, by the product
+    # of the growths of the rounds after it (see ``cohorts`` below).
+    growths: list[_Interval] = []
     previous_post: Estimate | None = None
     step_up: Estimate | None = None
     for r in considered:
@@ -196,17 +213,17 @@ def compute_positions(rounds: Iterable[RoundIn], *, include_pro_forma: bool = Fa
             step_up = growth.estimate(None)
         for holding in holdings.values():
             holding.stake = holding.stake.mul(factor)
-        cohorts = [g.mul(growth) for g in cohorts]
-        cohorts.append(ONE)
+        growths.append(growth)
         for p in _active(r):
             assert p.amount is not None
             new = _Interval.of(out.stakes[p.id]) if p.id in out.stakes else _Interval(Decimal(0), None, None)
             holding = holdings.setdefault(p.investor_id, _Holding(_Interval(Decimal(0), Decimal(0), Decimal(0))))
             holding.stake = holding.stake.add(new)
-            holding.investments.append((p.amount, len(cohorts) - 1))
+            holding.investments.append((p.amount, len(growths) - 1))
         if out.post_money is not None and out.post_money.is_known:
             previous_post = out.post_money
     last = considered[-1]
+    cohorts = _later_growth(growths)
     pro_forma = include_pro_forma and any(r.status in PENDING for r in considered)
     return [_position(i, h, cohorts, last, step_up, pro_forma) for i, h in sorted(holdings.items())]
 
