@@ -52,7 +52,9 @@ def gunicorn(workers: int = 2, **settings: str) -> Iterator[str]:
     """gunicorn serving dealtracker.wsgi with the bench settings (and ``settings`` in its environment); yields
     its base URL."""
     port = free_port()
-    env = child_env(DEBUG="false", DEALTRACKER_PUBLIC_READ="false", LOG_LEVEL="WARNING", **settings)
+    # Database connections kept between requests, as the compose deployment keeps them.
+    env = child_env(DEBUG="false", DEALTRACKER_PUBLIC_READ="false", LOG_LEVEL="WARNING", DATABASE_CONN_MAX_AGE="60",
+                    **settings)  # fmt: skip
     command = [sys.executable, "-m", "gunicorn", "dealtracker.wsgi:application", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
