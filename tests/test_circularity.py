@@ -110,5 +110,8 @@ def test_only_the_shortest_cycles_of_an_investment_are_kept_and_it_says_there_ar
     assert {slug for slug, row in flags(round_).items() if row.cycles_truncated} == {"nvidia"}
     assert Cycle.objects.filter(round=round_, investor=org["microsoft"]).count() == 1
 
+    api = admin_client.get(f"/api/rounds/{round_.pk}/circularity/").json()
+    truncated = {p["investor"] for p in api["participations"] if p["cycles_truncated"]}
+    assert truncated == {org["nvidia"].pk}
     page = admin_client.get(f"/rounds/{round_.pk}/").content.decode()
     assert "Only the shortest cycle of each investment is kept; more run through the investment of NVIDIA." in page

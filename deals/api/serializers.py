@@ -179,6 +179,8 @@ class ParticipationSerializer(ValidatedModelSerializer):
             "stake": {k: stake[k] for k in ("value", "low", "high", "qualifier")} if stake else None,
             "related_party": bool(figures and figures.related_party),
             "related_party_reasons": list(figures.related_party_reasons) if figures else [],
+            # More money cycles run through it than /api/organizations/{id}/cycles/ holds (the shortest are).
+            "cycles_truncated": bool(figures and figures.cycles_truncated),
         }
 
     def save_nested(self, instance: Any, nested: dict[str, Any]) -> None:
