@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from deals import selectors
@@ -93,38 +93,37 @@ class RoundRows:
 
     def round_data(self, row: dict[str, Any]) -> dict[str, Any]:
         on = row["closed_on"] or row["announced_on"] or row["reported_on"]
-        data: dict[str, Any] = {}
-        for name, kind, column, represent in self.plan:
-            if kind == "column":
-                value = row[column]
-                data[name] = None if value is None or represent is None else represent(value)
-            elif kind == "fk":
-                data[name] = row[column]
-            elif kind == "estimate":
-                data[name] = estimate_data(estimate(row, column), self.converter, on)
-            elif kind == "sources":
-                data[name] = self.sources.get(row["id"], [])
-            elif kind == "participations":
-                data[name] = [self.participation_data(p, on) for p in self.participations.get(row["id"], [])]
-            else:
-                data[name] = self.computed(row)
-        return data
+
+        def built_here(name: str, kind: str) -> Any:
+            if kind == "sources":
+                return self.sources.get(row["id"], [])
+            if kind == "participations":
+                return [self.participation_data(p, on) for p in self.participations.get(row["id"], [])]
+            return self.computed(row)
+
+        return self.fill(self.plan, row, lambda column: estimate(row, column), on, built_here)
 
     def participation_data(self, participation: tuple[Any, ...], on: datetime.date | None) -> dict[str, Any]:
         columns = {"id": participation[P_ID], "investor_id": participation[P_INVESTOR],
                    "is_lead": participation[P_LEAD], "status": participation[P_STATUS]}  # fmt: skip
+        amount = lambda _column: estimate(dict(zip(AMOUNT_COLUMNS, participation[P_AMOUNT], strict=True)), "amount")  # noqa: E731
+        investor_name = lambda _name, _kind: str(self.names[participation[P_INVESTOR]])  # noqa: E731
+        return self.fill(self.participation_plan, columns, amount, on, investor_name)
+
+    def fill(self, plan: Plan, values: Mapping[str, Any], estimate_of: Callable[[str], Any],
+             on: datetime.date | None, built_here: Callable[[str, str], Any]) -> dict[str, Any]:  # fmt: skip
+        """One object's JSON by its serializer's plan: columns through their fields, estimates converted."""
         data: dict[str, Any] = {}
-        for name, kind, column, represent in self.participation_plan:
+        for name, kind, column, represent in plan:
             if kind == "column":
-                value = columns[column]
+                value = values[column]
                 data[name] = None if value is None or represent is None else represent(value)
             elif kind == "fk":
-                data[name] = columns[column]
+                data[name] = values[column]
             elif kind == "estimate":
-                amount = dict(zip(AMOUNT_COLUMNS, participation[P_AMOUNT], strict=True))
-                data[name] = estimate_data(estimate(amount, "amount"), self.converter, on)
-            else:  # investor_name
-                data[name] = str(self.names[participation[P_INVESTOR]])
+                data[name] = estimate_data(estimate_of(column), self.converter, on)
+            else:
+                data[name] = built_here(name, kind)
         return data
 
     def computed(self, row: dict[str, Any]) -> dict[str, Any]:
