@@ -288,8 +288,8 @@ def run(scale: Scale) -> Section:
                                           "finished": False}  # fmt: skip
     section.notes.append(
         "Method: the figures walk runs first over empty or earlier figures; the job then upserts over the rows "
-        "it wrote, as a scheduled full recompute does. Each walk stops at the budget of "
-        f"{budget:.0f} s; 2 CPU cores shared with the database server and other work on the machine."
+        f"it wrote, as a scheduled full recompute does. The figures walk stops after {budget:.0f} s, the job after "
+        f"{scale.job_budget:.0f} s; 2 CPU cores shared with the database server and other work on the machine."
     )
     section.figures["walk"] = {k: v for k, v in figures.items() if k != "checkpoints"}
     section.figures["job"] = {k: v for k, v in whole.items() if k != "checkpoints"}
