@@ -99,6 +99,11 @@ def machine() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _same_data(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether two runs measured the same generated data: budgets and repeats may differ between them."""
+    return all(old.get(key) == new.get(key) for key in ("name", "organizations", "rounds", "relationships", "seed"))
+
+
 def save(scale: Scale, sections: list[Section], started: datetime.datetime, seconds: float) -> Path:
     """Save a run's results; sections not run this time (``--only``) keep their figures of the last run."""
     RESULTS.mkdir(exist_ok=True)
@@ -107,7 +112,7 @@ def save(scale: Scale, sections: list[Section], started: datetime.datetime, seco
     when, took, reruns = started.strftime("%Y-%m-%d %H:%M UTC"), round(seconds), []
     if path.exists():
         old = json.loads(path.read_text())
-        if old.get("scale") == asdict(scale):
+        if _same_data(old.get("scale", {}), asdict(scale)):
             fresh = {s["title"] for s in new if s["rows"] or s["title"] != "Data"}
             kept = [s for s in old["sections"] if s["title"] not in fresh]
             order = [s["title"] for s in old["sections"]]
