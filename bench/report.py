@@ -53,11 +53,11 @@ figures across runs.
   page of 50. Deep page: the same filter, a cursor positioned at 90 % of the matching rows. Detail: 200
   random rounds in turn. Portfolio: 200 random investors with positions in turn.
 - **Full recompute** (`bench/recompute.py`): two walks over the targets by id in chunks of 100, each
-  stopping after a time budget (4 min quick, 7 min full; the rest is projected from its rate and marked
-  so): the figures alone as each chunk of the job computes them (round figures, stakes, positions; plain-row
-  reads, `COPY` and one upsert per table), then the real job as a worker runs it
-  (`job_run_full_recompute` on a Job row, figures and circular-flow analysis of every chunk, the money
-  graph loaded once per run, nothing stubbed; a timer stops it at the budget). The hand-written SQL
+  stopping after a time budget (the figures 4 min quick, 7 min full; the job 4 min quick, 90 min full; the
+  rest is projected from its rate and marked so): the figures alone as each chunk of the job computes them
+  (round figures, stakes, positions; plain-row reads, `COPY` and one upsert per table), then the real job as
+  a worker runs it (`job_run_full_recompute` on a Job row, figures and circular-flow analysis of every
+  chunk, the money graph loaded once per run, nothing stubbed; a timer stops it at the budget). The hand-written SQL
   statement (`STAKES_SQL`) computes the same stakes set-based (post-money given or pre-money + amount,
   pre-money given or price per share × shares, amount given or the sum of commitments, interval bounds as
   the engine reads qualifiers, rounded outward to the storage precision) into an unlogged table, over the
