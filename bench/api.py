@@ -235,7 +235,7 @@ def run(scale: Scale) -> Section:
                 if name == "list" else ("—", None)  # fmt: skip
             section.add(f"{LABELS[name]}, served from the cache", target, describe(cached[name], cached_bare), met)
     section.notes.append(
-        "API: each endpoint was loaded with the response cache off (every request a miss: it reads the data "
+        "Each endpoint was loaded with the response cache off (every request a miss: it reads the data "
         "version, misses and does all its work) and, for the rounds, again with the cache on "
         f"({section.figures['cache']}), where wrk's repeated paths are served from the cache; each "
         "throughput is compared with the bare view of the same gunicorn."
