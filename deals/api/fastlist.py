@@ -22,8 +22,9 @@ from deals.api.fastread import _reader
 from deals.api.fields import EstimateField
 from deals.api.serializers import Converter, ParticipationSummarySerializer, RoundSerializer
 from deals.choices import PENDING_STATUSES
-from deals.engine.estimates import Estimate, Qualifier
+from deals.engine.estimates import Estimate
 from deals.models import DirtyTarget
+from deals.models.estimates import PARTS, from_columns
 
 #: A participation row as :func:`deals.selectors.round_row_relations` reads it.
 P_ID, P_ROUND, P_INVESTOR, P_LEAD, P_STATUS = range(5)
@@ -53,13 +54,8 @@ def _plan(serializer_class: type) -> Plan:
 
 
 def estimate(row: Any, prefix: str) -> Estimate | None:
-    """The Estimate in the five columns ``prefix``_value, _low, … of a row (None without a qualifier), as the
-    model's EstimateField reads it."""
-    qualifier = row[f"{prefix}_qualifier"]
-    if not qualifier:
-        return None
-    return Estimate(qualifier=Qualifier(qualifier), value=row[f"{prefix}_value"], low=row[f"{prefix}_low"],
-                    high=row[f"{prefix}_high"], currency=row[f"{prefix}_currency"])  # fmt: skip
+    """The Estimate in the five columns ``prefix``_value, _low, … of a row, as the model's EstimateField reads it."""
+    return from_columns(*(row[f"{prefix}_{part}"] for part in PARTS))
 
 
 def estimate_data(value: Estimate | None, converter: Converter | None, on: datetime.date | None) -> Any:
@@ -106,7 +102,7 @@ class RoundRows:
     def participation_data(self, participation: tuple[Any, ...], on: datetime.date | None) -> dict[str, Any]:
         columns = {"id": participation[P_ID], "investor_id": participation[P_INVESTOR],
                    "is_lead": participation[P_LEAD], "status": participation[P_STATUS]}  # fmt: skip
-        amount = lambda _column: estimate(dict(zip(AMOUNT_COLUMNS, participation[P_AMOUNT], strict=True)), "amount")  # noqa: E731
+        amount = lambda _column: from_columns(*participation[P_AMOUNT])  # noqa: E731
         investor_name = lambda _name, _kind: str(self.names[participation[P_INVESTOR]])  # noqa: E731
         return self.fill(self.participation_plan, columns, amount, on, investor_name)
 
@@ -144,9 +140,6 @@ class RoundRows:
             "related_party_pending": not has_figures or stage is not None,
             "warnings": list(row["figures__warnings"]) if has_figures else [],
         }
-
-
-AMOUNT_COLUMNS = tuple(f"amount_{part}" for part in ("value", "low", "high", "qualifier", "currency"))
 
 
 def rounds_data(rows: Iterable[dict[str, Any]], converter: Converter | None) -> list[dict[str, Any]]:

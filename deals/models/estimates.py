@@ -23,6 +23,18 @@ from deals.engine.estimates import Estimate, EstimateError
 from deals.engine.estimates import Qualifier as EngineQualifier
 
 PARTS = ("value", "low", "high", "qualifier", "currency")
+
+
+def from_columns(
+    value: Any, low: Any, high: Any, qualifier: str | None, currency: str | None = None
+) -> Estimate | None:
+    """The Estimate stored in the columns of :data:`PARTS`, in that order (None without a qualifier; a ratio
+    has no currency column). Model fields, plain-row reads and the full recompute all read estimates here."""
+    if not qualifier:
+        return None
+    return Estimate(qualifier=EngineQualifier(qualifier), value=value, low=low, high=high, currency=currency)
+
+
 #: Room for EUR 1 quadrillion in major units with four decimal places.
 MONEY_DIGITS = 22
 MONEY_PLACES = 4
@@ -121,16 +133,7 @@ class EstimateField:
     def __get__(self, instance: models.Model | None, owner: type[models.Model]) -> Any:
         if instance is None:
             return self
-        qualifier = getattr(instance, f"{self.name}_qualifier")
-        if not qualifier:
-            return None
-        return Estimate(
-            qualifier=EngineQualifier(qualifier),
-            value=getattr(instance, f"{self.name}_value"),
-            low=getattr(instance, f"{self.name}_low"),
-            high=getattr(instance, f"{self.name}_high"),
-            currency=None if self.ratio else getattr(instance, f"{self.name}_currency"),
-        )
+        return from_columns(*(getattr(instance, column) for column in self.columns()))
 
     def __set__(self, instance: models.Model, estimate: Estimate | None) -> None:
         values: dict[str, Any] = dict.fromkeys(PARTS)

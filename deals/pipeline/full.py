@@ -21,30 +21,24 @@ from typing import Any
 from django.db import connection, transaction
 
 from deals import circularity
-from deals.engine.estimates import Estimate, Qualifier
+from deals.engine.estimates import Estimate
 from deals.engine.fx import RateTable
 from deals.models import ParticipationFigures, Position, RoundFigures
+from deals.models.estimates import PARTS, from_columns
 from deals.pipeline import copying
 from deals.pipeline.recompute import CIRCULAR_COLUMNS, Batch, compute
 
-_PARTS = ("value", "low", "high", "qualifier", "currency")
 _ESTIMATES = ("amount", "pre_money_valuation", "post_money_valuation")
 _ROUNDS_SQL = f"""
 SELECT id, target_id, status, closed_on, announced_on, reported_on, price_per_share, shares_outstanding_pre,
-       {", ".join(f"{name}_{part}" for name in _ESTIMATES for part in _PARTS)}
+       {", ".join(f"{name}_{part}" for name in _ESTIMATES for part in PARTS)}
 FROM deals_fundinground WHERE target_id = ANY(%s) ORDER BY target_id, id
 """
 _PARTICIPATIONS_SQL = f"""
-SELECT p.id, p.round_id, p.investor_id, p.status, {", ".join(f"p.amount_{part}" for part in _PARTS)}
+SELECT p.id, p.round_id, p.investor_id, p.status, {", ".join(f"p.amount_{part}" for part in PARTS)}
 FROM deals_participation p JOIN deals_fundinground r ON r.id = p.round_id
 WHERE r.target_id = ANY(%s) ORDER BY p.id
 """
-
-
-def _estimate(value: Decimal | None, low: Decimal | None, high: Decimal | None, qualifier: str | None,
-              currency: str | None) -> Estimate | None:  # fmt: skip
-    """The Estimate a model's ``EstimateField`` reads from the same five columns."""
-    return Estimate(Qualifier(qualifier), value, low, high, currency) if qualifier else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +79,12 @@ def load(target_ids: Sequence[int]) -> dict[int, list[tuple[RoundRow, list[Parti
     with connection.cursor() as cursor:
         cursor.execute(_PARTICIPATIONS_SQL, [ids])
         for pk, round_id, investor_id, status, *amount in cursor.fetchall():
-            participations[round_id].append(ParticipationRow(pk, investor_id, status, _estimate(*amount)))
+            participations[round_id].append(ParticipationRow(pk, investor_id, status, from_columns(*amount)))
         cursor.execute(_ROUNDS_SQL, [ids])
         rows = cursor.fetchall()
     by_target: dict[int, list[tuple[RoundRow, list[ParticipationRow]]]] = defaultdict(list)
     for pk, target_id, status, closed_on, announced_on, reported_on, price, shares, *figures in rows:
-        amount, pre, post = (_estimate(*figures[i : i + 5]) for i in range(0, 15, 5))
+        amount, pre, post = (from_columns(*figures[i : i + 5]) for i in range(0, 15, 5))
         round_ = RoundRow(pk, target_id, status, closed_on or announced_on or reported_on, amount, pre, post, price,
                           shares)  # fmt: skip
         by_target[target_id].append((round_, participations.pop(pk, [])))
