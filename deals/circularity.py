@@ -161,7 +161,7 @@ def recompute_circularity(*, target_ids: Sequence[int], graph: Graph | None = No
     if not target_ids:
         return
     now, table = timezone.now(), table or rate_table()
-    max_edges = int(getattr(settings, "DEALTRACKER_CYCLE_MAX_LENGTH", 4))
+    max_edges = settings.DEALTRACKER_CYCLE_MAX_LENGTH
     participations = list(
         Participation.objects.filter(round__target_id__in=target_ids)
         .exclude(status="withdrawn").select_related("round").prefetch_related("conditions")
@@ -181,7 +181,7 @@ def recompute_circularity(*, target_ids: Sequence[int], graph: Graph | None = No
     if graph is None:
         near = links(_neighbourhood(targets, roots, members, max_edges - 1, today))
         graph = Graph(roots, members, near, predecessors(near), today)
-    limit = int(getattr(settings, "DEALTRACKER_CYCLES_PER_INVESTMENT", 10))
+    limit = settings.DEALTRACKER_CYCLES_PER_INVESTMENT
     cycles: list[dict[str, Any]] = []
     flags: dict[int, list[str]] = {}
     truncated: dict[int, bool] = {}

@@ -76,43 +76,37 @@ BEGIN
     END IF;
 END;
 $$ LANGUAGE plpgsql;
-CREATE FUNCTION deals_data_changed_new() RETURNS trigger AS $$
+-- After a statement: a TRUNCATE, or an INSERT, UPDATE or DELETE that touched rows (its transition table,
+-- named changed_rows by every trigger, is not empty).
+CREATE FUNCTION deals_data_statement() RETURNS trigger AS $$
 BEGIN
-    IF EXISTS (SELECT FROM new_rows) THEN PERFORM deals_data_changed(); END IF;
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-CREATE FUNCTION deals_data_changed_old() RETURNS trigger AS $$
-BEGIN
-    IF EXISTS (SELECT FROM old_rows) THEN PERFORM deals_data_changed(); END IF;
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-CREATE FUNCTION deals_data_changed_all() RETURNS trigger AS $$
-BEGIN
-    PERFORM deals_data_changed();
+    IF TG_OP = 'TRUNCATE' THEN
+        PERFORM deals_data_changed();
+    ELSIF EXISTS (SELECT FROM changed_rows) THEN
+        PERFORM deals_data_changed();
+    END IF;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 """
 
-#: (trigger name suffix, event, REFERENCING clause, function)
+#: (trigger name suffix, event, REFERENCING clause)
 _TRIGGERS = (
-    ("insert", "INSERT", "REFERENCING NEW TABLE AS new_rows", "deals_data_changed_new"),
-    ("update", "UPDATE", "REFERENCING NEW TABLE AS new_rows", "deals_data_changed_new"),
-    ("delete", "DELETE", "REFERENCING OLD TABLE AS old_rows", "deals_data_changed_old"),
-    ("truncate", "TRUNCATE", "", "deals_data_changed_all"),
+    ("insert", "INSERT", "REFERENCING NEW TABLE AS changed_rows"),
+    ("update", "UPDATE", "REFERENCING NEW TABLE AS changed_rows"),
+    ("delete", "DELETE", "REFERENCING OLD TABLE AS changed_rows"),
+    ("truncate", "TRUNCATE", ""),
 )
 
 
 def install_sql() -> str:
     parts = [INSTALL_SQL]
     for table in VERSIONED_TABLES:
-        for suffix, event, referencing, function in _TRIGGERS:
+        for suffix, event, referencing in _TRIGGERS:
             name = f"{table}_version_{suffix}"
             parts.append(
                 f"CREATE TRIGGER {name} AFTER {event} ON {table} {referencing} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();\n"
+                "FOR EACH STATEMENT EXECUTE FUNCTION deals_data_statement();\n"
                 f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name};"
             )
     return "\n".join(parts)
@@ -122,7 +116,7 @@ def uninstall_sql() -> str:
     parts = [f"DROP TRIGGER IF EXISTS {table}_version_{suffix} ON {table};"
              for table in VERSIONED_TABLES for suffix, *_ in _TRIGGERS]  # fmt: skip
     parts += [
-        "DROP FUNCTION IF EXISTS deals_data_changed_new(), deals_data_changed_old(), deals_data_changed_all();",
+        "DROP FUNCTION IF EXISTS deals_data_statement();",
         "DROP FUNCTION IF EXISTS deals_data_changed();",
         "DROP TABLE IF EXISTS deals_data_version_bump;",
         "DROP FUNCTION IF EXISTS deals_data_version_bump();",
