@@ -3,7 +3,7 @@ on to its related-party flags.
 
 A real Celery worker runs as deployed (two processes) on the configured broker; each edit changes a
 participation's amount in its own transaction, whose commit enqueues ``recompute_dirty``. Two clocks run
-from the commit: figures visible — the participation's stored stake carries the new fingerprint and its
+from the commit: figures visible — the participation's stored figures carry a new computed time and its
 target has left the figures stage of the dirty set — and flags recomputed — the target has left the dirty
 set, so the circular-flow step has written its related-party flags and cycles. The first edits wait for both
 before the next; the last ones only for their figures, to time figures while the second stage is busy.
@@ -11,6 +11,7 @@ before the next; the last ones only for their figures, to time figures while the
 
 from __future__ import annotations
 
+import datetime
 import os
 import random
 import signal
@@ -51,9 +52,9 @@ def worker() -> Iterator[subprocess.Popen[bytes]]:
             process.wait()
 
 
-def _fingerprint(participation_id: int) -> str:
+def _computed_at(participation_id: int) -> datetime.datetime | None:
     return ParticipationFigures.objects.filter(participation_id=participation_id).values_list(
-        "fingerprint", flat=True).first() or ""  # fmt: skip
+        "computed_at", flat=True).first()  # fmt: skip
 
 
 def _stage(target_id: int) -> int | None:
@@ -64,7 +65,7 @@ def _stage(target_id: int) -> int | None:
 def _edit(participation: Participation, rng: random.Random, *, flags: bool = True) -> tuple[float, float | None]:
     """Change the amount, commit, wait until the figures, then (with ``flags``) the flags, are recomputed;
     seconds from the commit."""
-    before = _fingerprint(participation.pk)
+    before = _computed_at(participation.pk)
     value = Decimal(rng.randrange(1_000, 1_000_000)) * 1000
     if participation.amount is not None and participation.amount.value == value:
         value += 1000  # a re-run with the same seed would otherwise write the amount it already has
@@ -76,7 +77,7 @@ def _edit(participation: Participation, rng: random.Random, *, flags: bool = Tru
     target = participation.round.target_id
     figures = None
     while time.perf_counter() - committed < TIMEOUT:
-        if figures is None and _fingerprint(participation.pk) != before and _stage(target) != DirtyTarget.Stage.FIGURES:
+        if figures is None and _computed_at(participation.pk) != before and _stage(target) != DirtyTarget.Stage.FIGURES:
             figures = time.perf_counter() - committed
             if not flags:
                 return figures, None

@@ -4,7 +4,7 @@ Two walks over the targets by id in chunks of 500, each stopping when it has don
 the scale's budget (the rest is projected from its rate and marked so; the job has a budget of its own, long
 enough at full scale for it to finish):
 
-1. the figures alone, as each chunk of the job computes them (``full.recompute_figures_fast``: round
+1. the figures alone, as each chunk of the job computes them (``recompute.recompute_figures``: round
    figures, stakes, positions) — the part the SQL statement is the hand-written counterpart of;
 2. the job itself, exactly as a worker runs it (``services.job_run_full_recompute`` on a Job row: the
    figures and the circular-flow analysis of every chunk, with the money graph loaded once per run). A
@@ -26,8 +26,8 @@ from django.db import connection
 from bench.common import Scale, Section, log, median
 from deals.choices import JobKind, JobState
 from deals.models import Job, Organization
-from deals.pipeline import full, services
-from deals.pipeline.recompute import rate_table
+from deals.pipeline import services
+from deals.pipeline.recompute import rate_table, recompute_figures
 
 CHUNK = 100  # small enough that the job reports progress, and can stop at the budget, often
 TOLERANCE = Decimal("2e-16")
@@ -159,7 +159,7 @@ def walk(ids: list[int], cumulative: list[int], budget: float) -> dict[str, Any]
     table = rate_table()
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK]
-        full.recompute_figures_fast(target_ids=chunk, table=table)
+        recompute_figures(target_ids=chunk, table=table)
         checkpoints.append((i + len(chunk), time.perf_counter() - start))
         if time.perf_counter() - start > budget:
             break

@@ -64,8 +64,8 @@ figures across runs.
   same targets; its result is compared with the pipeline's stored stakes.
 - **Incremental** (`bench/incremental.py`): a real `celery worker` (concurrency 2, as deployed) on the
   configured broker (a private folder when it is the filesystem broker). Each edit saves a participation's
-  amount in its own transaction; one clock runs from the commit until the stored stake carries the new
-  fingerprint and the target's figures are no longer waiting (the figures), another until the target has
+  amount in its own transaction; one clock runs from the commit until the stored stake carries a new
+  computed time and the target's figures are no longer waiting (the figures), another until the target has
   left the dirty set (the related-party flags); polled every 5 ms. The generator's dirty set is cleared
   first.
 - **UI pages** (`bench/pages.py`): `django.test.Client` in process, a superuser logged in with

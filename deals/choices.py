@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from deals.engine.valuation import PENDING
+
 
 class Qualifier(models.TextChoices):
     EXACT = "exact", _("exact")
@@ -66,8 +68,8 @@ class RoundStatus(models.TextChoices):
     ABANDONED = "abandoned", _("Abandoned")
 
 
-#: Statuses whose figures are pro forma: they hold only if the round closes.
-PENDING_STATUSES = frozenset({RoundStatus.RUMORED, RoundStatus.IN_TALKS, RoundStatus.TERM_SHEET})
+#: Statuses whose figures are pro forma: they hold only if the round closes. The engine's rule, named here.
+PENDING_STATUSES = PENDING
 
 
 class DatePrecision(models.TextChoices):

@@ -18,7 +18,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from deals.models import Cycle, Organization, Participation, Relationship
+from deals.models import Cycle, Organization, Relationship
+from deals.pipeline.circularity import counted_money, group_roots
 
 MAX_NODES = 40
 MAX_CYCLES = 30
@@ -55,34 +56,8 @@ class Graph:
         return draw(self)
 
 
-def _roots(ids: set[int]) -> dict[int, int]:
-    """Each organization's top-most parent, fetching parents level by level (a handful of queries)."""
-    parent: dict[int, int | None] = {}
-    todo = set(ids)
-    while todo:
-        rows = dict(Organization.objects.filter(pk__in=todo).values_list("id", "parent_id"))
-        parent.update(rows)
-        todo = {p for p in rows.values() if p is not None and p not in parent}
-
-    def root(org_id: int) -> int:
-        seen = set()
-        while parent.get(org_id) is not None and org_id not in seen:
-            seen.add(org_id)
-            org_id = parent[org_id]  # type: ignore[assignment]
-        return org_id
-
-    return {org_id: root(org_id) for org_id in ids}
-
-
 def _equity_pairs(query: Q) -> set[tuple[int, int]]:
-    rows = (
-        Participation.objects.filter(query)
-        .exclude(status="withdrawn")
-        .exclude(round__status="abandoned")
-        .values_list("investor_id", "round__target_id")
-        .distinct()[:500]
-    )
-    return set(rows)
+    return set(counted_money().filter(query).values_list("investor_id", "round__target_id").distinct()[:500])
 
 
 def build(*, focus: Organization | None = None) -> Graph:
@@ -113,7 +88,7 @@ def build(*, focus: Organization | None = None) -> Graph:
     if focus is not None:
         graph.cycles = _distinct(cycles)
     orgs = Organization.objects.in_bulk(ids)
-    roots = _roots(set(ids))
+    roots = group_roots(set(ids))
     for org_id in ids:
         if org_id in orgs:
             graph.nodes[org_id] = Node(orgs[org_id], roots[org_id])

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils.translation import gettext as _
 
 from deals.choices import RoundStatus
-from deals.engine.estimates import Estimate, Qualifier
+from deals.engine.estimates import Estimate
 from deals.models import (
     Citation,
     Condition,
@@ -32,6 +32,8 @@ from deals.models import (
     Source,
 )
 from deals.models.estimates import PARTS as ESTIMATE_PARTS
+from deals.models.estimates import column_names, from_columns
+from deals.models.rounds import round_date_expression
 
 
 def _participation_summaries() -> QuerySet[Participation]:
@@ -43,7 +45,7 @@ def _participation_summaries() -> QuerySet[Participation]:
         "investor_id",
         "is_lead",
         "status",
-        *(f"amount_{part}" for part in ("value", "low", "high", "qualifier", "currency")),
+        *column_names("amount"),
     ]
     return (
         Participation.objects.only(*fields)
@@ -164,17 +166,14 @@ def organization_latest_rounds(*, organization: Organization, limit: int) -> Que
 def organization_valuations(*, organization: Organization, limit: int) -> list[tuple[datetime.date | None, Estimate]]:
     """(date, post-money in the reporting currency) of the organization's latest ``limit`` valued rounds, oldest
     first: only the columns the valuation chart plots, so charting hundreds of rounds stays cheap."""
-    parts = [f"post_money_reporting_{part}" for part in ("qualifier", "value", "low", "high", "currency")]
+    columns = column_names("post_money_reporting")
     rows = (
         RoundFigures.objects.filter(round__target=organization, post_money_reporting_qualifier__isnull=False)
-        .annotate(when=Coalesce("round__closed_on", "round__announced_on", "round__reported_on"))
+        .annotate(when=round_date_expression("round__"))
         .order_by(F("round__reported_on").desc(nulls_last=True), F("round_id").desc())
-        .values_list("when", *parts)[:limit]
+        .values_list("when", *columns)[:limit]
     )
-    return [
-        (when, Estimate(qualifier=Qualifier(qualifier), value=value, low=low, high=high, currency=currency))
-        for when, qualifier, value, low, high, currency in reversed(rows)
-    ]
+    return [(when, estimate) for when, *parts in reversed(rows) if (estimate := from_columns(*parts)) is not None]
 
 
 def organization_cap_table(*, organization: Organization, pro_forma: bool = False) -> QuerySet[Position]:
@@ -246,7 +245,7 @@ def capital_per_quarter(*, quarters: int = 12) -> list[tuple[datetime.date, Deci
         "figures__amount_reporting_high",
         "figures__amount_reporting_low",
     )
-    when = Coalesce("closed_on", "announced_on", "reported_on")
+    when = round_date_expression()
     rows = (
         FundingRound.objects.filter(status__in=[RoundStatus.ANNOUNCED, RoundStatus.CLOSED])
         .annotate(quarter=TruncQuarter(when))

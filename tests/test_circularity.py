@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from deals.circularity import recompute_circularity
 from deals.engine.cycles import groups
 from deals.models import Cycle, FundingRound, ParticipationFigures, Relationship
+from deals.pipeline.circularity import recompute_circularity
 from deals.pipeline.recompute import recompute_targets
 from tests.factories import OrganizationFactory, ParticipationFactory
 

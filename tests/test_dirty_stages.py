@@ -15,7 +15,6 @@ import psycopg
 import pytest
 from django.db import connection, connections, transaction
 
-from deals import circularity
 from deals.api.serializers import RoundSerializer
 from deals.choices import JobKind
 from deals.models import (
@@ -27,7 +26,7 @@ from deals.models import (
     ParticipationFigures,
     Relationship,
 )
-from deals.pipeline import services
+from deals.pipeline import circularity, services
 from deals.selectors import round_queryset
 from deals.tasks import sweep_dirty_targets
 from tests.factories import FundingRoundFactory, OrganizationFactory, ParticipationFactory, RelationshipFactory

@@ -1,21 +1,17 @@
-"""The full recompute's set-based path stores exactly what ``recompute_targets`` stores."""
+"""The full-recompute job stores exactly what ``recompute_targets`` stores: the figures by construction (one
+loader and writer), the circular flows although the job shares one money graph across its chunks, and it
+resumes and overwrites stale rows like a fresh recompute."""
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
-from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
-from deals import circularity
 from deals.choices import JobKind, JobState
-from deals.engine.valuation import _canonical, fingerprint
 from deals.management.commands.generate_deals import Scale, generate
 from deals.models import (
     Cycle,
@@ -27,8 +23,8 @@ from deals.models import (
     Position,
     RoundFigures,
 )
-from deals.pipeline import full, services
-from deals.pipeline.recompute import Batch, figures_of_round, rate_table, recompute_targets
+from deals.pipeline import circularity, services
+from deals.pipeline.recompute import rate_table, recompute_targets
 from tests.factories import ParticipationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -117,7 +113,7 @@ def test_on_generated_data_the_job_stores_what_recompute_targets_stores(generate
 
 def spoil() -> tuple[int, int, bool]:
     """Stored rows from an earlier state: wrong figures, wrong flags, and a position that no longer exists."""
-    RoundFigures.objects.update(pre_money_value=None, pre_money_qualifier=None, fingerprint="old", warnings=["old"])
+    RoundFigures.objects.update(pre_money_value=None, pre_money_qualifier=None, warnings=["old"])
     ParticipationFigures.objects.update(stake_value=Decimal("0.5"), stake_qualifier="approximately",
                                         related_party=True, related_party_reasons=["old"])  # fmt: skip
     some = Position.objects.filter(pro_forma=False).order_by("target_id", "investor_id").first()
@@ -150,7 +146,7 @@ def test_the_figures_alone_leave_the_related_party_flags_to_the_circular_flow_st
     flagged = {k for k, row in expected["participations"].items() if row["related_party"]}
     assert flagged
     targets = list(Organization.objects.values_list("pk", flat=True))
-    full.recompute_figures_fast(target_ids=targets, table=rate_table())
+    recompute_figures(target_ids=targets, table=rate_table())
     after = stored()["participations"]
     assert {k for k, row in after.items() if row["related_party"]} == flagged
 
@@ -159,21 +155,6 @@ def test_a_job_clears_the_targets_marked_before_it_started(generated):
     assert DirtyTarget.objects.exists()
     run_job()
     assert not DirtyTarget.objects.exists()
-
-
-def test_the_fingerprint_is_the_hash_of_the_canonical_json_of_the_whole_input(generated):
-    """The field-by-field fingerprint equals its definition: canonical JSON of ``asdict`` of the input."""
-    table, now, checked = rate_table(), timezone.now(), 0
-    targets = list(Organization.objects.filter(rounds__isnull=False).distinct().values_list("pk", flat=True))
-    for rounds in full.load(targets).values():
-        for round_, participations in rounds:
-            engine_input = figures_of_round(round_, participations, table, Batch(), now)
-            data = asdict(engine_input)
-            data["participations"] = sorted(data["participations"], key=lambda p: p["id"])
-            definition = hashlib.sha256(json.dumps(_canonical(data), sort_keys=True).encode()).hexdigest()
-            assert fingerprint(engine_input) == definition
-            checked += 1
-    assert checked == 1_200
 
 
 def test_a_chunk_naming_an_organization_newer_than_the_graph_falls_back_to_its_neighbourhood(demo):
@@ -185,7 +166,7 @@ def test_a_chunk_naming_an_organization_newer_than_the_graph_falls_back_to_its_n
     assert newcomer.pk not in graph.roots
     expected = reference()
     clear()
-    full.recompute_chunk(target_ids=list(Organization.objects.values_list("pk", flat=True)), table=rate_table(),
+    recompute_chunk(target_ids=list(Organization.objects.values_list("pk", flat=True)), table=rate_table(),
                          graph=graph)  # fmt: skip
     assert ParticipationFigures.objects.filter(participation__investor=newcomer).exists()
     assert_same(expected, stored())

@@ -24,7 +24,8 @@ from deals.api.serializers import Converter, ParticipationSummarySerializer, Rou
 from deals.choices import PENDING_STATUSES
 from deals.engine.estimates import Estimate
 from deals.models import DirtyTarget
-from deals.models.estimates import PARTS, from_columns
+from deals.models.estimates import from_columns, read_columns
+from deals.models.rounds import ROUND_DATE_COLUMNS, round_date
 
 #: A participation row as :func:`deals.selectors.round_row_relations` reads it.
 P_ID, P_ROUND, P_INVESTOR, P_LEAD, P_STATUS = range(5)
@@ -55,7 +56,7 @@ def _plan(serializer_class: type) -> Plan:
 
 def estimate(row: Any, prefix: str) -> Estimate | None:
     """The Estimate in the five columns ``prefix``_value, _low, … of a row, as the model's EstimateField reads it."""
-    return from_columns(*(row[f"{prefix}_{part}"] for part in PARTS))
+    return read_columns(row, prefix)
 
 
 def estimate_data(value: Estimate | None, converter: Converter | None, on: datetime.date | None) -> Any:
@@ -88,7 +89,7 @@ class RoundRows:
         return [self.round_data(row) for row in self.rows]
 
     def round_data(self, row: dict[str, Any]) -> dict[str, Any]:
-        on = row["closed_on"] or row["announced_on"] or row["reported_on"]
+        on = round_date(*(row[column] for column in ROUND_DATE_COLUMNS))
 
         def built_here(name: str, kind: str) -> Any:
             if kind == "sources":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,7 +15,8 @@ from deals.choices import Qualifier
 from deals.countries import COUNTRY_CODES
 from deals.engine.currencies import ISO_4217_CODES
 from deals.engine.estimates import Estimate, EstimateError
-from deals.models.estimates import MONEY_DIGITS, MONEY_PLACES, PARTS
+from deals.models import FundingRound, Metric, Participation, Relationship
+from deals.models.estimates import MONEY_DIGITS, MONEY_PLACES, as_columns
 
 CURRENCY_CODES = sorted(ISO_4217_CODES)
 CURRENCY_SCHEMA: dict[str, Any] = {"type": "string", "enum": CURRENCY_CODES, "description": "ISO 4217"}
@@ -121,6 +123,19 @@ def _decimal(raw: Any, part: str, errors: dict[str, list[str]]) -> Decimal | Non
         return None
 
 
+def date_of(instance: Any) -> datetime.date | None:
+    """The date a figure of ``instance`` is converted at: its round's date, a relationship's start, …"""
+    if isinstance(instance, FundingRound):
+        return instance.date
+    if isinstance(instance, Participation):
+        return instance.round.date
+    if isinstance(instance, Relationship):
+        return instance.started_on or datetime.date.today()
+    if isinstance(instance, Metric):
+        return instance.period_date or (datetime.date(instance.period_year, 12, 31) if instance.period_year else None)
+    return getattr(instance, "date", None)
+
+
 @extend_schema_field(ESTIMATE_SCHEMA)
 class EstimateField(serializers.Field):
     """Reads and writes the five columns of a model Estimate as one object (source="*")."""
@@ -138,12 +153,12 @@ class EstimateField(serializers.Field):
         data: dict[str, Any] = estimate.to_dict()
         converter = self.context.get("converter")
         if converter is not None:
-            data["converted"] = converter.convert(estimate, instance, self.prefix)
+            data["converted"] = converter.convert_on(estimate, date_of(instance))
         return data
 
     def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
         if data is None:
-            return True, {f"{self.prefix}_{part}": None for part in PARTS}
+            return True, as_columns(self.prefix, None)
         return super().validate_empty_values(data)
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
@@ -167,14 +182,7 @@ class EstimateField(serializers.Field):
             raise serializers.ValidationError({exc.field: [exc.message]}) from None
         if estimate.currency is None and estimate.qualifier != Qualifier.UNDISCLOSED:
             raise serializers.ValidationError({"currency": ["Give the currency of this figure (ISO 4217)."]})
-        columns = {
-            "value": estimate.value,
-            "low": estimate.low,
-            "high": estimate.high,
-            "qualifier": estimate.qualifier.value,
-            "currency": estimate.currency,
-        }
-        return {f"{self.prefix}_{part}": columns[part] for part in PARTS}  # fmt: skip
+        return as_columns(self.prefix, estimate)
 
 
 class _Strict:

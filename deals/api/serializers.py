@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,8 +15,7 @@ from deals.api.errors import nest_model_errors
 from deals.api.fastread import FastReadMixin
 from deals.api.fields import CurrencyField, EstimateField, StrictDecimalField
 from deals.choices import JobKind
-from deals.engine.estimates import Estimate
-from deals.engine.fx import RateTable, convert
+from deals.engine.fx import Converter as Converter  # the API's ?currency= uses the pipeline's converter
 from deals.models import (
     Citation,
     Condition,
@@ -30,44 +28,6 @@ from deals.models import (
     Relationship,
     Source,
 )
-
-
-class Converter:
-    """Adds "converted" to every Estimate of a response, at the rate on or before the figure's date."""
-
-    def __init__(self, table: RateTable, currency: str) -> None:
-        self.table, self.currency = table, currency
-        self.warnings: list[str] = []
-
-    def convert(self, estimate: Estimate, instance: Any, prefix: str) -> dict[str, Any] | None:
-        return self.convert_on(estimate, date_of(instance))
-
-    def convert_on(self, estimate: Estimate, on: datetime.date | None) -> dict[str, Any] | None:
-        """``estimate`` in the requested currency at the rate on or before ``on``; None (and a warning) if no
-        rate applies."""
-        if estimate.currency is None:
-            return None
-        result = convert(estimate, self.currency, on, self.table)
-        if result.estimate is None:
-            if result.warning and result.warning not in self.warnings:
-                self.warnings.append(result.warning)
-            return None
-        data = result.estimate.to_dict()
-        return {"currency": self.currency, "value": data["value"], "low": data["low"], "high": data["high"],
-                "rate": format(result.rate.normalize(), "f") if result.rate is not None else None,
-                "rate_date": result.rate_date.isoformat() if result.rate_date else None}  # fmt: skip
-
-
-def date_of(instance: Any) -> datetime.date | None:
-    if isinstance(instance, FundingRound):
-        return instance.date
-    if isinstance(instance, Participation):
-        return instance.round.date
-    if isinstance(instance, Relationship):
-        return instance.started_on or datetime.date.today()
-    if isinstance(instance, Metric):
-        return instance.period_date or (datetime.date(instance.period_year, 12, 31) if instance.period_year else None)
-    return getattr(instance, "date", None)
 
 
 class StrictModelSerializer(serializers.ModelSerializer):

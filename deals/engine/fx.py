@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from deals.engine.estimates import CONTEXT, Estimate
 
@@ -90,3 +91,47 @@ def convert(estimate: Estimate, to_currency: str, on: datetime.date | None, tabl
     if rate is None:
         return Conversion(None, None, None, f"No {source}→{to_currency} rate on or before {on.isoformat()}.")
     return Conversion((estimate * rate.rate).with_currency(to_currency), rate.rate, rate.date)
+
+
+class Converter:
+    """Converts figures into ``currency`` at the latest rate on or before each figure's date.
+
+    One converter serves the recompute (a round's figures into its own and the reporting currency) and the
+    API's ``?currency=``. It collects each warning once and remembers the last rate it used."""
+
+    def __init__(self, table: RateTable, currency: str | None) -> None:
+        self.table, self.currency = table, currency
+        self.warnings: list[str] = []
+        self.rate: Rate | None = None
+
+    def conversion(self, estimate: Estimate, on: datetime.date | None) -> Conversion:
+        """``estimate`` in the converter's currency as of ``on``, the rate used or a warning (kept)."""
+        if self.currency is None:
+            return Conversion(None, None, None, "No currency to convert into.")
+        result = convert(estimate, self.currency, on, self.table)
+        if result.warning:
+            if result.warning not in self.warnings:
+                self.warnings.append(result.warning)
+        elif result.rate is not None and result.rate_date is not None:
+            self.rate = Rate(result.rate_date, str(estimate.currency), self.currency, result.rate)
+        return result
+
+    def to(self, estimate: Estimate | None, on: datetime.date | None) -> Estimate | None:
+        """``estimate`` in the converter's currency, unchanged when it has no currency or is in it already;
+        None (and a warning) when no rate applies."""
+        if estimate is None or self.currency is None or estimate.currency in (None, self.currency):
+            return estimate
+        return self.conversion(estimate, on).estimate
+
+    def convert_on(self, estimate: Estimate, on: datetime.date | None) -> dict[str, Any] | None:
+        """The API's "converted" object of ``estimate`` as of ``on``: the figure, its rate and the rate's date;
+        None (and a warning) if no rate applies."""
+        if estimate.currency is None:
+            return None
+        result = self.conversion(estimate, on)
+        if result.estimate is None:
+            return None
+        data = result.estimate.to_dict()
+        return {"currency": self.currency, "value": data["value"], "low": data["low"], "high": data["high"],
+                "rate": format(result.rate.normalize(), "f") if result.rate is not None else None,
+                "rate_date": result.rate_date.isoformat() if result.rate_date else None}  # fmt: skip

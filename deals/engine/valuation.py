@@ -8,29 +8,54 @@ Which rounds count:
   view (``include_pro_forma=True``);
 - *announced* and *closed* rounds count as fact.
 
-Formulas (all on Estimates, carrying bounds): post-money = given, or pre-money + amount; pre-money = given,
-or post-money − amount; with neither, pre-money = price per share × shares outstanding when both are known.
-A participation's stake = its amount ÷ post-money, lowest at the low amount over the high post-money.
-Stakes are diluted by each later counted round by the factor 1 − amount ÷ post-money (or pre ÷ post when
-the amount is unknown), which keeps the bounds tight because amount and post-money are not independent.
+Which money buys shares (the round type and each participation's instrument):
 
-Amounts are expected in one currency per call: the caller converts before calling.
+- debt (round types in :data:`NO_SHARES`, instrument ``debt``), grants and non-equity assistance create no
+  shares: no stake, no dilution; their money still counts in the round's amount;
+- secondary sales (:data:`SECONDARY`) move existing shares: the buyer's stake is amount ÷ valuation, nobody is
+  diluted and the post-money is the pre-money (no new money enters the company);
+- a participation that is withdrawn or whose condition failed counts zero; one with a pending condition keeps
+  its figures pro forma, listed in ``RoundOut.conditional``, and counts only in pro-forma positions.
+
+Formulas (all on Estimates, carrying bounds): post-money = given, or pre-money + new money (the amount less
+the money that buys no new shares); pre-money = given, or post-money − new money; with neither, pre-money =
+price per share × shares outstanding when both are known. A stake = its amount ÷ post-money, lowest at the low
+amount over the high post-money. Stakes are diluted by each later counted round by the factor 1 − new money ÷
+post-money (or pre ÷ post when the new money is unknown), which keeps the bounds tight because new money and
+post-money are not independent.
+
+Amounts are expected in one currency per call: the caller converts before calling (the price per share too).
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from decimal import Decimal, getcontext, localcontext
-from typing import Any
 
 from deals.engine.estimates import Estimate, _Interval, total
 
+#: Round statuses whose figures are pro forma: they hold only if the round closes.
 PENDING = frozenset({"rumored", "in_talks", "term_sheet"})
+#: Round types whose money buys no shares at all.
+NO_SHARES = frozenset({"debt_financing", "post_ipo_debt", "grant", "non_equity_assistance"})
+#: Round types that move existing shares from a seller to a buyer.
+SECONDARY = frozenset({"secondary_market", "post_ipo_secondary"})
+#: Participation instruments that buy no shares, whatever the round.
+NO_SHARE_INSTRUMENTS = frozenset({"debt"})
 ONE = _Interval(Decimal(1), Decimal(1), Decimal(1))
+UNBOUNDED = _Interval(Decimal(0), None, None)
+
+
+@dataclass(frozen=True)
+class ConditionIn:
+    """A condition a participation depends on: ``pending``, ``met``, ``waived`` or ``failed``."""
+
+    id: int
+    kind: str
+    description: str
+    status: str = "pending"
 
 
 @dataclass(frozen=True)
@@ -39,6 +64,18 @@ class ParticipationIn:
     investor_id: int
     amount: Estimate | None
     status: str = "committed"
+    instrument: str = "equity"
+    conditions: tuple[ConditionIn, ...] = ()
+
+    @property
+    def counts(self) -> bool:
+        """Whether its money counts: known, not withdrawn, and no condition of it failed."""
+        return (self.amount is not None and self.status != "withdrawn"
+                and not any(c.status == "failed" for c in self.conditions))  # fmt: skip
+
+    @property
+    def pending_conditions(self) -> tuple[ConditionIn, ...]:
+        return tuple(c for c in self.conditions if c.status == "pending")
 
 
 @dataclass(frozen=True)
@@ -54,10 +91,24 @@ class RoundIn:
     participations: Sequence[ParticipationIn] = ()
     price_per_share: Decimal | None = None
     shares_outstanding_pre: Decimal | None = None
+    round_type: str = ""
+
+    @property
+    def new_shares(self) -> bool:
+        """Whether the round issues shares: not debt, a grant, assistance or a secondary sale."""
+        return self.round_type not in NO_SHARES and self.round_type not in SECONDARY
+
+    def buys_shares(self, p: ParticipationIn) -> bool:
+        """Whether ``p``'s money buys shares, new or existing."""
+        return self.round_type not in NO_SHARES and p.instrument not in NO_SHARE_INSTRUMENTS
 
 
 @dataclass(frozen=True)
 class RoundOut:
+    """``amount`` is all the round's money; ``new_money`` the part that buys new shares (zero when the round
+    issues none, None when unknown); ``conditional`` the participations counted only if these conditions are
+    met."""
+
     round_id: int
     pre_money: Estimate | None
     post_money: Estimate | None
@@ -66,6 +117,9 @@ class RoundOut:
     counted: bool
     warnings: tuple[str, ...] = ()
     stakes: dict[int, Estimate] = field(default_factory=dict)
+    new_money: Estimate | None = None
+    dilutes: bool = True
+    conditional: dict[int, tuple[ConditionIn, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,7 +136,32 @@ class PositionOut:
 
 
 def _active(r: RoundIn) -> list[ParticipationIn]:
-    return [p for p in r.participations if p.status != "withdrawn" and p.amount is not None]
+    return [p for p in r.participations if p.counts]
+
+
+def _new_money(r: RoundIn, active: list[ParticipationIn], amount: Estimate | None) -> Estimate | None:
+    """The money that buys new shares: none in a round that issues none, else the amount less debt."""
+    if not r.new_shares:
+        return Estimate.exact(Decimal(0), r.currency)
+    lent = [p.amount for p in active if p.amount is not None and not r.buys_shares(p)]
+    lent_total = total(lent)
+    if amount is None or lent_total is None:
+        return amount
+    return amount - lent_total
+
+
+def _valuation(r: RoundIn, new_money: Estimate | None) -> tuple[Estimate | None, Estimate | None]:
+    """(pre-money, post-money): given, implied by each other and the new money, or by the price per share."""
+    pre, post = r.pre_money, r.post_money
+    if pre is None and post is None and r.price_per_share and r.shares_outstanding_pre:
+        pre = Estimate.exact(r.price_per_share * r.shares_outstanding_pre, r.currency)
+    if not r.new_shares:  # no new money enters the company: its value before and after is the same
+        return pre or post, post or pre
+    if post is None and pre is not None and new_money is not None:
+        post = pre + new_money
+    if pre is None and post is not None and new_money is not None:
+        pre = post - new_money
+    return pre, post
 
 
 def compute_round(r: RoundIn) -> RoundOut:
@@ -95,20 +174,21 @@ def compute_round(r: RoundIn) -> RoundOut:
         warnings.append(f"Figures in several currencies ({', '.join(sorted(currencies))}); convert them first.")
     commitments = total([p.amount for p in active if p.amount is not None])
     amount = r.amount if r.amount is not None else commitments
-    pre, post = r.pre_money, r.post_money
-    if pre is None and post is None and r.price_per_share and r.shares_outstanding_pre:
-        pre = Estimate.exact(r.price_per_share * r.shares_outstanding_pre, r.currency)
-    if post is None and pre is not None and amount is not None:
-        post = pre + amount
-    if pre is None and post is not None and amount is not None:
-        pre = post - amount
+    new_money = _new_money(r, active, amount)
+    pre, post = _valuation(r, new_money)
     if commitments is not None and r.amount is not None:
         warnings.extend(_consistency(commitments, r.amount))
+    conditional = {p.id: p.pending_conditions for p in active if p.pending_conditions}
+    if conditional:
+        pending = "; ".join(dict.fromkeys(c.description for cs in conditional.values() for c in cs))
+        warnings.append(f"Some stakes hold only if their conditions are met: {pending}.")
     counted = r.status != "abandoned"
     stakes: dict[int, Estimate] = {}
     if counted and post is not None and post.is_known:
-        stakes = {p.id: p.amount / post for p in active if p.amount is not None}
-    return RoundOut(r.id, pre, post, amount, r.status in PENDING, counted, tuple(warnings), stakes)
+        stakes = {p.id: p.amount / post for p in active if p.amount is not None and r.buys_shares(p)}
+    pro_forma = r.status in PENDING or bool(conditional)
+    return RoundOut(r.id, pre, post, amount, pro_forma, counted, tuple(warnings), stakes, new_money, r.new_shares,
+                    conditional)  # fmt: skip
 
 
 def _consistency(commitments: Estimate, amount: Estimate) -> list[str]:
@@ -121,10 +201,12 @@ def _consistency(commitments: Estimate, amount: Estimate) -> list[str]:
 
 def _dilution(out: RoundOut) -> _Interval | None:
     """The factor a holder's stake keeps through this round, or None when it can't be bounded at all."""
+    if not out.dilutes:
+        return ONE
     if out.post_money is None or not out.post_money.is_known:
         return None
-    if out.amount is not None:
-        share = _Interval.of(out.amount).div(_Interval.of(out.post_money))
+    if out.new_money is not None:
+        share = _Interval.of(out.new_money).div(_Interval.of(out.post_money))
         hi = Decimal(1) - share.lo
         lo = Decimal(0) if share.hi is None else max(Decimal(0), Decimal(1) - share.hi)
         mid = None if share.mid is None else Decimal(1) - share.mid
@@ -144,8 +226,10 @@ class _Holding:
 
 def _growth(out: RoundOut, previous_post: Estimate | None) -> _Interval:
     """How much a share's value changed in this round: its pre-money over the previous post-money."""
-    if out.pre_money is None or previous_post is None or not out.pre_money.is_known:
-        return _Interval(Decimal(0), None, None)
+    if out.pre_money is None or not out.pre_money.is_known:
+        return UNBOUNDED if out.dilutes else ONE  # a round issuing no shares says nothing of their price then
+    if previous_post is None:
+        return UNBOUNDED
     return _Interval.of(out.pre_money).div(_Interval.of(previous_post))
 
 
@@ -216,6 +300,8 @@ def compute_positions(rounds: Iterable[RoundIn], *, include_pro_forma: bool = Fa
         growths.append(growth)
         for p in _active(r):
             assert p.amount is not None
+            if not r.buys_shares(p) or (p.pending_conditions and not include_pro_forma):
+                continue
             new = _Interval.of(out.stakes[p.id]) if p.id in out.stakes else _Interval(Decimal(0), None, None)
             holding = holdings.setdefault(p.investor_id, _Holding(_Interval(Decimal(0), Decimal(0), Decimal(0))))
             holding.stake = holding.stake.add(new)
@@ -224,43 +310,6 @@ def compute_positions(rounds: Iterable[RoundIn], *, include_pro_forma: bool = Fa
             previous_post = out.post_money
     last = considered[-1]
     cohorts = _later_growth(growths)
-    pro_forma = include_pro_forma and any(r.status in PENDING for r in considered)
+    pro_forma = include_pro_forma and any(r.status in PENDING or any(p.pending_conditions for p in _active(r))
+                                          for r in considered)  # fmt: skip
     return [_position(i, h, cohorts, last, step_up, pro_forma) for i, h in sorted(holdings.items())]
-
-
-def _canonical(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in sorted(value.items())}
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
-    return value
-
-
-def _plain(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    """``_canonical(asdict(obj))`` for a dataclass whose Estimate fields hold only scalars, without the copies."""
-    data = {}
-    for name in names:
-        value = getattr(obj, name)
-        data[name] = _plain(value, _ESTIMATE_FIELDS) if isinstance(value, Estimate) else _canonical(value)
-    return data
-
-
-_ESTIMATE_FIELDS = tuple(f.name for f in fields(Estimate))
-_PARTICIPATION_FIELDS = tuple(f.name for f in fields(ParticipationIn))
-_ROUND_FIELDS = tuple(f.name for f in fields(RoundIn) if f.name != "participations")
-
-
-def fingerprint(r: RoundIn) -> str:
-    """A stable hash of a round's inputs, so stored results can be recognised as stale.
-
-    The hash of the canonical JSON of ``asdict(r)`` with the participations by id; built field by field
-    because ``asdict`` deep-copies every value: it was a fifth of the time of a full recompute.
-    """
-    data = _plain(r, _ROUND_FIELDS)
-    data["participations"] = sorted((_plain(p, _PARTICIPATION_FIELDS) for p in r.participations),
-                                    key=lambda p: p["id"])  # fmt: skip
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

@@ -1,6 +1,5 @@
 """Figures the recompute pipeline derives from the inputs and stores, so pages and the API never
-recompute them per request. Each row has ``computed_at`` and the fingerprint of the inputs it came from,
-so a stale row can be detected and shown as stale."""
+recompute them per request. Each row has ``computed_at``; a target in the dirty set has stale rows."""
 
 from __future__ import annotations
 
@@ -25,7 +24,6 @@ class RoundFigures(EstimateModel):
     pro_forma = models.BooleanField(default=False)
     counted = models.BooleanField(default=True, help_text=_("False for abandoned rounds."))
     warnings = models.JSONField(default=list, blank=True)
-    fingerprint = models.CharField(max_length=64, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -52,7 +50,13 @@ class ParticipationFigures(EstimateModel):
         default=False,
         help_text=_("More money cycles run through this investment than are stored: the shortest ones are kept."),
     )
-    fingerprint = models.CharField(max_length=64, blank=True)
+    pending_conditions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "The pending conditions (id, kind, description) the stake depends on: it holds only if they are met."
+        ),
+    )
     computed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -9,6 +9,8 @@ same rules as field-level messages for forms and the API.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -23,24 +25,72 @@ from deals.engine.estimates import Estimate, EstimateError
 from deals.engine.estimates import Qualifier as EngineQualifier
 
 PARTS = ("value", "low", "high", "qualifier", "currency")
-
-
-def from_columns(
-    value: Any, low: Any, high: Any, qualifier: str | None, currency: str | None = None
-) -> Estimate | None:
-    """The Estimate stored in the columns of :data:`PARTS`, in that order (None without a qualifier; a ratio
-    has no currency column). Model fields, plain-row reads and the full recompute all read estimates here."""
-    if not qualifier:
-        return None
-    return Estimate(qualifier=EngineQualifier(qualifier), value=value, low=low, high=high, currency=currency)
-
-
 #: Room for EUR 1 quadrillion in major units with four decimal places.
 MONEY_DIGITS = 22
 MONEY_PLACES = 4
 #: Ratios such as stakes (0.0375 = 3.75 %).
 RATIO_DIGITS = 24
 RATIO_PLACES = 16
+MONEY_LIMIT = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)
+RATIO_LIMIT = Decimal(10) ** (RATIO_DIGITS - RATIO_PLACES)
+
+# The codec between an Estimate and its columns: every model field, plain-row read, recompute, API field,
+# demo loader and generator reads and writes the columns through these functions.
+
+
+@functools.cache
+def column_names(name: str, *, ratio: bool = False) -> tuple[str, ...]:
+    """The columns of estimate ``name`` in :data:`PARTS` order (a ratio has no currency column)."""
+    return tuple(f"{name}_{part}" for part in (PARTS[:4] if ratio else PARTS))
+
+
+def from_columns(
+    value: Any, low: Any, high: Any, qualifier: str | None, currency: str | None = None
+) -> Estimate | None:
+    """The Estimate stored in the columns of :data:`PARTS`, in that order (None without a qualifier; a ratio
+    has no currency column)."""
+    if not qualifier:
+        return None
+    return Estimate(qualifier=EngineQualifier(qualifier), value=value, low=low, high=high, currency=currency)
+
+
+def read_columns(row: Mapping[str, Any], name: str, *, ratio: bool = False) -> Estimate | None:
+    """The Estimate in the columns of ``name`` of a row read as a mapping (column name → value)."""
+    return from_columns(*(row[column] for column in column_names(name, ratio=ratio)))
+
+
+def fit(estimate: Estimate | None, *, ratio: bool = False) -> Estimate | None:
+    """Rounded outward to storage precision; a figure too large for its columns is stored as unknown."""
+    if estimate is None:
+        return None
+    places, limit = (RATIO_PLACES, RATIO_LIMIT) if ratio else (MONEY_PLACES, MONEY_LIMIT)
+    fitted = estimate.quantized(places)
+    for x in (fitted.value, fitted.low, fitted.high):
+        if x is not None and x >= limit:
+            return Estimate.undisclosed(estimate.currency)
+    return fitted
+
+
+def to_columns(estimate: Estimate | None, *, ratio: bool = False) -> tuple[Any, ...]:
+    """The column values of ``estimate`` in :data:`PARTS` order, as it is given (see :func:`fit`)."""
+    if estimate is None:
+        return (None,) * (4 if ratio else 5)
+    values = (estimate.value, estimate.low, estimate.high, str(estimate.qualifier))
+    return values if ratio else (*values, estimate.currency)
+
+
+def as_columns(name: str, estimate: Estimate | None, *, ratio: bool = False, fitted: bool = False) -> dict[str, Any]:
+    """Column name → value of estimate ``name``; with ``fitted``, rounded to storage first (computed figures)."""
+    values = to_columns(fit(estimate, ratio=ratio) if fitted else estimate, ratio=ratio)
+    return dict(zip(column_names(name, ratio=ratio), values, strict=True))
+
+
+def currency_of(*estimates: Estimate | None) -> str | None:
+    """The first currency among ``estimates``: a round's currency from its amount, post- and pre-money."""
+    for estimate in estimates:
+        if estimate is not None and estimate.currency:
+            return str(estimate.currency)
+    return None
 
 
 def _rules(p: str) -> dict[str, Q]:
@@ -127,26 +177,16 @@ class EstimateField:
         cls._meta.constraints = constraints
 
     def columns(self) -> list[str]:
-        parts = PARTS[:4] if self.ratio else PARTS
-        return [f"{self.name}_{part}" for part in parts]
+        return list(column_names(self.name, ratio=self.ratio))
 
     def __get__(self, instance: models.Model | None, owner: type[models.Model]) -> Any:
         if instance is None:
             return self
-        return from_columns(*(getattr(instance, column) for column in self.columns()))
+        return from_columns(*(getattr(instance, column) for column in column_names(self.name, ratio=self.ratio)))
 
     def __set__(self, instance: models.Model, estimate: Estimate | None) -> None:
-        values: dict[str, Any] = dict.fromkeys(PARTS)
-        if estimate is not None:
-            values = {
-                "value": estimate.value,
-                "low": estimate.low,
-                "high": estimate.high,
-                "qualifier": str(estimate.qualifier),
-                "currency": estimate.currency,
-            }
-        for part in PARTS[:4] if self.ratio else PARTS:
-            setattr(instance, f"{self.name}_{part}", values[part])
+        for column, value in as_columns(self.name, estimate, ratio=self.ratio).items():
+            setattr(instance, column, value)
 
     def clean(self, instance: models.Model) -> dict[str, list[str]]:
         """Check the rules and fill implied bounds; return errors keyed by column name."""

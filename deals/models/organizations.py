@@ -103,11 +103,3 @@ class Organization(models.Model):
                 raise ValidationError({"parent": _("This parent would make the organization its own ancestor.")})
             seen.add(parent.pk)
             parent = parent.parent
-
-    def group_root(self) -> Organization:
-        """The top of this organization's group (Amazon for AWS)."""
-        node, seen = self, {self.pk}
-        while node.parent is not None and node.parent.pk not in seen:
-            node = node.parent
-            seen.add(node.pk)
-        return node

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,9 +23,28 @@ from deals.choices import (
     RoundType,
 )
 from deals.models.audit import audited
-from deals.models.estimates import EstimateField, EstimateModel
+from deals.models.estimates import EstimateField, EstimateModel, currency_of
 from deals.models.organizations import Organization
 from deals.models.sources import Source
+
+#: A round's date is its first known of these, in this order: closed, else announced, else first reported.
+ROUND_DATE_COLUMNS = ("closed_on", "announced_on", "reported_on")
+
+
+def round_date(closed_on: datetime.date | None, announced_on: datetime.date | None,
+               reported_on: datetime.date | None) -> datetime.date | None:  # fmt: skip
+    """The round's best-known date (see :data:`ROUND_DATE_COLUMNS`)."""
+    return closed_on or announced_on or reported_on
+
+
+def round_date_expression(prefix: str = "") -> Coalesce:
+    """:func:`round_date` in the ORM, of the round at ``prefix`` (e.g. ``"round__"``)."""
+    return Coalesce(*(f"{prefix}{column}" for column in ROUND_DATE_COLUMNS))
+
+
+def round_date_sql(alias: str) -> str:
+    """:func:`round_date` in SQL, of the round table aliased ``alias``."""
+    return f"COALESCE({', '.join(f'{alias}.{column}' for column in ROUND_DATE_COLUMNS)})"
 
 
 def _date_precision(verbose_name: Any) -> models.CharField[str, str]:
@@ -127,17 +148,13 @@ class FundingRound(EstimateModel):
         return reverse("deals:round_detail", kwargs={"pk": self.pk})
 
     @property
-    def date(self):
+    def date(self) -> datetime.date | None:
         """The round's best-known date: closed, else announced, else first reported."""
-        return self.closed_on or self.announced_on or self.reported_on
+        return round_date(self.closed_on, self.announced_on, self.reported_on)
 
     @property
     def currency(self) -> str | None:
-        for field in ("amount", "post_money_valuation", "pre_money_valuation"):
-            estimate = getattr(self, field)
-            if estimate is not None and estimate.currency:
-                return str(estimate.currency)
-        return None
+        return currency_of(self.amount, self.post_money_valuation, self.pre_money_valuation)
 
     @property
     def is_pro_forma(self) -> bool:
@@ -151,7 +168,7 @@ class FundingRound(EstimateModel):
             errors.append(("closed_on", _("The round cannot close before it was announced.")))
         if self.reported_on and self.announced_on and self.reported_on > self.announced_on:
             errors.append(("announced_on", _("A round is announced on or after it is first reported.")))
-        if self.status == RoundStatus.CLOSED and not (self.closed_on or self.announced_on or self.reported_on):
+        if self.status == RoundStatus.CLOSED and not self.date:
             errors.append(("closed_on", _("A closed round needs a date.")))
         return errors
 

@@ -1,112 +1,140 @@
-"""Recompute the stored figures of a set of targets: round figures, stakes and positions.
+"""Stage 1: recompute the stored figures of a set of targets — round figures, stakes and positions.
 
-Reads every input of the targets in a fixed number of queries, runs the pure engine, and writes the results
-with bulk upserts (no per-row save). Idempotent: running it twice leaves the same rows apart from
-``computed_at``. Figures are converted into the reporting currency at the latest rate on or before each
-round's date; a missing rate leaves the converted figure empty with a warning, never a rate of 1.
+One path for every caller (a dirty batch, ``--target``, a chunk of the full job): the targets' rounds,
+participations and conditions are read with three plain queries into light rows, the pure engine computes
+the rows to store, and they are written with ``COPY`` into temporary tables followed by one
+``INSERT … ON CONFLICT DO UPDATE`` per table and one set-based delete of stale positions. No model instances
+are built on the way in or out: at a million rounds building and saving them cost more than the engine.
+
+Idempotent: running it twice leaves the same rows apart from ``computed_at``. Figures are converted into the
+reporting currency at the latest rate on or before each round's date (the price per share too, before it is
+multiplied by the shares); a missing rate leaves the converted figure empty with a warning, never a rate of 1.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import connection, transaction
 from django.utils import timezone
 
-from deals import circularity
 from deals.engine.estimates import Estimate
-from deals.engine.fx import Rate, RateTable, convert
-from deals.engine.valuation import ParticipationIn, RoundIn, compute_positions, compute_round, fingerprint
-from deals.models import FundingRound, FxRate, Participation, ParticipationFigures, Position, RoundFigures
-from deals.models.estimates import MONEY_DIGITS, MONEY_PLACES, PARTS, RATIO_DIGITS, RATIO_PLACES
+from deals.engine.fx import Converter, RateTable
+from deals.engine.valuation import ConditionIn, ParticipationIn, RoundIn, compute_positions, compute_round
+from deals.models import ParticipationFigures, Position, RoundFigures
+from deals.models.estimates import as_columns, column_names, currency_of, from_columns
+from deals.models.rounds import ROUND_DATE_COLUMNS, round_date
+from deals.pipeline import circularity, copying
+from deals.pipeline.rates import rate_table
+
+__all__ = ["Batch", "compute", "load", "rate_table", "recompute_chunk", "recompute_figures", "recompute_targets",
+           "write"]  # fmt: skip
 
 #: The columns of participation figures that belong to the circular-flow analysis, which runs next.
 CIRCULAR_COLUMNS = ("related_party", "related_party_reasons", "cycles_truncated")
-MONEY_LIMIT = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)
-RATIO_LIMIT = Decimal(10) ** (RATIO_DIGITS - RATIO_PLACES)
+
+_ESTIMATES = ("amount", "pre_money_valuation", "post_money_valuation")
+_ROUNDS_SQL = f"""
+SELECT id, target_id, round_type, status, {", ".join(ROUND_DATE_COLUMNS)}, price_per_share, shares_outstanding_pre,
+       {", ".join(column for name in _ESTIMATES for column in column_names(name))}
+FROM deals_fundinground WHERE target_id = ANY(%s) ORDER BY target_id, id
+"""
+_PARTICIPATIONS_SQL = f"""
+SELECT p.id, p.round_id, p.investor_id, p.status, p.instrument, {", ".join(f"p.{c}" for c in column_names("amount"))}
+FROM deals_participation p JOIN deals_fundinground r ON r.id = p.round_id
+WHERE r.target_id = ANY(%s) ORDER BY p.id
+"""
+_CONDITIONS_SQL = """
+SELECT c.participation_id, c.id, c.kind, c.description, c.status
+FROM deals_condition c JOIN deals_participation p ON p.id = c.participation_id
+JOIN deals_fundinground r ON r.id = p.round_id
+WHERE r.target_id = ANY(%s) ORDER BY c.id
+"""
 
 
-def rate_table() -> RateTable:
-    rows = FxRate.objects.values_list("date", "base", "quote", "rate")
-    return RateTable(Rate(*row) for row in rows)
+@dataclass(frozen=True, slots=True)
+class RoundRow:
+    """A round's inputs as the recompute reads them."""
+
+    pk: int
+    target_id: int
+    round_type: str
+    status: str
+    date: datetime.date | None
+    amount: Estimate | None
+    pre_money_valuation: Estimate | None
+    post_money_valuation: Estimate | None
+    price_per_share: Decimal | None
+    shares_outstanding_pre: Decimal | None
+
+    @property
+    def currency(self) -> str | None:
+        return currency_of(self.amount, self.post_money_valuation, self.pre_money_valuation)
 
 
-def _fit(estimate: Estimate | None, *, ratio: bool) -> Estimate | None:
-    """Round outward to storage precision; a figure too large for its column is stored as unknown."""
-    if estimate is None:
-        return None
-    places, limit = (RATIO_PLACES, RATIO_LIMIT) if ratio else (MONEY_PLACES, MONEY_LIMIT)
-    fitted = estimate.quantized(places)
-    for x in (fitted.value, fitted.low, fitted.high):
-        if x is not None and x >= limit:
-            return Estimate.undisclosed(estimate.currency)
-    return fitted
+@dataclass(frozen=True, slots=True)
+class ParticipationRow:
+    pk: int
+    investor_id: int
+    status: str
+    instrument: str
+    amount: Estimate | None
+    conditions: tuple[ConditionIn, ...] = ()
 
 
-_NAMES: dict[tuple[str, bool], tuple[str, ...]] = {}
+Loaded = dict[int, list[tuple[RoundRow, list[ParticipationRow]]]]
 
 
-def _columns(name: str, estimate: Estimate | None, *, ratio: bool = False) -> dict[str, Any]:
-    names = _NAMES.get((name, ratio))
-    if names is None:
-        names = _NAMES.setdefault((name, ratio), tuple(f"{name}_{part}" for part in (PARTS[:4] if ratio else PARTS)))
-    fitted = _fit(estimate, ratio=ratio)
-    if fitted is None:
-        return dict.fromkeys(names)
-    values = (fitted.value, fitted.low, fitted.high, str(fitted.qualifier), fitted.currency)
-    return dict(zip(names, values, strict=False))
-
-
-class _Converter:
-    """Converts a round's figures into one currency at the round's date, collecting warnings."""
-
-    def __init__(self, table: RateTable, round_: FundingRound) -> None:
-        self.table, self.date = table, round_.date
-        self.warnings: list[str] = []
-        self.rate: Rate | None = None
-
-    def to(self, estimate: Estimate | None, currency: str | None) -> Estimate | None:
-        if estimate is None or currency is None or estimate.currency in (None, currency):
-            return estimate
-        result = convert(estimate, currency, self.date, self.table)
-        if result.warning:
-            self.warnings.append(result.warning)
-        elif result.rate is not None and result.rate_date is not None:
-            self.rate = Rate(result.rate_date, str(estimate.currency), currency, result.rate)
-        return result.estimate
-
-
-def _round_input(round_: Any, participations: Iterable[Any], converter: _Converter, currency: str | None) -> RoundIn:
-    """The engine's input for ``round_`` (a FundingRound or a raw row with the same attributes)."""
-    return RoundIn(
-        id=round_.pk, target_id=round_.target_id, status=round_.status, date=round_.date,
-        amount=converter.to(round_.amount, currency), pre_money=converter.to(round_.pre_money_valuation, currency),
-        post_money=converter.to(round_.post_money_valuation, currency), currency=currency,
-        participations=[ParticipationIn(p.pk, p.investor_id, converter.to(p.amount, currency), p.status)
-                        for p in participations],
-        price_per_share=round_.price_per_share, shares_outstanding_pre=round_.shares_outstanding_pre,
-    )  # fmt: skip
-
-
-def _load(target_ids: Sequence[int]) -> dict[int, list[tuple[FundingRound, list[Participation]]]]:
-    rounds = (
-        FundingRound.objects.filter(target_id__in=target_ids)
-        .prefetch_related(Prefetch("participations", queryset=Participation.objects.order_by("id")))
-        .order_by("target_id", "id")
-    )
-    by_target: dict[int, list[tuple[FundingRound, list[Participation]]]] = defaultdict(list)
-    for round_ in rounds:
-        by_target[round_.target_id].append((round_, list(round_.participations.all())))
+def load(target_ids: Sequence[int]) -> Loaded:
+    """The rounds of ``target_ids`` by target, in target and id order, each with its participations by id."""
+    ids = list(target_ids)
+    conditions: dict[int, list[ConditionIn]] = defaultdict(list)
+    participations: dict[int, list[ParticipationRow]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(_CONDITIONS_SQL, [ids])
+        for participation_id, *condition in cursor.fetchall():
+            conditions[participation_id].append(ConditionIn(*condition))
+        cursor.execute(_PARTICIPATIONS_SQL, [ids])
+        for pk, round_id, investor_id, status, instrument, *amount in cursor.fetchall():
+            row = ParticipationRow(pk, investor_id, status, instrument, from_columns(*amount),
+                                   tuple(conditions.pop(pk, ())))  # fmt: skip
+            participations[round_id].append(row)
+        cursor.execute(_ROUNDS_SQL, [ids])
+        rows = cursor.fetchall()
+    by_target: Loaded = defaultdict(list)
+    for pk, target_id, round_type, status, closed_on, announced_on, reported_on, price, shares, *figures in rows:
+        amount, pre, post = (from_columns(*figures[i : i + 5]) for i in range(0, 15, 5))
+        round_ = RoundRow(pk, target_id, round_type, status, round_date(closed_on, announced_on, reported_on),
+                          amount, pre, post, price, shares)  # fmt: skip
+        by_target[target_id].append((round_, participations.pop(pk, [])))
     return by_target
 
 
+def _round_input(round_: RoundRow, participations: Sequence[ParticipationRow], converter: Converter) -> RoundIn:
+    """The engine's input for ``round_`` with every figure in the converter's currency."""
+    on, to = round_.date, converter.to
+    price = None
+    if round_.price_per_share is not None and round_.currency is not None:
+        price_estimate = to(Estimate.exact(round_.price_per_share, round_.currency), on)
+        price = price_estimate.value if price_estimate is not None else None
+    return RoundIn(
+        id=round_.pk, target_id=round_.target_id, status=round_.status, date=on, amount=to(round_.amount, on),
+        pre_money=to(round_.pre_money_valuation, on), post_money=to(round_.post_money_valuation, on),
+        currency=converter.currency,
+        participations=[ParticipationIn(p.pk, p.investor_id, to(p.amount, on), p.status, p.instrument, p.conditions)
+                        for p in participations],
+        price_per_share=price, shares_outstanding_pre=round_.shares_outstanding_pre, round_type=round_.round_type,
+    )  # fmt: skip
+
+
 class Batch:
-    """The rows one recompute writes, as column values by attribute name (written by ORM upserts or COPY)."""
+    """The rows one recompute writes, as column values by attribute name."""
 
     def __init__(self) -> None:
         self.rounds: list[dict[str, Any]] = []
@@ -114,36 +142,37 @@ class Batch:
         self.positions: list[dict[str, Any]] = []
 
 
-def figures_of_round(round_: Any, participations: Sequence[Any], table: RateTable, batch: Batch, now: Any) -> RoundIn:
-    """Compute one round in its own currency and queue its rows; return its input in the reporting currency.
+def _conditions_data(conditions: Sequence[ConditionIn]) -> list[dict[str, Any]]:
+    return [{"id": c.id, "kind": c.kind, "description": c.description} for c in conditions]
 
-    ``round_`` and ``participations`` are model instances or raw rows with the same attributes: every path
-    that stores figures goes through here, so there is one definition of what is stored."""
+
+def figures_of_round(round_: RoundRow, participations: Sequence[ParticipationRow], table: RateTable, batch: Batch,
+                     now: Any) -> RoundIn:  # fmt: skip
+    """Compute one round in its own currency and queue its rows; return its input in the reporting currency."""
     reporting = settings.REPORTING_CURRENCY
-    native = _Converter(table, round_)
-    own = _round_input(round_, participations, native, round_.currency)
+    native = Converter(table, round_.currency)
+    own = _round_input(round_, participations, native)
     out = compute_round(own)
-    to_reporting = _Converter(table, round_)
-    inputs = fingerprint(own)  # once per round: every participation's row carries the round's fingerprint
-    amount_reporting = to_reporting.to(out.amount, reporting)
-    post_reporting = to_reporting.to(out.post_money, reporting)
+    to_reporting = Converter(table, reporting)
+    amount_reporting = to_reporting.to(out.amount, round_.date)
+    post_reporting = to_reporting.to(out.post_money, round_.date)
     rate = to_reporting.rate
     batch.rounds.append(dict(
         round_id=round_.pk, pro_forma=out.pro_forma, counted=out.counted,
-        warnings=[*out.warnings, *native.warnings, *dict.fromkeys(to_reporting.warnings)],
-        fingerprint=inputs, computed_at=now, fx_rate=rate.rate if rate else None,
-        fx_rate_date=rate.date if rate else None,
-        **_columns("pre_money", out.pre_money), **_columns("post_money", out.post_money),
-        **_columns("amount_reporting", amount_reporting), **_columns("post_money_reporting", post_reporting),
+        warnings=[*out.warnings, *native.warnings, *to_reporting.warnings],
+        computed_at=now, fx_rate=rate.rate if rate else None, fx_rate_date=rate.date if rate else None,
+        **as_columns("pre_money", out.pre_money, fitted=True), **as_columns("post_money", out.post_money, fitted=True),
+        **as_columns("amount_reporting", amount_reporting, fitted=True),
+        **as_columns("post_money_reporting", post_reporting, fitted=True),
     ))  # fmt: skip
     for p in own.participations:
         batch.participations.append(dict(
-            participation_id=p.id, fingerprint=inputs, computed_at=now, related_party=False, related_party_reasons=[],
-            cycles_truncated=False,
-            **_columns("stake", out.stakes.get(p.id), ratio=True),
-            **_columns("amount_reporting", to_reporting.to(p.amount, reporting)),
+            participation_id=p.id, computed_at=now, related_party=False, related_party_reasons=[],
+            cycles_truncated=False, pending_conditions=_conditions_data(out.conditional.get(p.id, ())),
+            **as_columns("stake", out.stakes.get(p.id), ratio=True, fitted=True),
+            **as_columns("amount_reporting", to_reporting.to(p.amount, round_.date), fitted=True),
         ))  # fmt: skip
-    return _round_input(round_, participations, _Converter(table, round_), reporting)
+    return _round_input(round_, participations, Converter(table, reporting))
 
 
 def positions_of_target(target_id: int, rounds: list[RoundIn], batch: Batch, now: Any) -> None:
@@ -151,14 +180,15 @@ def positions_of_target(target_id: int, rounds: list[RoundIn], batch: Batch, now
         for p in compute_positions(rounds, include_pro_forma=pro_forma):
             batch.positions.append(dict(
                 investor_id=p.investor_id, target_id=target_id, pro_forma=pro_forma, as_of_round_id=p.as_of_round_id,
-                computed_at=now, **_columns("stake", p.stake, ratio=True), **_columns("cost", p.cost),
-                **_columns("mark_value", p.mark_value), **_columns("moic", p.moic, ratio=True),
-                **_columns("step_up", p.step_up, ratio=True),
+                computed_at=now, **as_columns("stake", p.stake, ratio=True, fitted=True),
+                **as_columns("cost", p.cost, fitted=True), **as_columns("mark_value", p.mark_value, fitted=True),
+                **as_columns("moic", p.moic, ratio=True, fitted=True),
+                **as_columns("step_up", p.step_up, ratio=True, fitted=True),
             ))  # fmt: skip
 
 
-def compute(by_target: Mapping[int, Sequence[tuple[Any, Sequence[Any]]]], table: RateTable) -> Batch:
-    """The rows to write for targets' rounds with their participations, however they were read."""
+def compute(by_target: Mapping[int, Sequence[tuple[RoundRow, Sequence[ParticipationRow]]]], table: RateTable) -> Batch:
+    """The rows to write for targets' rounds with their participations."""
     now = timezone.now()
     batch = Batch()
     for target_id, rounds in by_target.items():
@@ -169,38 +199,49 @@ def compute(by_target: Mapping[int, Sequence[tuple[Any, Sequence[Any]]]], table:
     return batch
 
 
-def _update_fields(model: Any, keys: Iterable[str]) -> list[str]:
-    skip = set(keys)
-    return [f.attname for f in model._meta.concrete_fields if f.attname not in skip and not f.primary_key]
+def _copy(cursor: Any, model: Any, rows: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    """COPY ``rows`` into an emptied temporary table shaped like ``model``'s; (its name, its columns)."""
+    table = model._meta.db_table
+    temporary, names = f"recompute_{table}", ", ".join(copying.columns(model))
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {temporary} AS SELECT {names} FROM {table} WITH NO DATA")
+    cursor.execute(f"TRUNCATE {temporary}")
+    return temporary, copying.copy_rows(cursor, temporary, model, rows)
 
 
-def _write(target_ids: Sequence[int], batch: Batch) -> None:
-    RoundFigures.objects.bulk_create([RoundFigures(**row) for row in batch.rounds], update_conflicts=True,
-                                     unique_fields=["round"],
-                                     update_fields=_update_fields(RoundFigures, ["round_id"]))  # fmt: skip
-    participation_fields = _update_fields(ParticipationFigures, ["participation_id", *CIRCULAR_COLUMNS])
-    ParticipationFigures.objects.bulk_create(
-        [ParticipationFigures(**row) for row in batch.participations],
-        update_conflicts=True,
-        unique_fields=["participation"],
-        update_fields=participation_fields,
+def _upsert(cursor: Any, model: Any, temporary: str, columns: list[str], conflict: list[str],
+            keep: Sequence[str] = ()) -> None:  # fmt: skip
+    names = ", ".join(columns)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in conflict and c not in keep)
+    cursor.execute(
+        f"INSERT INTO {model._meta.db_table} ({names}) SELECT {names} FROM {temporary} "
+        f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}"
     )
-    keep = {(p["investor_id"], p["target_id"], p["pro_forma"]) for p in batch.positions}
-    stale = Position.objects.filter(target_id__in=target_ids).values_list("pk", "investor_id", "target_id", "pro_forma")
-    Position.objects.filter(pk__in=[pk for pk, *key in stale if tuple(key) not in keep]).delete()
-    Position.objects.bulk_create(
-        [Position(**row) for row in batch.positions],
-        update_conflicts=True,
-        unique_fields=["investor", "target", "pro_forma"],
-        update_fields=_update_fields(Position, ["investor_id", "target_id", "pro_forma"]),
-    )
+
+
+def write(target_ids: Sequence[int], batch: Batch) -> None:
+    """Store ``batch``: upsert every row and delete the targets' positions it no longer has.
+
+    The related-party and cycle columns of existing participation figures are left alone: they belong to the
+    circular-flow analysis."""
+    with connection.cursor() as cursor:
+        temporary, columns = _copy(cursor, RoundFigures, batch.rounds)
+        _upsert(cursor, RoundFigures, temporary, columns, ["round_id"])
+        temporary, columns = _copy(cursor, ParticipationFigures, batch.participations)
+        _upsert(cursor, ParticipationFigures, temporary, columns, ["participation_id"], keep=CIRCULAR_COLUMNS)
+        temporary, columns = _copy(cursor, Position, batch.positions)
+        cursor.execute(
+            f"DELETE FROM deals_position p WHERE p.target_id = ANY(%s) AND NOT EXISTS (SELECT 1 FROM {temporary} t "
+            "WHERE t.investor_id = p.investor_id AND t.target_id = p.target_id AND t.pro_forma = p.pro_forma)",
+            [list(target_ids)],
+        )
+        _upsert(cursor, Position, temporary, columns, ["investor_id", "target_id", "pro_forma"])
 
 
 @transaction.atomic
 def recompute_figures(*, target_ids: Sequence[int], table: RateTable | None = None) -> int:
     """Recompute the round figures, stakes and positions of ``target_ids``; return the number of rounds."""
-    batch = compute(_load(target_ids), table or rate_table())
-    _write(list(target_ids), batch)
+    batch = compute(load(target_ids), table or rate_table())
+    write(target_ids, batch)
     return len(batch.rounds)
 
 
@@ -208,5 +249,13 @@ def recompute_figures(*, target_ids: Sequence[int], table: RateTable | None = No
 def recompute_targets(*, target_ids: Sequence[int], table: RateTable | None = None) -> int:
     """Recompute everything stored for ``target_ids``, the circular-flow flags included; return the rounds."""
     count = recompute_figures(target_ids=target_ids, table=table)
-    circularity.recompute_circularity(target_ids=list(target_ids))
+    circularity.recompute_circularity(target_ids=list(target_ids), table=table)
+    return count
+
+
+@transaction.atomic
+def recompute_chunk(*, target_ids: Sequence[int], table: RateTable, graph: circularity.Graph) -> int:
+    """One chunk of a full recompute: what :func:`recompute_targets` stores, with the job's shared graph."""
+    count = recompute_figures(target_ids=target_ids, table=table)
+    circularity.recompute_circularity(target_ids=list(target_ids), graph=graph, table=table)
     return count

@@ -20,11 +20,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from deals import circularity
 from deals.choices import JobKind, JobState
 from deals.models import DirtyTarget, Job, Organization
-from deals.pipeline import full
-from deals.pipeline.recompute import rate_table, recompute_figures
+from deals.pipeline import circularity
+from deals.pipeline.rates import rate_table
+from deals.pipeline.recompute import recompute_chunk, recompute_figures
 
 BATCH_SIZE = 20
 # The circular-flow step costs seconds per target at a million rounds; one target a batch bounds how long a
@@ -153,8 +153,8 @@ def job_claim(*, job_id: int) -> bool:
 def job_run_full_recompute(*, job_id: int, on_progress: Callable[[Job], None] | None = None) -> Job | None:
     """Recompute every target in chunks, resuming after the last finished chunk; None if not claimed.
 
-    Each chunk stores what ``recompute_targets`` would, through the set-based path of ``pipeline.full`` and
-    with the money graph loaded once per run rather than a neighbourhood per chunk.
+    Each chunk stores what ``recompute_targets`` would, through the same loader and writer, with the money
+    graph loaded once per run rather than a neighbourhood per chunk.
     """
     if not job_claim(job_id=job_id):
         return None
@@ -174,7 +174,7 @@ def job_run_full_recompute(*, job_id: int, on_progress: Callable[[Job], None] | 
                 break
             graph = graph or circularity.whole_graph()
             with transaction.atomic():
-                full.recompute_chunk(target_ids=ids, table=table, graph=graph)
+                recompute_chunk(target_ids=ids, table=table, graph=graph)
                 job.params["cursor"] = ids[-1]
                 job.progress_done = min(job.progress_done + len(ids), job.progress_total)
                 job.heartbeat_at = timezone.now()

@@ -9,6 +9,8 @@ arrives while or after its figures were recomputed must be recomputed again, nev
 
 from __future__ import annotations
 
+from deals.models.rounds import round_date_sql
+
 MARK_FUNCTION = """
 CREATE OR REPLACE FUNCTION deals_mark_dirty(target_ids bigint[]) RETURNS void AS $$
 BEGIN
@@ -56,7 +58,7 @@ AFFECTED_TARGETS = {
     # A rate affects every round dated on or after it with a figure in either currency.
     "deals_fxrate": (
         "SELECT r.target_id FROM {rows} x JOIN deals_fundinground r "
-        "ON COALESCE(r.closed_on, r.announced_on, r.reported_on) >= x.date "
+        f"ON {round_date_sql('r')} >= x.date "
         "AND (r.amount_currency IN (x.base, x.quote) OR r.post_money_valuation_currency IN (x.base, x.quote) "
         "OR r.pre_money_valuation_currency IN (x.base, x.quote))"
     ),

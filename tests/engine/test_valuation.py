@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deals.engine.estimates import CONTEXT, Estimate, Qualifier
-from deals.engine.valuation import ParticipationIn, RoundIn, compute_positions, compute_round, fingerprint
+from deals.engine.valuation import ParticipationIn, RoundIn, compute_positions, compute_round
 
 D = datetime.date
 BN = Decimal(10) ** 9
@@ -170,7 +170,6 @@ def test_every_figure_satisfies_low_le_value_le_high(r):
 @given(rounds())
 def test_computing_twice_gives_the_same_result(r):
     assert compute_round(r) == compute_round(r)
-    assert fingerprint(r) == fingerprint(r)
 
 
 @given(rounds(), st.randoms())
@@ -179,5 +178,4 @@ def test_the_order_of_participations_does_not_change_the_result(r, rng):
     rng.shuffle(shuffled)
     other = RoundIn(**{**r.__dict__, "participations": shuffled})
     assert compute_round(other).stakes == compute_round(r).stakes
-    assert fingerprint(other) == fingerprint(r)
     assert compute_positions([other]) == compute_positions([r])

@@ -39,6 +39,7 @@ from django.db import connection, models, transaction
 from django.db.utils import DatabaseError
 from django.utils import timezone
 
+from deals.engine.estimates import Estimate, Qualifier
 from deals.models import (
     Citation,
     Condition,
@@ -49,6 +50,7 @@ from deals.models import (
     Relationship,
     Source,
 )
+from deals.models.estimates import column_names, to_columns
 
 CHUNK = 20_000
 FIRST_DAY = datetime.date(2000, 1, 1)
@@ -182,13 +184,6 @@ class Table:
         return [f for f in self.model._meta.concrete_fields if f.column not in self.columns]
 
 
-ESTIMATE = ("value", "low", "high", "qualifier", "currency")
-
-
-def _estimate_columns(name: str) -> tuple[str, ...]:
-    return tuple(f"{name}_{part}" for part in ESTIMATE)
-
-
 TABLES = {
     "organization": Table(Organization, ("id", "name", "slug", "kind", "country", "website", "description",
                                          "founded_on", "aliases", "created_at", "updated_at", "parent_id")),
@@ -197,17 +192,17 @@ TABLES = {
     "round": Table(FundingRound, ("id", "target_id", "round_type", "status", "reported_on", "reported_on_precision",
                                   "announced_on", "announced_on_precision", "closed_on", "closed_on_precision",
                                   "price_per_share", "shares_outstanding_pre", "notes", "ref", "created_at",
-                                  "updated_at", *_estimate_columns("amount"),
-                                  *_estimate_columns("pre_money_valuation"),
-                                  *_estimate_columns("post_money_valuation"))),
+                                  "updated_at", *column_names("amount"),
+                                  *column_names("pre_money_valuation"),
+                                  *column_names("post_money_valuation"))),
     "participation": Table(Participation, ("id", "round_id", "investor_id", "is_lead", "instrument", "status",
-                                           "created_at", "updated_at", *_estimate_columns("amount"))),
+                                           "created_at", "updated_at", *column_names("amount"))),
     "condition": Table(Condition, ("id", "participation_id", "kind", "description", "status", "counterparty_id")),
     "citation": Table(Citation, ("id", "source_id", "round_id", "participation_id", "relationship_id", "metric_id",
                                  "note")),
     "relationship": Table(Relationship, ("id", "provider_id", "client_id", "kind", "description", "started_on",
                                          "ended_on", "created_at", "updated_at",
-                                         *_estimate_columns("annual_value"))),
+                                         *column_names("annual_value"))),
     "fxrate": Table(FxRate, ("id", "date", "base", "quote", "rate", "created_at")),
 }  # fmt: skip
 
@@ -294,22 +289,24 @@ class Generator:
         return min(LAST_DAY, day + datetime.timedelta(days=self.rng.randint(0, most)))
 
     def estimate(self, qualifier: str, size: float, currency: str) -> tuple[Any, ...]:
-        """(value, low, high, qualifier, currency) obeying the Estimate rules of ``qualifier``."""
-        v = _round3(size)
+        """The columns of an Estimate obeying the rules of ``qualifier``, written by the models' codec."""
+        v = Decimal(_round3(size))
+        estimate: Estimate
         if qualifier == "exact":
-            return v, v, v, qualifier, currency
-        if qualifier == "approximately":
-            if self.rng.random() < 0.3:
-                return v, _round3(v * 0.9), _round3(v * 1.1), qualifier, currency
-            return v, None, None, qualifier, currency
-        if qualifier == "up_to":
-            return v, None, v, qualifier, currency
-        if qualifier == "at_least":
-            return v, v, None, qualifier, currency
-        if qualifier == "between":
-            low, high = _round3(size * 0.75), _round3(size * 1.25)
-            return None, low, max(low, high), qualifier, currency
-        return None, None, None, "undisclosed", currency
+            estimate = Estimate(Qualifier.EXACT, v, v, v, currency)
+        elif qualifier == "approximately":
+            bounds = (Decimal(_round3(size * 0.9)), Decimal(_round3(size * 1.1))) if self.rng.random() < 0.3 else None
+            estimate = Estimate(Qualifier.APPROXIMATELY, v, *(bounds or (None, None)), currency)
+        elif qualifier == "up_to":
+            estimate = Estimate(Qualifier.UP_TO, v, None, v, currency)
+        elif qualifier == "at_least":
+            estimate = Estimate(Qualifier.AT_LEAST, v, v, None, currency)
+        elif qualifier == "between":
+            low, high = Decimal(_round3(size * 0.75)), Decimal(_round3(size * 1.25))
+            estimate = Estimate(Qualifier.BETWEEN, None, low, max(low, high), currency)
+        else:
+            estimate = Estimate.undisclosed(currency)
+        return to_columns(estimate)
 
     # Tables ---------------------------------------------------------------------------------------------
 

@@ -21,12 +21,13 @@ from deals.models import (
     RoundStatusChange,
     Source,
 )
-
-ESTIMATE_PARTS = ("qualifier", "value", "low", "high", "currency")
+from deals.models.estimates import PARTS, as_columns, from_columns
 
 
 def estimate_columns(name: str, estimate: dict[str, Any] | None) -> dict[str, Any]:
-    return {f"{name}_{part}": (estimate or {}).get(part) for part in ESTIMATE_PARTS}
+    """The columns of a demo record's estimate, through the models' codec."""
+    stored = from_columns(*((estimate or {}).get(part) for part in PARTS))
+    return as_columns(name, stored)
 
 
 def upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:

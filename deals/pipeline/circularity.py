@@ -1,4 +1,4 @@
-"""Circular flows and related-party analysis, stored by the recompute pipeline.
+"""Stage 2 of the pipeline: circular flows and related-party analysis.
 
 For each participation of the given targets' rounds: whether its investor's group is also a provider or
 client of the target's group (or the counterparty of one of its conditions) — related party, with reasons —
@@ -27,12 +27,41 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from deals.choices import ConditionStatus, ParticipationStatus, RoundStatus
 from deals.engine.cycles import Edge, Links, flow_back, groups, links, predecessors, return_paths
-from deals.engine.fx import RateTable, convert
-from deals.models import Cycle, Organization, Participation, ParticipationFigures, Relationship
+from deals.engine.fx import Converter, RateTable
+from deals.models import Condition, Cycle, Organization, Participation, ParticipationFigures, Relationship
+from deals.models.estimates import as_columns
 from deals.pipeline import copying
+from deals.pipeline.rates import rate_table
+
+
+def counted_money() -> QuerySet[Participation]:
+    """Participations whose money flows, the engine's rule in SQL: not withdrawn, in a round not abandoned,
+    and with no failed condition. Every equity edge of the money graph (here and on the network page) is one."""
+    failed = Condition.objects.filter(participation=OuterRef("pk"), status=ConditionStatus.FAILED)
+    return (Participation.objects.exclude(status=ParticipationStatus.WITHDRAWN)
+            .exclude(round__status=RoundStatus.ABANDONED).exclude(Exists(failed)))  # fmt: skip
+
+
+def group_roots(ids: set[int] | None = None) -> dict[int, int]:
+    """Each organization's group (the top of its parent chain: AWS → Amazon), of ``ids`` or of all of them.
+
+    For given ids the parents are fetched level by level (a handful of queries); the chain is walked by
+    :func:`deals.engine.cycles.groups` either way."""
+    if ids is None:
+        return groups(dict(Organization.objects.values_list("id", "parent_id")))
+    parents: dict[int, int | None] = {}
+    todo = set(ids)
+    while todo:
+        rows = dict(Organization.objects.filter(pk__in=todo).values_list("id", "parent_id"))
+        parents.update(rows)
+        todo = {p for p in rows.values() if p is not None and p not in parents}
+    roots = groups(parents)
+    return {org_id: roots.get(org_id, org_id) for org_id in ids}
 
 
 def _rel_edge(r: Relationship, roots: dict[int, int], today: datetime.date) -> Edge:
@@ -52,7 +81,7 @@ class Graph:
 
 
 def _groups() -> tuple[dict[int, int], dict[int, list[int]]]:
-    roots = groups(dict(Organization.objects.values_list("id", "parent_id")))
+    roots = group_roots()
     members: dict[int, list[int]] = defaultdict(list)
     for org_id, root in roots.items():
         members[root].append(org_id)
@@ -64,8 +93,7 @@ def whole_graph() -> Graph:
     today = timezone.localdate()
     roots, members = _groups()
     edges = {_rel_edge(r, roots, today) for r in Relationship.objects.select_related("provider", "client")}
-    equity = Participation.objects.exclude(status="withdrawn").exclude(round__status="abandoned")
-    pairs = equity.values_list("investor_id", "round__target_id").distinct()
+    pairs = counted_money().values_list("investor_id", "round__target_id").distinct()
     edges |= {Edge(roots[investor], roots[target], "equity") for investor, target in pairs.iterator(chunk_size=20_000)}
     graph = links(edges)
     return Graph(roots, members, graph, predecessors(graph), today)
@@ -81,7 +109,7 @@ def _neighbourhood(start: set[int], roots: dict[int, int], members: dict[int, li
     edges: set[Edge] = set()
     done: set[int] = set()
     frontier = set(start)
-    equity = Participation.objects.exclude(status="withdrawn").exclude(round__status="abandoned")
+    equity = counted_money()
     for _hop in range(hops):
         ids = [org_id for root in frontier - done for org_id in members[root]]
         done |= frontier
@@ -117,14 +145,10 @@ def _reasons(participation: Participation, roots: dict[int, int], names: dict[in
 def _cycle(participation: Participation, path: list[Edge], roots: dict[int, int], table: RateTable,
            now: Any) -> dict[str, Any]:  # fmt: skip
     amount = participation.amount
-    currency = amount.currency if amount is not None else None
+    converter = Converter(table, amount.currency if amount is not None else None)
     when = participation.round.date
-    converted = []
-    for edge in path:
-        a = edge.amount
-        if a is not None and currency and a.currency and a.currency != currency:
-            a = convert(a, currency, when, table).estimate
-        converted.append(Edge(edge.source, edge.target, edge.kind, a, edge.current, edge.label))
+    converted = [Edge(edge.source, edge.target, edge.kind, converter.to(edge.amount, when), edge.current, edge.label)
+                 for edge in path]  # fmt: skip
     back = flow_back(converted)
     ratio = back / amount if back is not None and amount is not None and amount.is_known else None
     net = amount - back if back is not None and amount is not None else None
@@ -133,12 +157,10 @@ def _cycle(participation: Participation, path: list[Edge], roots: dict[int, int]
     edges = [{"from": investor, "to": target, "kind": "equity", "amount": amount.to_dict() if amount else None}]
     edges += [{"from": e.source, "to": e.target, "kind": e.kind, "current": e.current, "label": e.label,
                "amount": e.amount.to_dict() if e.amount else None} for e in path]  # fmt: skip
-    from deals.pipeline.recompute import _columns
-
     return dict(
         target_id=participation.round.target_id, round_id=participation.round_id, investor_id=investor, path=nodes,
         edges=edges, length=len(path) + 1, is_current=all(e.current for e in path), computed_at=now,
-        **_columns("round_trip", ratio, ratio=True), **_columns("net_new_cash", net),
+        **as_columns("round_trip", ratio, ratio=True, fitted=True), **as_columns("net_new_cash", net, fitted=True),
     )  # fmt: skip
 
 
@@ -156,15 +178,14 @@ def recompute_circularity(*, target_ids: Sequence[int], graph: Graph | None = No
 
     Without ``graph`` the neighbourhood of the targets is loaded; a full recompute passes the whole graph
     (and its rate table) it loaded once."""
-    from deals.pipeline.recompute import rate_table  # the pipeline calls this module; import late
-
     if not target_ids:
         return
     now, table = timezone.now(), table or rate_table()
     max_edges = settings.DEALTRACKER_CYCLE_MAX_LENGTH
     participations = list(
         Participation.objects.filter(round__target_id__in=target_ids)
-        .exclude(status="withdrawn").select_related("round").prefetch_related("conditions")
+        .exclude(status=ParticipationStatus.WITHDRAWN).select_related("round").prefetch_related("conditions")
+        .annotate(money_flows=Exists(counted_money().filter(pk=OuterRef("pk"))))
     )  # fmt: skip
     if graph is not None and not _knows(graph, participations):
         graph = None  # an organization created since the graph was loaded: load this neighbourhood afresh
@@ -189,7 +210,7 @@ def recompute_circularity(*, target_ids: Sequence[int], graph: Graph | None = No
     for p in participations:
         flags[p.pk] = _reasons(p, roots, names, between)
         investor, target = roots[p.investor_id], roots[p.round.target_id]
-        if p.round.status == "abandoned" or investor == target:
+        if not p.money_flows or investor == target:
             truncated[p.pk] = False
             continue
         if (target, investor) not in found:  # one search per pair, for all the investor's rounds in the target
@@ -212,8 +233,3 @@ def _store_flags(flags: dict[int, list[str]], truncated: dict[int, bool]) -> Non
             rows.append(row)
     fields = ["related_party", "related_party_reasons", "cycles_truncated"]
     ParticipationFigures.objects.bulk_update(rows, fields, batch_size=500)
-
-
-def recompute_all_circularity() -> None:
-    targets = Participation.objects.values_list("round__target_id", flat=True).distinct()
-    recompute_circularity(target_ids=list(targets))
