@@ -24,7 +24,7 @@ from deals.models import (
     RoundFigures,
 )
 from deals.pipeline import circularity, services
-from deals.pipeline.recompute import rate_table, recompute_targets
+from deals.pipeline.recompute import rate_table, recompute_chunk, recompute_figures, recompute_targets
 from tests.factories import ParticipationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -167,6 +167,6 @@ def test_a_chunk_naming_an_organization_newer_than_the_graph_falls_back_to_its_n
     expected = reference()
     clear()
     recompute_chunk(target_ids=list(Organization.objects.values_list("pk", flat=True)), table=rate_table(),
-                         graph=graph)  # fmt: skip
+                    graph=graph)  # fmt: skip
     assert ParticipationFigures.objects.filter(participation__investor=newcomer).exists()
     assert_same(expected, stored())

@@ -164,7 +164,7 @@ def _cycle(participation: Participation, path: list[Edge], roots: dict[int, int]
     )  # fmt: skip
 
 
-def _knows(graph: Graph, participations: list[Participation]) -> bool:
+def _knows(graph: Graph, participations: Sequence[Participation]) -> bool:
     """Whether every organization the participations name was there when ``graph`` was loaded."""
     named = {p.investor_id for p in participations} | {p.round.target_id for p in participations}
     named |= {c.counterparty_id for p in participations for c in p.conditions.all() if c.counterparty_id}

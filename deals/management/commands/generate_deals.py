@@ -295,8 +295,12 @@ class Generator:
         if qualifier == "exact":
             estimate = Estimate(Qualifier.EXACT, v, v, v, currency)
         elif qualifier == "approximately":
-            bounds = (Decimal(_round3(size * 0.9)), Decimal(_round3(size * 1.1))) if self.rng.random() < 0.3 else None
-            estimate = Estimate(Qualifier.APPROXIMATELY, v, *(bounds or (None, None)), currency)
+            low, high = (
+                (Decimal(_round3(size * 0.9)), Decimal(_round3(size * 1.1)))
+                if self.rng.random() < 0.3
+                else (None, None)
+            )
+            estimate = Estimate(Qualifier.APPROXIMATELY, v, low, high, currency)
         elif qualifier == "up_to":
             estimate = Estimate(Qualifier.UP_TO, v, None, v, currency)
         elif qualifier == "at_least":
