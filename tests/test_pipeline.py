@@ -11,6 +11,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from deals.models import (
+    Condition,
     DirtyTarget,
     FundingRound,
     FxRate,
@@ -122,6 +123,77 @@ class TestRecompute:
         first = snapshot()
         recompute_targets(target_ids=[seed_round.target_id])
         assert snapshot() == first
+
+
+class TestKindsOfMoney:
+    """The engine's rules on the kind of money, end to end: from the rows through recompute into stored rows."""
+
+    def seeded(self) -> tuple[Organization, Organization]:
+        """A target whose first round gave FUND 10 % (EUR 10m at EUR 100m post-money)."""
+        target, fund = OrganizationFactory(), OrganizationFactory()
+        first = FundingRoundFactory(target=target, reported_on=datetime.date(2020, 1, 1),
+                                    **estimate("post_money_valuation", "exact", 100 * M),
+                                    **estimate("amount", "exact", 10 * M))  # fmt: skip
+        ParticipationFactory(round=first, investor=fund, **estimate("amount", "exact", 10 * M))
+        return target, fund
+
+    def test_a_debt_participation_stores_no_stake_and_dilutes_nobody(self):
+        target, fund = self.seeded()
+        lender = OrganizationFactory()
+        debt = FundingRoundFactory(target=target, reported_on=datetime.date(2021, 1, 1),
+                                   **estimate("pre_money_valuation", "exact", 200 * M),
+                                   **estimate("amount", "exact", 50 * M))  # fmt: skip
+        loan = ParticipationFactory(
+            round=debt, investor=lender, instrument="debt", **estimate("amount", "exact", 50 * M)
+        )
+        recompute_targets(target_ids=[target.pk])
+        assert ParticipationFigures.objects.get(participation=loan).stake_qualifier is None
+        figures = RoundFigures.objects.get(round=debt)
+        assert (figures.post_money_value, figures.amount_reporting_value) == (200 * M, 50 * M)
+        assert Position.objects.get(investor=fund, target=target, pro_forma=False).stake_value == Decimal("0.1")
+        assert not Position.objects.filter(investor=lender).exists()
+
+    def test_a_price_per_share_in_dollars_is_converted_before_it_prices_the_positions(self, settings):
+        # USD 20 × 20m shares = USD 400m pre-money, + USD 100m = USD 500m; at 1.25 USD per EUR, EUR 400m post.
+        # FUND's USD 100m is EUR 80m: 80 / 400 = 20 % (with the pre-money taken as EUR 400m it was 80 / 480).
+        settings.REPORTING_CURRENCY = "EUR"
+        FxRate.objects.create(date=datetime.date(2026, 1, 1), base="EUR", quote="USD", rate=Decimal("1.25"))
+        target, fund = OrganizationFactory(), OrganizationFactory()
+        round_ = FundingRoundFactory(target=target, reported_on=datetime.date(2026, 1, 30),
+                                     price_per_share=Decimal(20), shares_outstanding_pre=Decimal(20 * M),
+                                     **estimate("amount", "exact", 100 * M, currency="USD"))  # fmt: skip
+        ParticipationFactory(round=round_, investor=fund, **estimate("amount", "exact", 100 * M, currency="USD"))
+        recompute_targets(target_ids=[target.pk])
+        figures = RoundFigures.objects.get(round=round_)
+        assert (figures.pre_money_value, figures.pre_money_currency) == (400 * M, "USD")
+        assert (figures.post_money_reporting_value, figures.post_money_reporting_currency) == (400 * M, "EUR")
+        position = Position.objects.get(investor=fund, target=target, pro_forma=False)
+        assert (position.stake_value, position.cost_value, position.cost_currency) == (Decimal("0.2"), 80 * M, "EUR")
+
+    def test_a_pending_condition_is_stored_as_pro_forma_and_a_failed_one_counts_zero(self):
+        target, fund = self.seeded()
+        amazon = OrganizationFactory(name="Amazon", slug="amazon")
+        round_ = FundingRoundFactory(target=target, reported_on=datetime.date(2021, 1, 1),
+                                     **estimate("post_money_valuation", "exact", 200 * M),
+                                     **estimate("amount", "exact", 50 * M))  # fmt: skip
+        part = ParticipationFactory(round=round_, investor=amazon, **estimate("amount", "exact", 50 * M))
+        aws = Condition.objects.create(participation=part, kind="cloud_usage", description="OpenAI uses AWS")
+        recompute_targets(target_ids=[target.pk])
+        figures = ParticipationFigures.objects.get(participation=part)
+        assert figures.stake_value == Decimal("0.25")  # 50m / 200m, if the condition is met
+        assert figures.pending_conditions == [{"id": aws.pk, "kind": "cloud_usage", "description": "OpenAI uses AWS"}]
+        assert RoundFigures.objects.get(round=round_).pro_forma
+        assert not Position.objects.filter(investor=amazon, pro_forma=False).exists()
+        assert Position.objects.get(investor=amazon, pro_forma=True).stake_value == Decimal("0.25")
+        # FUND: 10 % × (1 − 50/200) = 7.5 % in both views: the round's money dilutes as reported.
+        assert Position.objects.get(investor=fund, pro_forma=False).stake_value == Decimal("0.075")
+
+        aws.status = "failed"
+        aws.save()
+        recompute_targets(target_ids=[target.pk])
+        figures = ParticipationFigures.objects.get(participation=part)
+        assert (figures.stake_qualifier, figures.pending_conditions) == (None, [])
+        assert not Position.objects.filter(investor=amazon).exists()
 
 
 class TestTriggers:
