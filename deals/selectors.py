@@ -31,7 +31,6 @@ from deals.models import (
     RoundStatusChange,
     Source,
 )
-from deals.models.estimates import PARTS as ESTIMATE_PARTS
 from deals.models.estimates import column_names, from_columns
 from deals.models.rounds import round_date_expression
 
@@ -90,10 +89,9 @@ def dirty_stages(target_ids: set[int]) -> dict[int, int]:
 ROUND_ROW_COLUMNS = (
     "id", "target_id", "round_type", "status", "reported_on", "reported_on_precision", "announced_on",
     "announced_on_precision", "closed_on", "closed_on_precision",
-    *(f"{name}_{part}" for name in ("amount", "pre_money_valuation", "post_money_valuation")
-      for part in ESTIMATE_PARTS),
+    *(c for name in ("amount", "pre_money_valuation", "post_money_valuation") for c in column_names(name)),
     "price_per_share", "shares_outstanding_pre", "notes", "ref", "figures__round",
-    *(f"figures__{name}_{part}" for name in ("pre_money", "post_money") for part in ESTIMATE_PARTS),
+    *(f"figures__{c}" for name in ("pre_money", "post_money") for c in column_names(name)),
     "figures__computed_at", "figures__warnings",
 )  # fmt: skip
 
@@ -113,7 +111,7 @@ def round_row_relations(round_ids: list[int]) -> dict[str, Any]:
     participations = list(
         Participation.objects.filter(round_id__in=round_ids)
         .order_by("id")
-        .values_list("id", "round_id", "investor_id", "is_lead", "status", *(f"amount_{p}" for p in ESTIMATE_PARTS))
+        .values_list("id", "round_id", "investor_id", "is_lead", "status", *column_names("amount"))
     )
     investors = {row[2] for row in participations}
     names = dict(Organization.objects.filter(id__in=investors).values_list("id", "name")) if investors else {}
