@@ -9,6 +9,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from deals.choices import ConditionStatus, Instrument, RoundStatus, RoundType
 from deals.engine.estimates import CONTEXT, Estimate
@@ -24,6 +26,7 @@ from deals.engine.valuation import (
     compute_positions,
     compute_round,
 )
+from tests.engine.test_valuation import amounts, rounds
 
 D = datetime.date
 M = Decimal(10) ** 6
@@ -147,3 +150,13 @@ class TestConditions:
         out = compute_round(seed_deal(ConditionIn(1, "cloud_usage", "OpenAI uses AWS", "met")))
         assert out.conditional == {} and not out.pro_forma and 13 in out.stakes
         assert AMAZON in positions([seed_deal(ConditionIn(1, "x", "y", "met"))])
+
+
+@given(rounds(), st.sampled_from(sorted(NO_SHARES | SECONDARY)), amounts)
+def test_money_that_issues_no_shares_changes_no_earlier_holders_stake(r, round_type, amount):
+    # The sale is priced at the earlier round's post-money, so a secondary has a valuation to divide by.
+    money = RoundIn(99, r.target_id, "closed", D(2030, 1, 1), exact(amount), r.post_money, None, "EUR",
+                    [ParticipationIn(999, 999, exact(amount))], round_type=round_type)  # fmt: skip
+    before = {p.investor_id: p.stake for p in compute_positions([r])}
+    after = {p.investor_id: p.stake for p in compute_positions([r, money]) if p.investor_id != 999}
+    assert after == before
