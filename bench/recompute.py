@@ -25,6 +25,7 @@ from django.db import connection
 
 from bench.common import Scale, Section, log, median
 from deals.choices import JobKind, JobState
+from deals.engine.valuation import NO_SHARE_INSTRUMENTS, NO_SHARES, SECONDARY
 from deals.models import Job, Organization
 from deals.pipeline import services
 from deals.pipeline.recompute import rate_table, recompute_figures
@@ -45,16 +46,27 @@ def _hi(p: str) -> str:
             f"IN ('approximately', 'exact') THEN {p}_value END) END")  # fmt: skip
 
 
+def _in(values: frozenset[str]) -> str:
+    return ", ".join(f"'{v}'" for v in sorted(values))
+
+
 STAKES_SQL = f"""
 CREATE UNLOGGED TABLE bench_sql_stakes AS
 WITH p AS (
-    SELECT p.id, p.round_id, {_lo("p.amount")} AS lo, {_hi("p.amount")} AS hi
+    SELECT p.id, p.round_id, {_lo("p.amount")} AS lo, {_hi("p.amount")} AS hi,
+        p.instrument NOT IN ({_in(NO_SHARE_INSTRUMENTS)}) AND r.round_type NOT IN ({_in(NO_SHARES)}) AS buys
     FROM deals_participation p JOIN deals_fundinground r ON r.id = p.round_id
     WHERE p.status <> 'withdrawn' AND p.amount_qualifier IS NOT NULL AND r.target_id <= %(last_target)s
+        AND NOT EXISTS (SELECT 1 FROM deals_condition k WHERE k.participation_id = p.id AND k.status = 'failed')
 ), c AS (
-    SELECT round_id, SUM(lo) AS lo, CASE WHEN COUNT(hi) = COUNT(*) THEN SUM(hi) END AS hi FROM p GROUP BY round_id
+    SELECT round_id, SUM(lo) AS lo, CASE WHEN COUNT(hi) = COUNT(*) THEN SUM(hi) END AS hi,
+        COUNT(*) FILTER (WHERE NOT buys) AS lent, SUM(lo) FILTER (WHERE NOT buys) AS lent_lo,
+        CASE WHEN COUNT(hi) FILTER (WHERE NOT buys) = COUNT(*) FILTER (WHERE NOT buys)
+             THEN SUM(hi) FILTER (WHERE NOT buys) END AS lent_hi
+    FROM p GROUP BY round_id
 ), r AS (
     SELECT r.id, r.status, r.post_money_valuation_qualifier IS NOT NULL AS post_given,
+        r.round_type NOT IN ({_in(NO_SHARES | SECONDARY)}) AS new_shares,
         r.post_money_valuation_qualifier AS post_q,
         {_lo("r.post_money_valuation")} AS given_lo, {_hi("r.post_money_valuation")} AS given_hi,
         r.pre_money_valuation_qualifier IS NOT NULL OR (r.post_money_valuation_qualifier IS NULL
@@ -64,24 +76,33 @@ WITH p AS (
         CASE WHEN r.pre_money_valuation_qualifier IS NOT NULL THEN {_hi("r.pre_money_valuation")}
              ELSE r.price_per_share * r.shares_outstanding_pre END AS pre_hi,
         r.amount_qualifier IS NOT NULL OR c.round_id IS NOT NULL AS amount_exists,
+        COALESCE(c.lent, 0) > 0 AS has_lent, c.lent_lo, c.lent_hi,
         CASE WHEN r.amount_qualifier IS NOT NULL THEN {_lo("r.amount")} ELSE c.lo END AS a_lo,
         CASE WHEN r.amount_qualifier IS NOT NULL THEN {_hi("r.amount")} ELSE c.hi END AS a_hi
     FROM deals_fundinground r LEFT JOIN c ON c.round_id = r.id
     WHERE r.status <> 'abandoned' AND r.target_id <= %(last_target)s
+), n AS (  -- the new money: the amount less debt, as the engine subtracts intervals (clamped at zero)
+    SELECT r.*,
+        CASE WHEN NOT has_lent THEN a_lo WHEN lent_hi IS NULL THEN 0 ELSE GREATEST(0, a_lo - lent_hi) END AS n_lo,
+        CASE WHEN NOT has_lent OR a_hi IS NULL THEN a_hi ELSE GREATEST(0, a_hi - lent_lo) END AS n_hi
+    FROM r
 ), post AS (
     SELECT id,
-        CASE WHEN post_given THEN given_lo WHEN pre_exists AND amount_exists THEN pre_lo + a_lo END AS lo,
-        CASE WHEN post_given THEN given_hi WHEN pre_exists AND amount_exists THEN pre_hi + a_hi END AS hi,
+        CASE WHEN post_given THEN given_lo WHEN NOT new_shares AND pre_exists THEN pre_lo
+             WHEN pre_exists AND amount_exists THEN pre_lo + n_lo END AS lo,
+        CASE WHEN post_given THEN given_hi WHEN NOT new_shares AND pre_exists THEN pre_hi
+             WHEN pre_exists AND amount_exists THEN pre_hi + n_hi END AS hi,
         CASE WHEN post_given THEN post_q <> 'undisclosed'
-             WHEN pre_exists AND amount_exists THEN NOT (pre_hi + a_hi IS NULL AND pre_lo + a_lo = 0)
+             WHEN NOT new_shares AND pre_exists THEN NOT (pre_hi IS NULL AND pre_lo = 0)
+             WHEN pre_exists AND amount_exists THEN NOT (pre_hi + n_hi IS NULL AND pre_lo + n_lo = 0)
              ELSE false END AS known
-    FROM r
+    FROM n
 )
 SELECT p.id AS participation_id,
     CASE WHEN post.hi IS NULL OR post.hi = 0 THEN 0 ELSE floor(p.lo / post.hi * 1e16) / 1e16 END AS stake_lo,
     CASE WHEN p.hi IS NULL OR post.lo = 0 THEN NULL ELSE ceil(p.hi / post.lo * 1e16) / 1e16 END AS stake_hi
 FROM p JOIN post ON post.id = p.round_id
-WHERE post.known
+WHERE post.known AND p.buys
 """
 
 #: The stored stake as an interval, for comparing with the SQL's.

@@ -58,7 +58,8 @@ figures across runs.
   (round figures, stakes, positions; plain-row reads, `COPY` and one upsert per table), then the real job as
   a worker runs it (`job_run_full_recompute` on a Job row, figures and circular-flow analysis of every
   chunk, the money graph loaded once per run, nothing stubbed; a timer stops it at the budget). The hand-written SQL
-  statement (`STAKES_SQL`) computes the same stakes set-based (post-money given or pre-money + amount,
+  statement (`STAKES_SQL`) computes the same stakes set-based (post-money given or pre-money + new money, no
+  stake for debt, grants and assistance, none for a failed condition, a secondary sale at its valuation,
   pre-money given or price per share × shares, amount given or the sum of commitments, interval bounds as
   the engine reads qualifiers, rounded outward to the storage precision) into an unlogged table, over the
   same targets; its result is compared with the pipeline's stored stakes.
