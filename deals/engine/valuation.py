@@ -106,8 +106,8 @@ class RoundIn:
 @dataclass(frozen=True)
 class RoundOut:
     """``amount`` is all the round's money; ``new_money`` the part that buys new shares (zero when the round
-    issues none, None when unknown); ``conditional`` the participations counted only if these conditions are
-    met."""
+    issues none, None when unknown); ``conditional`` the participations whose stakes are pro forma, holding only
+    if these conditions are met (``pro_forma`` is the round's own: it holds only if the round closes)."""
 
     round_id: int
     pre_money: Estimate | None
@@ -186,9 +186,8 @@ def compute_round(r: RoundIn) -> RoundOut:
     stakes: dict[int, Estimate] = {}
     if counted and post is not None and post.is_known:
         stakes = {p.id: p.amount / post for p in active if p.amount is not None and r.buys_shares(p)}
-    pro_forma = r.status in PENDING or bool(conditional)
-    return RoundOut(r.id, pre, post, amount, pro_forma, counted, tuple(warnings), stakes, new_money, r.new_shares,
-                    conditional)  # fmt: skip
+    return RoundOut(r.id, pre, post, amount, r.status in PENDING, counted, tuple(warnings), stakes, new_money,
+                    r.new_shares, conditional)  # fmt: skip
 
 
 def _consistency(commitments: Estimate, amount: Estimate) -> list[str]:

@@ -140,7 +140,6 @@ class TestConditions:
         # 10bn / 800bn = 1.25 % to 20bn / 800bn = 2.5 %, held only if OpenAI uses AWS.
         assert out.stakes[13] == Estimate.build(qualifier="between", low=Decimal("0.0125"), high=Decimal("0.025"))
         assert out.conditional == {13: (AWS,)}
-        assert out.pro_forma
         assert any("OpenAI uses AWS" in warning for warning in out.warnings)
         assert AMAZON not in positions([seed_deal(AWS)])
         pro_forma = positions([seed_deal(AWS)], pro_forma=True)
@@ -148,7 +147,7 @@ class TestConditions:
 
     def test_a_met_condition_counts_as_fact(self):
         out = compute_round(seed_deal(ConditionIn(1, "cloud_usage", "OpenAI uses AWS", "met")))
-        assert out.conditional == {} and not out.pro_forma and 13 in out.stakes
+        assert out.conditional == {} and 13 in out.stakes
         assert AMAZON in positions([seed_deal(ConditionIn(1, "x", "y", "met"))])
 
 
