@@ -180,7 +180,7 @@ def compute_round(r: RoundIn) -> RoundOut:
         warnings.extend(_consistency(commitments, r.amount))
     conditional = {p.id: p.pending_conditions for p in active if p.pending_conditions}
     if conditional:
-        pending = "; ".join(dict.fromkeys(c.description for cs in conditional.values() for c in cs))
+        pending = "; ".join(dict.fromkeys(c.description.rstrip(".") for cs in conditional.values() for c in cs))
         warnings.append(f"Some stakes hold only if their conditions are met: {pending}.")
     counted = r.status != "abandoned"
     stakes: dict[int, Estimate] = {}
