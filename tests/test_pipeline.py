@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections, transaction
 
+from deals.engine.estimates import Estimate
 from deals.models import (
     Condition,
     DirtyTarget,
@@ -20,6 +21,8 @@ from deals.models import (
     Position,
     RoundFigures,
 )
+from deals.models.estimates import as_columns, column_names, read_columns
+from deals.models.rounds import round_date_expression
 from deals.pipeline import services
 from deals.pipeline.recompute import recompute_targets
 from tests.factories import FundingRoundFactory, OrganizationFactory, ParticipationFactory
@@ -194,6 +197,25 @@ class TestKindsOfMoney:
         figures = ParticipationFigures.objects.get(participation=part)
         assert (figures.stake_qualifier, figures.pending_conditions) == (None, [])
         assert not Position.objects.filter(investor=amazon).exists()
+
+
+class TestCodec:
+    """The one Estimate ↔ columns codec every reader and writer uses."""
+
+    def test_columns_round_trip_and_computed_figures_round_outward(self):
+        third = Estimate.build(qualifier="between", low=Decimal(1) / 3, high=Decimal(2) / 3)
+        columns = as_columns("stake", third, ratio=True, fitted=True)
+        assert columns == {"stake_value": None, "stake_low": Decimal("0.3333333333333333"),
+                           "stake_high": Decimal("0.6666666666666667"), "stake_qualifier": "between"}  # fmt: skip
+        assert read_columns(columns, "stake", ratio=True) == third.quantized(16)
+        money = Estimate.exact(Decimal(10) ** 19, "EUR")  # beyond the columns' room: stored as unknown
+        assert as_columns("cost", money, fitted=True)["cost_qualifier"] == "undisclosed"
+        assert as_columns("cost", None) == dict.fromkeys(column_names("cost"))
+
+    def test_a_rounds_date_is_the_same_in_python_and_sql(self):
+        round_ = FundingRoundFactory(reported_on=datetime.date(2025, 1, 1), announced_on=datetime.date(2025, 2, 1))
+        annotated = FundingRound.objects.annotate(when=round_date_expression()).get(pk=round_.pk)
+        assert round_.date == annotated.when == datetime.date(2025, 2, 1)
 
 
 class TestTriggers:
