@@ -126,10 +126,23 @@ class FundingRound(EstimateModel):
     def get_absolute_url(self) -> str:
         return reverse("deals:round_detail", kwargs={"pk": self.pk})
 
+    #: The round's dates from the most to the least settled: its best-known date is the first one set.
+    DATE_FIELDS = ("closed_on", "announced_on", "reported_on")
+
+    def _date_field(self) -> str | None:
+        return next((field for field in self.DATE_FIELDS if getattr(self, field) is not None), None)
+
     @property
     def date(self):
         """The round's best-known date: closed, else announced, else first reported."""
-        return self.closed_on or self.announced_on or self.reported_on
+        field = self._date_field()
+        return getattr(self, field) if field else None
+
+    @property
+    def date_precision(self) -> str:
+        """How precisely :attr:`date` is known (day, month or year), so that pages never show an invented day."""
+        field = self._date_field()
+        return str(getattr(self, f"{field}_precision")) if field else str(DatePrecision.DAY)
 
     @property
     def currency(self) -> str | None:
