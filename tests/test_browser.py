@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db.models import F
 
 from deals.models import FundingRound
 from deals.pipeline.services import dirty_drain
@@ -214,3 +215,22 @@ def test_every_page_is_clean_on_a_desktop_and_a_phone(
             context.close()
     problems = [f"{where}: {issue}" for where, issues in found.items() for issue in issues]
     assert not problems, "\n".join(problems)
+
+
+def test_a_round_waiting_for_the_recompute_says_so(seeded: str, browser: Any, artifacts: Path) -> None:
+    from playwright.sync_api import expect
+
+    seed = FundingRound.objects.get(ref="demo:openai-2026-in-talks")
+    # A bulk update marks the target dirty (a trigger) but sends no recompute: the figures stay stale.
+    FundingRound.objects.filter(pk=seed.pk).update(notes=F("notes"))
+    context = browser.new_context(locale="en", viewport=PHONE, bypass_csp=True)
+    try:
+        log_in_anywhere(context.new_page(), seeded)
+        page = context.new_page()
+        problems = check_page(page, f"{seeded}/rounds/{seed.pk}/", artifacts / "en-phone-round-stale.png")
+        expect(page.locator(".badge.stale")).to_have_text("being recomputed")
+        expect(page.locator(".note.stale").first).to_contain_text("Figures are being recomputed")
+        expect(page.locator(".note.stale").last).to_contain_text("Related-party flags are being recomputed")
+    finally:
+        context.close()
+    assert problems == []
