@@ -126,7 +126,8 @@ def describe(
 
 
 #: The Django date format (a localized format's name, or a pattern of translated names) of each precision, long
-#: and short. A month is "Jan. 2026" in both languages: the localized YEAR_MONTH_FORMAT spells it out in full.
+#: and short. A month reads "Jan. 2026" in both languages, abbreviated as lists need it; the localized
+#: YEAR_MONTH_FORMAT would spell it out ("January 2026").
 _DATE_FORMATS = {
     "day": ("DATE_FORMAT", "SHORT_DATE_FORMAT"),
     "month": ("N Y", "N Y"),
