@@ -1,4 +1,5 @@
-"""Estimates in words: "up to €60bn", "€10–20bn", "at least €800bn" — and in German, "bis zu 60 Mrd. €".
+"""Estimates in words: "up to €60bn", "€10–20bn", "at least €800bn" — and in German, "bis zu 60 Mrd. €"; dates
+at the precision they are known to: "Jan. 30, 2026", "Jan. 2026", "2026".
 
 Pure functions (no Django imports) shared by the admin, the web UI and CSV exports. Rounding happens here,
 once, at display; stored figures keep their full precision.
@@ -6,6 +7,7 @@ once, at display; stored figures keep their full precision.
 
 from __future__ import annotations
 
+import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Protocol
 
@@ -121,3 +123,29 @@ def describe(
     if qualifier in phrases:
         return phrases[qualifier].format(fmt(estimate.value))
     return fmt(estimate.value)
+
+
+#: The Django date format (a localized format's name, or a pattern of translated names) of each precision, long
+#: and short. A month reads "Jan. 2026" in both languages, abbreviated as lists need it; the localized
+#: YEAR_MONTH_FORMAT would spell it out ("January 2026").
+_DATE_FORMATS = {
+    "day": ("DATE_FORMAT", "SHORT_DATE_FORMAT"),
+    "month": ("N Y", "N Y"),
+    "year": ("Y", "Y"),
+}
+
+
+def date_format_for(precision: str | None, *, short: bool = False) -> str:
+    """The Django date format that shows a date known to ``precision`` (day when unknown) without inventing the
+    parts it does not know."""
+    long_format, short_format = _DATE_FORMATS.get(str(precision or "day"), _DATE_FORMATS["day"])
+    return short_format if short else long_format
+
+
+def iso_date(value: datetime.date, precision: str | None) -> str:
+    """The date as far as it is known, as HTML's ``<time datetime>`` takes it: 2026-01-30, 2026-01 or 2026."""
+    if precision == "year":
+        return f"{value.year:04d}"
+    if precision == "month":
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()

@@ -194,7 +194,7 @@ def draw(graph: Graph) -> SafeString:
     )
     title = _("Network of investments and commercial relationships")
     return format_html(
-        '<svg class="network" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>{}{}{}</svg>',
+        '<svg class="network" viewBox="0 0 {} {}" role="group" aria-label="{}"><title>{}</title>{}{}{}</svg>',
         SIZE,
         SIZE,
         title,

@@ -13,7 +13,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db.models import F
+from django.templatetags.static import static
 
+from deals.models import FundingRound
 from deals.pipeline.services import dirty_drain
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -55,6 +58,15 @@ def watch_requests(page: Any, base: str) -> list[str]:
     leaving: list[str] = []
     page.on("request", lambda r: None if r.url.startswith((base, "data:")) else leaving.append(r.url))
     return leaving
+
+
+def log_in_anywhere(page: Any, base: str) -> None:
+    """Log in whatever the page's language (the session cookie then serves every page of the context)."""
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "analyst")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def log_in(page: Any, base: str) -> None:
@@ -130,3 +142,97 @@ def test_phone_width_and_keyboard(seeded: str, page: Any, artifacts: Path) -> No
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
     assert leaving == []
+
+
+#: The vendored axe-core, loaded from the app's own static files: as a script of the page's origin it passes the
+#: Content-Security-Policy, which stays in force, so that a violation of it shows as a console error.
+AXE = "vendor/axe-core/axe.min.js"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def every_page() -> dict[str, str]:
+    """The pages a reader sees, by a short name for the screenshots."""
+    seed = FundingRound.objects.get(ref="demo:openai-2026-in-talks")
+    return {
+        "dashboard": "/",
+        "deals": "/rounds/",
+        "round": f"/rounds/{seed.pk}/",
+        "organizations": "/organizations/",
+        "organization": "/organizations/openai/",
+        "network": "/network/",
+        "search": "/search/?q=openai",
+    }
+
+
+def watch_problems(page: Any) -> list[str]:
+    """Console errors, uncaught exceptions, failed requests and error responses of the page, as they happen."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    return problems
+
+
+def check_page(page: Any, url: str, shot: Path) -> list[str]:
+    """Load ``url`` and return what is wrong with it: console errors and failed requests, horizontal overflow,
+    and serious or critical accessibility violations (axe-core)."""
+    problems = watch_problems(page)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=shot, full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        problems.append(f"{overflow}px wider than the window")
+    page.add_script_tag(url=static(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    for violation in result["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
+            problems.append(f"axe {violation['impact']} {violation['id']}: {violation['help']} at {targets}")
+    return problems
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_page_is_clean_on_a_desktop_and_a_phone(
+    seeded: str, browser: Any, artifacts: Path, language: str
+) -> None:
+    """No console error or failed request (the favicon too), no horizontal scrolling at 390 px, and no serious
+    or critical axe-core violation, on every page, in English and German."""
+    found: dict[str, list[str]] = {}
+    for size_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(locale=language, viewport=viewport)
+        try:
+            name = f"{language}-{size_name}"
+            pages = {"login": "/accounts/login/", "logged-in": None, **every_page()}
+            for short, path in pages.items():
+                page = context.new_page()  # a page each: its listeners report on it alone
+                if path is None:
+                    log_in_anywhere(page, seeded)
+                else:
+                    found[f"{name} {short}"] = check_page(page, seeded + path, artifacts / f"{name}-{short}.png")
+                page.close()
+        finally:
+            context.close()
+    problems = [f"{where}: {issue}" for where, issues in found.items() for issue in issues]
+    assert not problems, "\n".join(problems)
+
+
+def test_a_round_waiting_for_the_recompute_says_so(seeded: str, browser: Any, artifacts: Path) -> None:
+    from playwright.sync_api import expect
+
+    seed = FundingRound.objects.get(ref="demo:openai-2026-in-talks")
+    # A bulk update marks the target dirty (a trigger) but sends no recompute: the figures stay stale.
+    FundingRound.objects.filter(pk=seed.pk).update(notes=F("notes"))
+    context = browser.new_context(locale="en", viewport=PHONE)
+    try:
+        log_in_anywhere(context.new_page(), seeded)
+        page = context.new_page()
+        problems = check_page(page, f"{seeded}/rounds/{seed.pk}/", artifacts / "en-phone-round-stale.png")
+        expect(page.locator(".badge.stale")).to_have_text("being recomputed")
+        expect(page.locator(".note.stale").first).to_contain_text("Figures are being recomputed")
+        expect(page.locator(".note.stale").last).to_contain_text("Related-party flags are being recomputed")
+    finally:
+        context.close()
+    assert problems == []

@@ -1,13 +1,16 @@
-"""Estimates in words, in English and German."""
+"""Estimates in words and dates at their precision, in English and German."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
-from deals.formatting import compact_money, describe
+from deals.formatting import compact_money, describe, iso_date
+from deals.templatetags.deals_ui import date_at, date_at_precision, short_date_at
 
 BN = Decimal(10) ** 9
 
@@ -54,3 +57,43 @@ def test_compact_money_rounds_once_at_display():
 
 def test_nothing_known_reads_as_a_dash():
     assert describe(None, "EUR") == "—"
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "expected"),
+    [
+        (datetime.date(2026, 1, 30), "day", "2026-01-30"),
+        (datetime.date(2026, 1, 1), "month", "2026-01"),
+        (datetime.date(2025, 1, 1), "year", "2025"),
+        (datetime.date(2026, 1, 30), None, "2026-01-30"),
+    ],
+)
+def test_a_machine_readable_date_stops_at_its_precision(value, precision, expected):
+    assert iso_date(value, precision) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "language", "short", "expected"),
+    [
+        (datetime.date(2026, 1, 30), "day", "en", False, "Jan. 30, 2026"),
+        (datetime.date(2026, 1, 30), "day", "de", False, "30. Januar 2026"),
+        (datetime.date(2026, 1, 30), "day", "en", True, "01/30/2026"),
+        (datetime.date(2026, 1, 30), "day", "de", True, "30.01.2026"),
+        (datetime.date(2026, 1, 1), "month", "en", False, "Jan. 2026"),
+        (datetime.date(2026, 1, 1), "month", "de", True, "Jan. 2026"),
+        (datetime.date(2025, 3, 1), "month", "en", True, "March 2025"),
+        (datetime.date(2025, 3, 1), "month", "de", False, "März 2025"),
+        (datetime.date(2025, 1, 1), "year", "en", True, "2025"),
+        (datetime.date(2025, 1, 1), "year", "de", False, "2025"),
+    ],
+)
+def test_a_date_shows_only_what_is_known_in_the_readers_language(value, precision, language, short, expected):
+    with translation.override(language):
+        assert date_at_precision(value, precision, short=short) == expected
+
+
+def test_the_template_filters_wrap_the_date_in_a_time_element():
+    with translation.override("en"):
+        assert date_at(datetime.date(2026, 1, 1), "month") == '<time datetime="2026-01">Jan. 2026</time>'
+        assert short_date_at(datetime.date(2026, 1, 30), "day") == '<time datetime="2026-01-30">01/30/2026</time>'
+        assert date_at(None, "day") == "—"

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deals.models import Condition, FundingRound, Organization, RoundStatusChange
-from deals.pipeline.services import dirty_drain
+from deals.pipeline.services import dirty_drain, dirty_drain_figures, dirty_drain_flags
 from tests.factories import (
     FundingRoundFactory,
     OrganizationFactory,
@@ -342,3 +342,52 @@ def test_the_deals_list_counts_only_up_to_its_cap(demo, viewer, monkeypatch):
     # Under the cap the count is exact, and so is the paging.
     exact = viewer.get(url, {"status": "in_talks"}).content.decode()
     assert "1 deal<" in exact and "More than" not in exact
+
+
+# --- dates at their precision, stale figures, the favicon ---------------------------------------------------
+
+
+def test_round_dates_show_only_what_is_known_on_every_page(viewer):
+    target = OrganizationFactory(slug="month-co", name="Month Co")
+    month = FundingRoundFactory(target=target, reported_on=datetime.date(2025, 9, 1), reported_on_precision="month")
+    FundingRoundFactory(target=target, reported_on=datetime.date(2021, 1, 1), reported_on_precision="year")
+    dirty_drain()
+    pages = [
+        reverse("deals:dashboard"),
+        reverse("deals:round_list"),
+        reverse("deals:organization_detail", args=[target.slug]),
+        reverse("deals:search") + "?q=month",
+    ]
+    for url in pages:
+        html = viewer.get(url).content.decode()
+        assert '<time datetime="2025-09">Sept. 2025</time>' in html, url
+        assert '<time datetime="2021">2021</time>' in html, url
+        assert "09/01/2025" not in html and "01/01/2021" not in html, url
+    round_page = viewer.get(reverse("deals:round_detail", args=[month.pk])).content.decode()
+    assert '<time datetime="2025-09">Sept. 2025</time>' in round_page
+    german = viewer.get(reverse("deals:round_list"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<time datetime="2025-09">Sept. 2025</time>' in german and "01.09.2025" not in german
+
+
+def test_the_round_page_marks_figures_and_flags_that_wait_for_the_recompute(viewer):
+    round_ = FundingRoundFactory()
+    url = reverse("deals:round_detail", args=[round_.pk])
+    # The new round marked its target dirty: figures first, then related-party flags.
+    html = viewer.get(url).content.decode()
+    assert "Figures are being recomputed" in html and "Related-party flags are being recomputed" in html
+    dirty_drain_figures()
+    html = viewer.get(url).content.decode()
+    assert "Figures are being recomputed" not in html
+    assert "Related-party flags are being recomputed" in html and "related-party flags pending" in html
+    german = viewer.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Kennzeichen nahestehender Parteien werden neu berechnet" in german
+    dirty_drain_flags()
+    html = viewer.get(url).content.decode()
+    assert "being recomputed" not in html and "pending" not in html
+
+
+def test_favicon_ico_points_at_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200 and icon["Content-Type"] == "image/svg+xml"

@@ -153,6 +153,12 @@ class FundingRound(EstimateModel):
         return round_date(self.closed_on, self.announced_on, self.reported_on)
 
     @property
+    def date_precision(self) -> str:
+        """How precisely :attr:`date` is known (day, month or year), so that pages never show an invented day."""
+        field = next((column for column in ROUND_DATE_COLUMNS if getattr(self, column) is not None), None)
+        return str(getattr(self, f"{field}_precision")) if field else str(DatePrecision.DAY)
+
+    @property
     def currency(self) -> str | None:
         return currency_of(self.amount, self.post_money_valuation, self.pre_money_valuation)
 

@@ -1,14 +1,19 @@
-"""Template filters of the web UI: Estimates in words in the active language, percentages, status labels."""
+"""Template filters of the web UI: Estimates in words in the active language, percentages, dates at their
+precision, status labels."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from deals.formatting import EstimateLike, compact_money, describe
+from deals.formatting import EstimateLike, compact_money, date_format_for, describe, iso_date
 
 register = template.Library()
 
@@ -54,6 +59,32 @@ class _Exact:
 
     def __init__(self, value: Decimal) -> None:
         self.value = self.low = self.high = value
+
+
+def date_at_precision(value: datetime.date | None, precision: str | None, *, short: bool = False) -> str:
+    """A date in the active language, only as precisely as it is known: "Jan. 30, 2026", "Jan. 2026", "2026"."""
+    if value is None:
+        return "—"
+    return formats.date_format(value, date_format_for(precision, short=short))
+
+
+def _time(value: datetime.date | None, precision: str | None, short: bool) -> SafeString | str:
+    if value is None:
+        return "—"
+    text = date_at_precision(value, precision, short=short)
+    return format_html('<time datetime="{}">{}</time>', iso_date(value, precision), text)
+
+
+@register.filter
+def date_at(value: datetime.date | None, precision: str | None) -> SafeString | str:
+    """``{{ round.closed_on|date_at:round.closed_on_precision }}`` → ``<time datetime="2026-01">Jan. 2026</time>``."""
+    return _time(value, precision, short=False)
+
+
+@register.filter
+def short_date_at(value: datetime.date | None, precision: str | None) -> SafeString | str:
+    """As :func:`date_at`, in the short form lists use for a day ("01/30/2026", "30.01.2026")."""
+    return _time(value, precision, short=True)
 
 
 @register.simple_tag(takes_context=True)

@@ -196,6 +196,7 @@ def round_export(request: HttpRequest) -> HttpResponseBase:
 @browse
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(selectors.round_detail_queryset(), pk=pk)
+    selectors.with_dirty_state([round_])  # marks stale figures and pending flags, as the API's ``computed`` does
     figures = getattr(round_, "figures", None)
     participations = list(round_.participations.all())
     context = {
