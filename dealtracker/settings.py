@@ -338,7 +338,10 @@ AXES_VERBOSE = False
 #: Proxies in front that append to X-Forwarded-For (the TLS proxy of the compose deployment is one); with
 #: none, the connection's address is the client's, and a forged header changes nothing.
 TRUSTED_PROXY_COUNT = env_int("DEALTRACKER_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0, minimum=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+# The client is the entry the outermost trusted proxy appended: the right-most with one proxy in front.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
+# Counted from the right, so entries a client forges in front of the real ones change nothing.
+IPWARE_STRICT = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
 
 #: API tokens are stored as SHA-512 digests, expire, and are revoked by their owner or a password change.

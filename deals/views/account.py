@@ -47,6 +47,8 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
         "or ask an administrator to unlock it."
     ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429, headers={"Retry-After": str(minutes * 60)})
-    return render(request, "registration/locked_out.html", {"message": message}, status=429,
-                  headers={"Retry-After": str(minutes * 60)})  # fmt: skip
+        response: HttpResponse = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(request, "registration/locked_out.html", {"message": message}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
