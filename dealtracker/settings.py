@@ -345,8 +345,9 @@ IPWARE_STRICT = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
 
 #: API tokens are stored as SHA-512 digests, expire, and are revoked by their owner or a password change.
+DEALTRACKER_TOKEN_TTL = timedelta(days=env_int("DEALTRACKER_TOKEN_TTL_DAYS", 30, minimum=1))
 REST_KNOX = {
-    "TOKEN_TTL": timedelta(days=env_int("DEALTRACKER_TOKEN_TTL_DAYS", 30, minimum=1)),
+    "TOKEN_TTL": DEALTRACKER_TOKEN_TTL,
     "AUTH_HEADER_PREFIX": "Token",
 }
 DEALTRACKER_TOKENS_PER_USER = 20

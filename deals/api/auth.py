@@ -10,12 +10,14 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.models import AuthToken
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deals.api.views import StrictQueryMixin
 from deals.tokens import token_create, token_revoke, user_tokens
+
 
 class CredentialsSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
@@ -47,6 +49,7 @@ class TokenView(StrictQueryMixin, APIView):
     """
 
     takes_format = False
+    renderer_classes = [JSONRenderer]
 
     def get_permissions(self) -> list[Any]:
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
@@ -79,6 +82,7 @@ class TokenDetailView(StrictQueryMixin, APIView):
     """DELETE /api/auth/tokens/<key>/ revokes one of your tokens, named by the key the list shows."""
 
     takes_format = False
+    renderer_classes = [JSONRenderer]
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None, 404: OpenApiResponse(description="No such token of yours.")})

@@ -49,20 +49,27 @@ def unstorable_text_problem(text: str) -> str | None:
     return _("Lone surrogate characters (such as \\ud800) are not allowed; send valid Unicode.")
 
 
-def first_unstorable(data: Any, path: str = "") -> tuple[str, str] | None:
-    """The dotted path of the first key or string value that cannot be stored, with the reason."""
+def first_unstorable(data: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str] | None:
+    """The path of the first key or string value that cannot be stored, with the reason."""
     if isinstance(data, str):
         problem = unstorable_text_problem(data)
-        return (path or "non_field_errors", problem) if problem else None
+        return (path, problem) if problem else None
     items: Any = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
     for key, value in items:
-        name = f"{path}.{key}" if path else str(key)
         if isinstance(key, str) and (problem := unstorable_text_problem(key)):
-            return (path or "non_field_errors", problem)
-        found = first_unstorable(value, name)
+            return (path, problem)
+        found = first_unstorable(value, (*path, str(key)))
         if found:
             return found
     return None
+
+
+def nested_error(path: tuple[str, ...], message: str) -> dict[str, Any]:
+    """``("amount", "currency")`` → ``{"amount": {"currency": [message]}}``, the shape of the API's other 400s."""
+    error: Any = [message]
+    for name in reversed(path or ("non_field_errors",)):
+        error = {name: error}
+    return dict(error)
 
 
 class StrictJSONParser(JSONParser):
@@ -88,7 +95,7 @@ class StrictJSONParser(JSONParser):
             raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from None
         found = first_unstorable(data)
         if found:
-            raise ValidationError({found[0]: [found[1]]})
+            raise ValidationError(nested_error(*found))
         return data
 
     @staticmethod

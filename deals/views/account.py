@@ -34,7 +34,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     context = {
         "tokens": list(user_tokens(user=request.user)),
         "new_token": new_token,
-        "ttl_days": settings.REST_KNOX["TOKEN_TTL"].days,
+        "ttl_days": settings.DEALTRACKER_TOKEN_TTL.days,
     }
     return render(request, "registration/tokens.html", context)
 
