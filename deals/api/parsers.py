@@ -2,8 +2,8 @@
 
 Python's json module recurses once per nesting level, so 100,000 nested brackets end in a RecursionError;
 the depth is measured first, by a scan that does not recurse. A "\\ud800" escape decodes into a lone
-surrogate and "\\u0000" into a NUL, neither of which PostgreSQL (or UTF-8) can hold: both are refused with
-the path of the field that carries them.
+surrogate, which is no Unicode text and which neither PostgreSQL nor UTF-8 can hold: it is refused with the
+path of the field that carries it. (A NUL, "\\u0000", is refused by the field that would store it.)
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(r"[\[\]{}]")
 #: What PostgreSQL's text type cannot store: NUL, and surrogate code points (which UTF-8 cannot encode).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+#: Lone surrogates are not Unicode text at all: refused wherever they are in a body. A NUL is text, refused by
+#: each field that would store it (DRF's ProhibitNullCharactersValidator), so a key the API ignores may hold one.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class RequestTooLarge(APIException):
@@ -46,20 +49,23 @@ def unstorable_text_problem(text: str) -> str | None:
         return None
     if found.group() == "\x00":
         return _("Null characters are not allowed.")
+    return surrogate_message()
+
+
+def surrogate_message() -> str:
     return _("Lone surrogate characters (such as \\ud800) are not allowed; send valid Unicode.")
 
 
-def first_unstorable(data: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str] | None:
-    """The path of the first key or string value that cannot be stored, with the reason."""
+def first_surrogate(data: Any, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    """The path of the first key or string value that holds a lone surrogate."""
     if isinstance(data, str):
-        problem = unstorable_text_problem(data)
-        return (path, problem) if problem else None
+        return path if SURROGATE.search(data) else None
     items: Any = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
     for key, value in items:
-        if isinstance(key, str) and (problem := unstorable_text_problem(key)):
-            return (path, problem)
-        found = first_unstorable(value, (*path, str(key)))
-        if found:
+        if isinstance(key, str) and SURROGATE.search(key):
+            return path
+        found = first_surrogate(value, (*path, str(key)))
+        if found is not None:
             return found
     return None
 
@@ -93,9 +99,9 @@ class StrictJSONParser(JSONParser):
             data = json.loads(text, parse_constant=self._refuse_constant)
         except ValueError as exc:
             raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from None
-        found = first_unstorable(data)
-        if found:
-            raise ValidationError(nested_error(*found))
+        found = first_surrogate(data)
+        if found is not None:
+            raise ValidationError(nested_error(found, surrogate_message()))
         return data
 
     @staticmethod
