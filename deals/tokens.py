@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 
@@ -33,7 +34,7 @@ def token_create(*, user: Any) -> tuple[AuthToken, str]:
     AuthToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
     if AuthToken.objects.filter(user=user).count() >= settings.DEALTRACKER_TOKENS_PER_USER:
         raise ValidationError(
-            "You hold %(limit)s API tokens already; revoke one you no longer use first.",
+            _("You hold %(limit)s API tokens already; revoke one you no longer use first."),
             params={"limit": settings.DEALTRACKER_TOKENS_PER_USER},
         )
     return AuthToken.objects.create(user=user)
