@@ -110,11 +110,6 @@ def test_production_responses_carry_the_security_headers():
     assert headers["X-Frame-Options"] == "DENY"
 
 
-def test_production_passes_the_deploy_check():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 def test_production_refuses_the_example_secret_key():
     example = dict(line.split("=", 1) for line in (BASE_DIR / ".env.example").read_text().splitlines()
                    if line and not line.startswith("#"))  # fmt: skip
