@@ -55,3 +55,25 @@ def test_pages_and_swagger_ui_work_under_the_policy(site: str, page: Any) -> Non
     page.goto(site + "/api/docs/")
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=15_000)
     assert violations == []
+
+
+def test_the_admin_works_under_the_policy(site: str, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    User.objects.create_superuser("root", password=PASSWORD)
+    violations = refused(page)
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#site-name")).to_be_visible()
+    for path in ("/admin/deals/fundinground/", "/admin/deals/fundinground/add/", "/admin/deals/organization/add/"):
+        page.goto(site + path)
+        expect(page.locator("#content")).to_be_visible()
+    # The round page's inline forms are added by nested_admin's script, which must run under the policy.
+    page.goto(site + "/admin/deals/fundinground/add/")
+    forms = page.locator(".djn-item:not(.djn-empty-form)")
+    before = forms.count()
+    page.locator(".djn-add-handler.djn-level-1:visible").first.click()
+    expect(forms).to_have_count(before + 1)
+    assert violations == []
