@@ -41,6 +41,7 @@ def test_a_user_without_a_role_reads_no_page(round_):
     client = logged_in(User.objects.create_user("nobody", password="x-very-long-pass"))
     for url in pages(round_):
         assert client.get(url).status_code == 403, url
+    assert "no role that may read" in client.get(reverse("deals:dashboard")).content.decode()
 
 
 def test_a_user_without_a_role_reads_nothing_from_the_api(round_):
