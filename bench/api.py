@@ -31,10 +31,10 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from bench.common import Scale, Section, child_env, log, median, ms
 from deals.models import FundingRound, Participation
+from deals.tokens import token_create, tokens_revoke_all
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LIST_FILTER = {"status": "closed", "round_type": "series_a"}
@@ -144,7 +144,8 @@ def endpoints(rng: random.Random) -> dict[str, list[str]]:
 def token() -> str:
     user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_superuser": True,
                                                                                    "is_staff": True})  # fmt: skip
-    return Token.objects.get_or_create(user=user)[0].key
+    tokens_revoke_all(user=user)  # the previous run's; a user holds a bounded number
+    return token_create(user=user)[1]
 
 
 LABELS = {"bare": "Bare Django view (fixed JSON)", "list": "List rounds (page of 50, status and type filters)",

@@ -12,6 +12,7 @@ import nested_admin.formsets
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -50,6 +51,9 @@ class HistoryAdminMixin:
         obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
+        # As Django's own history page: who changed what is for those who may see the object.
+        if not self.has_view_or_change_permission(request, obj):  # type: ignore[attr-defined]
+            raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "title": _("History: %s") % obj,

@@ -1,5 +1,8 @@
 """The two roles of the product: "Data entry" (add, change, delete, view) and "Viewer" (view only).
 
+Reading follows them too: a logged-in user without a role (or the view permissions one gives) reads nothing.
+``DEALTRACKER_PUBLIC_READ`` opens the figures to everyone, but who changed what stays for those with a role.
+
 Created by migration 0002 and ensured again after every ``migrate`` or ``flush`` (``post_migrate``), as Django
 does for permissions, so a database emptied by ``flush`` (transactional tests do it) gets its roles back.
 """
@@ -8,10 +11,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.http import HttpRequest
+
 DATA_ENTRY, VIEWER = "Data entry", "Viewer"
 DEALS_MODELS = ["organization", "source", "citation", "fundinground", "roundstatuschange", "participation",
                 "condition", "relationship", "metric", "fxrate"]  # fmt: skip
 READ_ONLY_MODELS = ["roundfigures", "participationfigures", "position", "cycle", "job"]
+#: The permission the browsing pages ask for: every role that reads has it (the API asks per model).
+READ_PERMISSION = "deals.view_fundinground"
+
+
+def may_read(user: Any) -> bool:
+    """Whether ``user`` may see the pages' figures: with a role that reads, or anyone under public read."""
+    return bool(settings.PUBLIC_READ or (user.is_authenticated and user.has_perm(READ_PERMISSION)))
+
+
+def may_see_authors(user: Any) -> bool:
+    """Whether ``user`` may see who changed what: names of colleagues are not public, even under public read."""
+    return bool(user.is_authenticated and user.has_perm(READ_PERMISSION))
+
+
+def context_processor(request: HttpRequest) -> dict[str, Any]:
+    """``show_authors`` for the history tables of the pages and the admin."""
+    user = getattr(request, "user", None)
+    return {"show_authors": user is not None and may_see_authors(user)}
 
 
 def ensure_roles(apps: Any) -> None:

@@ -89,7 +89,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "django_htmx",
@@ -102,6 +103,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "deals.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -112,6 +116,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the lockout flag the login views' authenticate() calls set on the request.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dealtracker.urls"
@@ -128,6 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "deals.roles.context_processor",
             ],
         },
     },
@@ -250,8 +257,14 @@ STORAGES = {
 REST_FRAMEWORK: dict[str, Any] = {
     # Token first, so an unauthenticated request gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "deals.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+    ],
+    # JSON nested too deeply, or with characters PostgreSQL cannot store, is a 400 (deals/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "deals.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -277,9 +290,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
     "COMPONENT_SPLIT_REQUEST": True,
     # Clients send JSON; the form parsers stay only for the browsable API's HTML forms.
-    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "PARSER_WHITELIST": ["deals.api.parsers.StrictJSONParser"],
     # Scripts authenticate with tokens; the session login only serves the browsable API.
-    "AUTHENTICATION_WHITELIST": ["rest_framework.authentication.TokenAuthentication"],
+    "AUTHENTICATION_WHITELIST": ["deals.api.authentication.TokenAuthentication"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "deals.api.schema.add_error_responses",
@@ -300,6 +313,72 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -------------------------------------------------------------------------------------------
+# Logins, tokens, headers and request limits; SECURITY.md says what each protects against.
+
+#: The secret shipped in .env.example: public, so a deployment that kept it has no secret at all.
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string-of-at-least-fifty-characters-000"
+if PRODUCTION and (SECRET_KEY == EXAMPLE_SECRET_KEY or SECRET_KEY.startswith("change-me")):
+    raise ConfigError("SECRET_KEY", "is the example value from .env.example; generate a new one for production")
+if PRODUCTION and DEBUG:
+    raise ConfigError("DEBUG", "must be false in production (it shows settings and code to every visitor)")
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username and address before any password is checked, on every login path.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DEALTRACKER_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+#: A wrong password counts against the pair of username and address: a guesser is stopped without letting
+#: anyone lock a colleague out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DEALTRACKER_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "deals.views.account.lockout_response"
+AXES_VERBOSE = False
+#: Proxies in front that append to X-Forwarded-For (the TLS proxy of the compose deployment is one); with
+#: none, the connection's address is the client's, and a forged header changes nothing.
+TRUSTED_PROXY_COUNT = env_int("DEALTRACKER_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0, minimum=0)
+# The client is the entry the outermost trusted proxy appended: the right-most with one proxy in front.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
+# Counted from the right, so entries a client forges in front of the real ones change nothing.
+IPWARE_STRICT = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+
+#: API tokens are stored as SHA-512 digests, expire, and are revoked by their owner or a password change.
+DEALTRACKER_TOKEN_TTL = timedelta(days=env_int("DEALTRACKER_TOKEN_TTL_DAYS", 30, minimum=1))
+REST_KNOX = {
+    "TOKEN_TTL": DEALTRACKER_TOKEN_TTL,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+DEALTRACKER_TOKENS_PER_USER = 20
+
+#: Bodies above this many bytes (files excepted) are a 413 before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
+#: JSON nested deeper than this is a 400: Python's json module recurses, and no resource nests past a few levels.
+API_JSON_MAX_DEPTH = 64
+
+# Scripts only from this site's static files: no inline script, no event-handler attribute, no eval.
+# Styles may be inline: the charts and the vendored Swagger UI set style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    name: []
+    for name in ("accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+                 "microphone", "midi", "payment", "usb", "xr-spatial-tracking")
+}  # fmt: skip
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

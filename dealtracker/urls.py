@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from deals.views.account import tokens
 from deals.views.health import healthz
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     # icon's static URL carries a content hash in production. Lazy: the static manifest is read on first use.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("deals/favicon.svg")), name="favicon"),
     path("admin/", admin.site.urls),
+    path("accounts/tokens/", tokens, name="account_tokens"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("deals.api.urls")),

@@ -98,9 +98,9 @@ def test_anonymous_requests_are_refused_unless_public_read_is_on(resource, setti
 
 
 def test_a_token_is_issued_for_a_username_and_password():
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import Group, User
 
-    User.objects.create_user("analyst", password="correct-horse-battery")
+    User.objects.create_user("analyst", password="correct-horse-battery").groups.add(Group.objects.get(name="Viewer"))
     client = client_for(None)
     response = client.post("/api/auth/token/", {"username": "analyst", "password": "correct-horse-battery"})
     assert response.status_code == 200

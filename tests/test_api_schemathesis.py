@@ -35,9 +35,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import close_old_connections
 from hypothesis import HealthCheck, assume, settings
-from rest_framework.authtoken.models import Token
 
 from deals.models import FundingRound, Organization, Participation, Source
+from deals.tokens import token_create
 from dealtracker.wsgi import application
 from tests.factories import FundingRoundFactory, OrganizationFactory, ParticipationFactory, SourceFactory
 
@@ -61,7 +61,7 @@ def token(db: None) -> Iterator[str]:
     ParticipationFactory(round=round_)
     OrganizationFactory.create_batch(2)
     SourceFactory()
-    yield Token.objects.create(user=user).key
+    yield token_create(user=user)[1]
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 

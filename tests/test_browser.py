@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db.models import F
 from django.templatetags.static import static
@@ -49,7 +49,7 @@ def seeded(transactional_db: None, live_server: Any) -> str:
     """The demo dataset, computed, and a user; the live server's address."""
     call_command("load_demo", stdout=io.StringIO())
     dirty_drain()
-    User.objects.create_user(username="analyst", password=PASSWORD)
+    User.objects.create_user(username="analyst", password=PASSWORD).groups.add(Group.objects.get(name="Viewer"))
     return str(live_server.url)
 
 

@@ -1,4 +1,5 @@
-"""CSV from any list endpoint with ?format=csv: nested objects flattened into dotted columns."""
+"""CSV from any list endpoint with ?format=csv: nested objects flattened into dotted columns, every cell
+safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import json
 from typing import Any
 
 from rest_framework.renderers import BaseRenderer
+
+from deals.csv_safety import safe_cell
 
 
 def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -37,6 +40,6 @@ class CSVRenderer(BaseRenderer):
             columns += [c for c in row if c not in columns]
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer.writerow({column: safe_cell(column) for column in columns})
+        writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
         return out.getvalue().encode(self.charset)

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404 as get_row_or_404
@@ -321,13 +320,6 @@ class FxRateViewSet(DealsViewSet):
     serializer_class = api.FxRateSerializer
     filterset_class = filtersets.FxRateFilterSet
     queryset = FxRate.objects.all()
-
-
-@extend_schema(auth=[])
-class TokenView(StrictQueryMixin, ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; send it as "Authorization: Token <token>"."""
-
-    takes_format = False
 
 
 class JobViewSet(StrictQueryMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin,

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict, StreamingHttpResponse
@@ -28,9 +29,11 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from deals import charts, network, selectors
+from deals.csv_safety import safe_row
 from deals.filtersets import FundingRoundFilterSet, OrganizationFilterSet
 from deals.formatting import compact_money, describe
 from deals.models import FundingRound, Metric, Organization, Relationship
+from deals.roles import may_read
 
 PAGE_SIZE = 50
 #: The deals list counts its matches up to this many (200 pages).
@@ -42,11 +45,14 @@ View = Callable[..., HttpResponseBase]
 
 
 def browse(view: View) -> View:
-    """A read-only page: needs a login unless ``DEALTRACKER_PUBLIC_READ`` opens reading to everyone."""
+    """A read-only page: needs a login and a role that reads, unless ``DEALTRACKER_PUBLIC_READ`` opens reading
+    to everyone."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not (settings.PUBLIC_READ or request.user.is_authenticated):
+        if not may_read(request.user):
+            if request.user.is_authenticated:
+                raise PermissionDenied(_("Your account has no role that may read the deals; ask an administrator."))
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 
@@ -160,7 +166,8 @@ class _Echo:
 
 @browse
 def round_export(request: HttpRequest) -> HttpResponseBase:
-    """The deals list's current filter as CSV, streamed: amounts in words and as numbers."""
+    """The deals list's current filter as CSV, streamed: amounts in words and as numbers, every cell safe to
+    open in a spreadsheet."""
     filterset = _round_filter(request)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
@@ -179,14 +186,14 @@ def round_export(request: HttpRequest) -> HttpResponseBase:
         yield writer.writerow(header)
         for r in rounds.iterator(chunk_size=2000):
             figures = getattr(r, "figures", None)
-            yield writer.writerow([
+            yield writer.writerow(safe_row([
                 r.pk, r.reported_on, r.announced_on, r.closed_on, r.target.name, r.round_type, r.status,
                 describe(r.amount, language="en"), r.amount_qualifier, r.amount_value, r.amount_low, r.amount_high,
                 r.amount_currency, getattr(figures, "amount_reporting_low", None),
                 getattr(figures, "amount_reporting_high", None), describe(r.post_money_valuation, language="en"),
                 "; ".join(p.investor.name for p in r.participations.all()),
                 request.build_absolute_uri(reverse("deals:round_detail", args=[r.pk])),
-            ])  # fmt: skip
+            ]))  # fmt: skip
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="dealtracker-rounds.csv"'
