@@ -15,7 +15,7 @@ in place on its next start.
 
 Command line::
 
-    python -m dealtracker.embedded_postgres start|stop|status|url
+    python -m dealtracker.embedded_postgres start|stop|status|url [--superuser]
     python -m dealtracker.embedded_postgres exec -- COMMAND ...   # start if needed, run, stop if we started
 """
 
@@ -92,9 +92,14 @@ def superuser_password() -> str:
     return _password("superuser")
 
 
-def database_url(name: str = DB_NAME) -> str:
-    """How the app connects: as its own role, with its password, through the private socket."""
-    return f"postgres://{APP_ROLE}:{quote(app_password(), safe='')}@/{name}?host={quote(str(socket_dir()), safe='/')}"
+def database_url(name: str = DB_NAME, *, superuser: bool = False) -> str:
+    """How the app connects: as its own role, with its password, through the private socket.
+
+    ``superuser`` gives the owner's maintenance URL instead (``exec``: tests and bulk generation, which
+    switches triggers off); the running app never uses it.
+    """
+    role, password = (SUPERUSER, superuser_password()) if superuser else (APP_ROLE, app_password())
+    return f"postgres://{role}:{quote(password, safe='')}@/{name}?host={quote(str(socket_dir()), safe='/')}"
 
 
 def bin_dir() -> Path:
@@ -301,11 +306,16 @@ def stop() -> None:
 
 
 def run_with_database(command: Sequence[str]) -> int:
-    """Run ``command`` with the embedded server up, stopping it afterwards if this call started it."""
+    """Run ``command`` with the embedded server up, stopping it afterwards if this call started it.
+
+    The command is the owner's maintenance (``make test``, ``make bench``, ``make db-shell``): it connects as
+    the superuser, which the test suite needs to create its database and bulk generation to switch
+    triggers off. ``make run`` does not come through here.
+    """
     if os.environ.get("DATABASE_URL"):
         return subprocess.call(list(command))
     started = start()
-    child = subprocess.Popen(list(command))
+    child = subprocess.Popen(list(command), env={**os.environ, "DATABASE_URL": database_url(superuser=True)})
     forward = lambda signum, _frame: child.send_signal(signum)  # noqa: E731
     signal.signal(signal.SIGINT, forward)
     signal.signal(signal.SIGTERM, forward)
@@ -331,7 +341,7 @@ def main(argv: Sequence[str]) -> int:
             print("running" if running else "stopped")
             return 0 if running else 3
         elif argv[0] == "url":
-            print(database_url())
+            print(database_url(superuser=argv[1:] == ["--superuser"]))
         else:
             command = list(argv[1:])
             if command[:1] == ["--"]:
