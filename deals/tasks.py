@@ -21,13 +21,13 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError)
 
 
-@shared_task(name="deals.ping")
+@shared_task(name="deals.ping", ignore_result=False)
 def ping() -> str:
     """Round trip through the broker and a worker; used by health checks and tests."""
     return "pong"
 
 
-@shared_task(name="deals.heartbeat", bind=True, ignore_result=True)
+@shared_task(name="deals.heartbeat", bind=True)
 def heartbeat(self: Task) -> None:
     """Sent by beat: a worker process that runs it proves broker, pool and database make progress."""
     monitoring.heartbeat_record(hostname=self.request.hostname or "")

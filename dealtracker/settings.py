@@ -209,6 +209,10 @@ elif CELERY_USES_FILESYSTEM:  # still accepted by URL (the benchmarks' private q
     CELERY_BROKER_TRANSPORT_OPTIONS = _fs["CELERY_BROKER_TRANSPORT_OPTIONS"]
     CELERY_RESULT_BACKEND = CELERY_RESULT_BACKEND or _fs["CELERY_RESULT_BACKEND"]
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# The database holds every outcome (figures, Job rows); only deals.ping keeps a result. Sending a task that
+# keeps one subscribes to the result store first, which with the broker down blocks the sender (a web
+# request) for about 20 s and then leaves the process's result store broken until it restarts.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -33,9 +33,10 @@ def install(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalInstall]:
         local.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def clean_checksum(install: LocalInstall) -> dict[str, str]:
-    """The computed tables after a full recompute nobody disturbed (in-process, no worker involved)."""
+    """The computed tables after a full recompute nobody disturbed (in-process, no worker involved), of the
+    data as the test finds it (an earlier test may have edited it)."""
     poll(lambda: install.query("SELECT count(*) FROM deals_dirtytarget")[0][0] == 0, deadline_s=300,
          what="the worker did not drain what start-up marked dirty")  # fmt: skip
     install.clear_computed()
