@@ -29,7 +29,7 @@ PYTHON = sys.executable
 HOST = os.environ.get("DEALTRACKER_HOST", "127.0.0.1")
 PORT = os.environ.get("DEALTRACKER_PORT", "8000")
 #: A child that ran this long before dying is restarted at once; one that dies sooner waits longer each time.
-HEALTHY_AFTER_S = 30.0
+HEALTHY_AFTER_S = 10.0
 MAX_BACKOFF_S = 30.0
 DATABASE_CHECK_EVERY_S = 5.0
 
@@ -142,8 +142,9 @@ def main() -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        if not os.environ.get("CELERY_BROKER_URL"):
-            broker = embedded_broker.default()
+        broker = embedded_broker.default()
+        # One started by hand (`python -m dealtracker.embedded_broker start`) is used as it is, unsupervised.
+        if not os.environ.get("CELERY_BROKER_URL") and not broker.is_running():
             supervisor.children.append(Child("broker", broker.spawn))
             supervisor.launch(supervisor.children[-1])
             broker.wait_until_running()
