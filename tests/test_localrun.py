@@ -165,3 +165,45 @@ def test_the_embedded_database_is_private_to_its_owner(tmp_path):
                 conn.execute("SET session_replication_role = replica")
     finally:
         subprocess.run([*module, "stop"], cwd=BASE_DIR, env=env, check=True, capture_output=True)
+
+
+OLD_STYLE_CLUSTER = """
+import psycopg
+from dealtracker import embedded_postgres as pg
+
+pg._prepare_dirs()
+pg._pg("initdb", "-D", str(pg.data_dir()), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale")
+pg._pg_ctl_start()
+with psycopg.connect(host=str(pg.socket_dir()), user="postgres", dbname="postgres", autocommit=True) as conn:
+    conn.execute("CREATE DATABASE dealtracker")
+with psycopg.connect(host=str(pg.socket_dir()), user="postgres", dbname="dealtracker", autocommit=True) as conn:
+    conn.execute("CREATE TABLE old_rows (id bigserial PRIMARY KEY, note text)")
+    conn.execute("CREATE FUNCTION old_function() RETURNS int LANGUAGE sql AS 'SELECT 1'")
+pg._pg("pg_ctl", "stop", "-D", str(pg.data_dir()), "-m", "fast", "-w")
+"""
+
+
+def test_a_trust_data_directory_from_before_is_converted_on_its_next_start(tmp_path):
+    """A var/postgres made when the server trusted local users gets passwords, the app's role and its tables."""
+    import psycopg
+
+    env = {**os.environ, "DEALTRACKER_VAR_DIR": str(tmp_path / "var")}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-c", OLD_STYLE_CLUSTER], cwd=BASE_DIR, env=env, check=True)
+    module = [sys.executable, "-m", "dealtracker.embedded_postgres"]
+    subprocess.run([*module, "start"], cwd=BASE_DIR, env=env, check=True, capture_output=True)
+    try:
+        url = subprocess.run([*module, "url"], cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True)
+        socket_dir = url.stdout.strip().rsplit("host=", 1)[1]
+        with pytest.raises(psycopg.OperationalError, match="password"):
+            psycopg.connect(host=socket_dir, user="postgres", dbname="dealtracker").close()
+        with psycopg.connect(url.stdout.strip()) as conn:
+            owners = conn.execute(
+                "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname IN ('old_rows', 'old_rows_id_seq') "
+                "UNION ALL SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = 'old_function' "
+                "UNION ALL SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'dealtracker'"
+            ).fetchall()
+            assert owners == [("dealtracker",)] * 4
+            conn.execute("INSERT INTO old_rows (note) VALUES ('the app can still write')")
+    finally:
+        subprocess.run([*module, "stop"], cwd=BASE_DIR, env=env, check=True, capture_output=True)
