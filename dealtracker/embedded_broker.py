@@ -84,6 +84,8 @@ class EmbeddedBroker:
     def _prepare_dirs(self) -> None:
         for directory in {self.directory, self.socket_path.parent}:
             directory.mkdir(parents=True, exist_ok=True)
+            if directory.stat().st_uid != os.geteuid():  # e.g. a folder under /tmp that someone made first
+                raise EmbeddedBrokerError(f"{directory} belongs to another user; remove it or set DEALTRACKER_VAR_DIR")
             directory.chmod(0o700)  # the socket's directory is the access control: no other user may connect
 
     def _client(self, timeout: float) -> Any:
