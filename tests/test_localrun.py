@@ -207,3 +207,28 @@ def test_a_trust_data_directory_from_before_is_converted_on_its_next_start(tmp_p
             conn.execute("INSERT INTO old_rows (note) VALUES ('the app can still write')")
     finally:
         subprocess.run([*module, "stop"], cwd=BASE_DIR, env=env, check=True, capture_output=True)
+
+
+def test_the_supervisor_restarts_only_what_died_and_backs_off_when_it_keeps_dying_at_once():
+    from dealtracker.localrun import Child, Supervisor
+
+    def start(*command: str):
+        return lambda: subprocess.Popen(list(command), start_new_session=True)
+
+    steady, crashing = Child("steady", start("sleep", "60")), Child("crashing", start("false"))
+    supervisor = Supervisor([steady, crashing])
+    for child in supervisor.children:
+        supervisor.launch(child)
+    steady_pid, pauses = steady.process.pid, []
+    try:
+        while len(pauses) < 3:
+            supervisor.tend()
+            if crashing.restart_at is not None and (not pauses or pauses[-1][0] != crashing.quick_deaths):
+                pauses.append((crashing.quick_deaths, crashing.restart_at - time.monotonic()))
+            time.sleep(0.05)
+        assert [deaths for deaths, _pause in pauses] == [1, 2, 3]
+        assert pauses[0][1] < pauses[1][1] < pauses[2][1], "each quick death waits longer"
+        assert steady.process.pid == steady_pid and steady.process.poll() is None and steady.restarts == 0
+    finally:
+        supervisor.stop()
+    assert steady.process.poll() is not None
