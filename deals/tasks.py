@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError
 
+from deals import monitoring
 from deals.models import DirtyTarget
 from deals.pipeline import services
 
@@ -20,10 +21,16 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError)
 
 
-@shared_task(name="deals.ping")
+@shared_task(name="deals.ping", ignore_result=False)
 def ping() -> str:
     """Round trip through the broker and a worker; used by health checks and tests."""
     return "pong"
+
+
+@shared_task(name="deals.heartbeat", bind=True)
+def heartbeat(self: Task) -> None:
+    """Sent by beat: a worker process that runs it proves broker, pool and database make progress."""
+    monitoring.heartbeat_record(hostname=self.request.hostname or "")
 
 
 @shared_task(
@@ -91,5 +98,6 @@ def run_full_recompute(job_id: int) -> None:
 
 @worker_ready.connect
 def _resume_after_restart(**kwargs: object) -> None:
-    """A restarted worker resumes the jobs and the dirty set a killed one left behind."""
+    """A restarted worker resumes the jobs and the dirty set a killed one left behind, and says it is alive."""
     sweep_dirty_targets.delay()
+    heartbeat.delay()

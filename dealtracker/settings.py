@@ -1,7 +1,7 @@
 """Django settings for Dealtracker, read from environment variables (see the table in README.md).
 
-Development (the default) needs no variables at all: an embedded PostgreSQL and a filesystem broker under
-``var/`` stand in for the servers. ``DEALTRACKER_ENV=production`` turns on the hardened settings and makes
+Development (the default) needs no variables at all: an embedded PostgreSQL and an embedded Valkey broker
+under ``var/`` stand in for the servers. ``DEALTRACKER_ENV=production`` turns on the hardened settings and makes
 ``SECRET_KEY`` and ``ALLOWED_HOSTS`` required.
 """
 
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from celery.schedules import crontab
 
 from deals.engine.currencies import is_currency
-from dealtracker import embedded_postgres
+from dealtracker import embedded_broker, embedded_postgres
 from dealtracker.env import (
     ConfigError,
     env_bool,
@@ -141,8 +141,10 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------------
+# The embedded server's URL is only worked out (and its password file made) when no DATABASE_URL is given.
 DATABASES = {
-    "default": env_parsed("DATABASE_URL", parse_database_url(embedded_postgres.database_url()), parse_database_url)
+    "default": env_parsed("DATABASE_URL", None, parse_database_url)
+    or parse_database_url(embedded_postgres.database_url())
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -195,15 +197,29 @@ def filesystem_celery(root: Path) -> dict[str, Any]:
     }
 
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or f"filesystem://{VAR_DIR / 'celery'}"
+#: Without CELERY_BROKER_URL, the embedded Valkey server `make run` supervises (dealtracker/embedded_broker.py).
+CELERY_USES_EMBEDDED_BROKER = not env_str("CELERY_BROKER_URL")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or embedded_broker.broker_url()
 CELERY_USES_FILESYSTEM = CELERY_BROKER_URL.startswith("filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
+#: A message whose worker was killed before acknowledging it goes back on the Redis queue after this long
+#: (a killed pool process is noticed at once; this covers a killed main process). Tasks are safe to run
+#: twice, so the bound is the delay of recovery, not correctness.
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=1),
+    "unacked_restore_throttle": 1,
+}
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND")
-if CELERY_USES_FILESYSTEM:
+if CELERY_USES_EMBEDDED_BROKER:
+    CELERY_RESULT_BACKEND = CELERY_RESULT_BACKEND or embedded_broker.result_backend_url()
+elif CELERY_USES_FILESYSTEM:  # still accepted by URL (the benchmarks' private queue); never the default
     _fs = filesystem_celery(Path(CELERY_BROKER_URL.removeprefix("filesystem://") or VAR_DIR / "celery"))
     CELERY_BROKER_TRANSPORT_OPTIONS = _fs["CELERY_BROKER_TRANSPORT_OPTIONS"]
     CELERY_RESULT_BACKEND = CELERY_RESULT_BACKEND or _fs["CELERY_RESULT_BACKEND"]
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# The database holds every outcome (figures, Job rows); only deals.ping keeps a result. Sending a task that
+# keeps one subscribes to the result store first, which with the broker down blocks the sender (a web
+# request) for about 20 s and then leaves the process's result store broken until it restarts.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -214,9 +230,20 @@ CELERY_RESULT_EXPIRES = timedelta(hours=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+#: Seconds between beat's sweeps of leftovers (dirty targets, jobs nobody runs).
+DEALTRACKER_SWEEP_SECONDS = env_int("DEALTRACKER_SWEEP_SECONDS", 60, minimum=1)
+#: Seconds between worker heartbeats, and the age past which /healthz reports that no worker makes progress.
+DEALTRACKER_HEARTBEAT_SECONDS = env_int("DEALTRACKER_HEARTBEAT_SECONDS", 30, minimum=1)
+DEALTRACKER_HEARTBEAT_MAX_AGE = env_int("DEALTRACKER_HEARTBEAT_MAX_AGE", 180, minimum=1)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Picks up whatever the post-commit enqueue missed (broker down, raw SQL): nothing dirty is left behind.
-    "sweep-dirty-targets": {"task": "deals.sweep_dirty_targets", "schedule": 60.0},
+    "sweep-dirty-targets": {"task": "deals.sweep_dirty_targets", "schedule": float(DEALTRACKER_SWEEP_SECONDS)},
+    # A round trip beat → broker → worker pool → database that /healthz reads back.
+    "worker-heartbeat": {
+        "task": "deals.heartbeat",
+        "schedule": float(DEALTRACKER_HEARTBEAT_SECONDS),
+        "options": {"expires": DEALTRACKER_HEARTBEAT_SECONDS},
+    },
     "nightly-full-recompute": {"task": "deals.start_full_recompute", "schedule": crontab(hour=3, minute=17)},
 }
 

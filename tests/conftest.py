@@ -12,14 +12,22 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from dealtracker.embedded_broker import EmbeddedBroker
 from tests.support.workers import celery_worker, database_url
 
-# Point the filesystem broker at a folder of this test run before the Celery app first reads its
-# configuration, so a worker of a `make run` in another terminal never takes the tests' messages.
+# Point Celery at a broker of this test run before the Celery app first reads its configuration, so a worker
+# of a `make run` in another terminal never takes the tests' messages: a private embedded Valkey server in a
+# temporary folder (started once, stopped at the end of the session), or a private folder for the filesystem
+# transport when that is what CELERY_BROKER_URL names.
 # (Pure tests of deals/engine may run without pytest-django, when settings are not configured.)
 _BROKER_DIR = Path(tempfile.mkdtemp(prefix="dealtracker-test-broker-"))
+_TEST_BROKER = EmbeddedBroker(_BROKER_DIR)
 if settings.configured:
-    if settings.CELERY_USES_FILESYSTEM:
+    if settings.CELERY_USES_EMBEDDED_BROKER:
+        _TEST_BROKER.start()
+        settings.CELERY_BROKER_URL = _TEST_BROKER.url(0)
+        settings.CELERY_RESULT_BACKEND = _TEST_BROKER.url(1)
+    elif settings.CELERY_USES_FILESYSTEM:
         from dealtracker.settings import filesystem_celery
 
         for _name, _value in filesystem_celery(_BROKER_DIR).items():
@@ -48,6 +56,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _TEST_BROKER.stop()
     shutil.rmtree(_BROKER_DIR, ignore_errors=True)
 
 

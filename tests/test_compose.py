@@ -1,11 +1,28 @@
-"""Docker can't run here, so the compose file and Dockerfile are checked against the app instead."""
+"""Docker can't run here, so the compose file and Dockerfile are checked against the app instead: the
+Dockerfile's own collectstatic and gunicorn commands are run as it writes them, with the production settings."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
+from django.conf import settings
+from django.db import connection
+
+from deals import monitoring
+from tests.support.workers import database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
@@ -73,3 +90,108 @@ def test_dockerfile_installs_the_locked_dependencies_and_serves_with_gunicorn():
     assert '"gunicorn", "dealtracker.wsgi"' in dockerfile
     for copied in re.findall(r"^COPY (\S+)", dockerfile, flags=re.M):
         assert (BASE_DIR / copied).exists(), f"Dockerfile copies {copied}, which is missing"
+
+
+def dockerfile_instructions() -> list[str]:
+    """The Dockerfile's instructions, continuation lines joined and comments dropped."""
+    text = (BASE_DIR / "Dockerfile").read_text()
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    return [item.strip() for item in re.split(r"(?<!\\)\n", "\n".join(lines).replace("\\\n", " ")) if item.strip()]
+
+
+def dockerfile_collectstatic() -> tuple[dict[str, str], list[str]]:
+    """The environment and command of the RUN instruction that collects the static files."""
+    (run,) = [line for line in dockerfile_instructions() if line.startswith("RUN ") and "collectstatic" in line]
+    words = shlex.split(run.removeprefix("RUN "))
+    env = dict(word.split("=", 1) for word in words if re.match(r"^[A-Z_]+=", word))
+    return env, [word for word in words if not re.match(r"^[A-Z_]+=", word)]
+
+
+def dockerfile_cmd() -> list[str]:
+    (cmd,) = [line for line in dockerfile_instructions() if line.startswith("CMD ")]
+    return list(json.loads(cmd.removeprefix("CMD ")))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def wait_until_serving(url: str, process: subprocess.Popen[bytes], deadline_s: float = 60) -> None:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "gunicorn exited"
+        try:
+            get(url)
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    raise AssertionError(f"gunicorn did not answer on {url} within {deadline_s} s")
+
+
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Dockerfile's collectstatic, run with its own environment (only STATIC_ROOT moved to a temporary folder)."""
+    build_env, command = dockerfile_collectstatic()
+    root = tmp_path_factory.mktemp("staticfiles")
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **build_env, "STATIC_ROOT": str(root)}
+    assert command[:2] == ["python", "manage.py"]
+    result = subprocess.run([sys.executable, *command[1:]], cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root
+
+
+def test_the_dockerfiles_collectstatic_succeeds_with_the_production_settings(collected_static):
+    manifest = json.loads((collected_static / "staticfiles.json").read_text())["paths"]
+    hashed = manifest["vendor/swagger-ui/swagger-ui.css"]
+    assert (collected_static / hashed).exists() and (collected_static / f"{hashed}.gz").exists()
+    # The source map swagger-ui.css names is rewritten to its hashed copy, not left dangling.
+    map_name = manifest["vendor/swagger-ui/swagger-ui.css.map"].rsplit("/", 1)[1]
+    assert f"sourceMappingURL={map_name}" in (collected_static / hashed).read_text()
+
+
+def test_the_dockerfiles_gunicorn_serves_healthz_and_static_files_in_production(collected_static, transactional_db):
+    monitoring.heartbeat_record(hostname="image-test")  # committed: gunicorn's own connections see it
+    port = free_port()
+    command = dockerfile_cmd()
+    assert command[:2] == ["gunicorn", "dealtracker.wsgi"]
+    command[command.index("--bind") + 1] = f"127.0.0.1:{port}"  # the image binds 0.0.0.0:8000
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DEALTRACKER_ENV": "production",
+        "SECRET_KEY": "image-test-" * 6,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "STATIC_ROOT": str(collected_static),
+    }
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    process = subprocess.Popen([gunicorn, *command[1:]], cwd=BASE_DIR, env=env, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_serving(f"{base}/healthz", process)
+        status, _headers, body = get(f"{base}/healthz")
+        assert status == 200, body
+        assert json.loads(body)["environment"] == "production"
+
+        manifest = json.loads((collected_static / "staticfiles.json").read_text())["paths"]
+        css = f"{base}/static/{manifest['vendor/swagger-ui/swagger-ui.css']}"
+        status, headers, body = get(css, {"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"})
+        assert status == 200
+        assert headers["Content-Type"].startswith("text/css")
+        assert headers.get("Content-Encoding") == "gzip"
+        assert "immutable" in headers["Cache-Control"]
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)

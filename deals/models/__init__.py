@@ -3,7 +3,7 @@
 from deals.models.computed import Cycle, ParticipationFigures, Position, RoundFigures
 from deals.models.estimates import EstimateField, EstimateModel
 from deals.models.fx import FxRate
-from deals.models.jobs import DirtyTarget, Job
+from deals.models.jobs import DirtyTarget, Job, WorkerHeartbeat
 from deals.models.metrics import Metric
 from deals.models.organizations import Organization
 from deals.models.relationships import Relationship
@@ -29,4 +29,5 @@ __all__ = [
     "RoundFigures",
     "RoundStatusChange",
     "Source",
+    "WorkerHeartbeat",
 ]

@@ -67,3 +67,20 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.get_state_display()})"
+
+
+class WorkerHeartbeat(models.Model):
+    """When a worker last ran the heartbeat task that beat sends: proof that broker, pool and database all
+    make progress. One row per ``name``; /healthz reports unavailable when it is older than the threshold."""
+
+    name = models.CharField(_("name"), max_length=50, primary_key=True)
+    beat_at = models.DateTimeField(_("last heartbeat"))
+    hostname = models.CharField(_("worker"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -138,7 +138,8 @@ def job_start_full_recompute(*, params: dict[str, Any] | None = None) -> Job:
     from deals.tasks import run_full_recompute
 
     job = Job.objects.create(kind=JobKind.FULL_RECOMPUTE, params=dict(params or {}))
-    transaction.on_commit(lambda: run_full_recompute.delay(job.pk))
+    # robust: with the broker down the job stays queued (logged, not raised) and beat's sweep starts it later.
+    transaction.on_commit(lambda: run_full_recompute.delay(job.pk), robust=True)
     return job
 
 
@@ -191,5 +192,7 @@ def job_run_full_recompute(*, job_id: int, on_progress: Callable[[Job], None] | 
 
 
 def stale_jobs() -> list[int]:
+    """Running jobs whose worker stopped sending heartbeats, and queued ones nobody took (never enqueued)."""
     cutoff = timezone.now() - stale_after()
-    return list(Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=cutoff).values_list("pk", flat=True))
+    abandoned = Q(state=JobState.RUNNING, heartbeat_at__lt=cutoff) | Q(state=JobState.QUEUED, created_at__lt=cutoff)
+    return list(Job.objects.filter(abandoned).values_list("pk", flat=True))
