@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("deals", "0006_api_version")]
+    dependencies = [("deals", "0008_pipeline_figures")]
 
     operations = [
         migrations.CreateModel(
