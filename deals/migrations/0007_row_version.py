@@ -11,7 +11,6 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
 
-
 VERSIONED = [
     "deals_organization",
     "deals_source",
