@@ -9,6 +9,7 @@ field (the API answers it as a 400, the admin as a form error, a command prints 
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -89,14 +90,11 @@ def round_save(
     """Save ``round`` as it stands, new or changed. When its status moves (a new round moves from none), the
     move is recorded in its status history, dated ``status_changed_on`` (today if None), and an announced or
     closed round gets that date as its announced/closed date where it has none yet."""
-    if round._state.adding:
-        from_status = ""
-    else:
-        from_status = FundingRound.objects.select_for_update().values_list("status", flat=True).get(pk=round.pk)
+    from_status = _stored_status(round, lock=True)
     moved = from_status != round.status
     changed_on = status_changed_on or timezone.localdate()
     if moved:
-        _fill_status_dates(round, changed_on)
+        _assign(round, _status_dates(round, changed_on))
     round.full_clean()
     round.save()
     if sources is not None:
@@ -109,16 +107,34 @@ def round_save(
     return round
 
 
-def _fill_status_dates(round: FundingRound, changed_on: datetime.date) -> None:
-    fills = []
+def round_validate(*, round: FundingRound, status_changed_on: datetime.date | None = None) -> None:
+    """Raise the ValidationError :func:`round_save` would raise for ``round``, writing nothing (for a form that
+    reports errors before it saves)."""
+    probe = copy.copy(round)
+    if _stored_status(round, lock=False) != round.status:
+        _assign(probe, _status_dates(probe, status_changed_on or timezone.localdate()))
+    probe.full_clean()
+
+
+def _stored_status(round: FundingRound, *, lock: bool) -> str:
+    """The status ``round`` has in the database ("" for a new round), its row locked with ``lock``."""
+    if round._state.adding or round.pk is None:
+        return ""
+    rows = FundingRound.objects.select_for_update() if lock else FundingRound.objects.all()
+    return rows.values_list("status", flat=True).get(pk=round.pk)
+
+
+def _status_dates(round: FundingRound, changed_on: datetime.date) -> dict[str, datetime.date]:
+    """The dates a move to the round's status fills: announced_on for an announced or closed round, closed_on
+    for a closed one, where it has none yet."""
+    fills = {}
     if round.status in {RoundStatus.ANNOUNCED, RoundStatus.CLOSED} and round.announced_on is None:
-        fills.append("announced_on")
+        fills["announced_on"] = changed_on
     if round.status == RoundStatus.CLOSED and round.closed_on is None:
-        fills.append("closed_on")
+        fills["closed_on"] = changed_on
     if fills and round.reported_on is not None and changed_on < round.reported_on:
         raise ValidationError({"status_changed_on": _("The status cannot change before the round was first reported.")})
-    for name in fills:
-        setattr(round, name, changed_on)
+    return fills
 
 
 def round_create(*, values: Mapping[str, Any], **options: Any) -> FundingRound:
