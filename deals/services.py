@@ -87,13 +87,14 @@ def round_save(
     status_source: Source | None = None,
     status_note: str = "",
 ) -> FundingRound:
-    """Save ``round`` as it stands, new or changed. When its status moves (a new round moves from none), the
-    move is recorded in its status history, dated ``status_changed_on`` (today if None), and an announced or
-    closed round gets that date as its announced/closed date where it has none yet."""
+    """Save ``round`` as it stands, new or changed. When its status moves, the move is recorded in its status
+    history, dated ``status_changed_on`` (today if None), and a round that moves to announced or closed gets
+    that date as its announced/closed date where it has none yet. A new round's status is recorded as a move
+    from none; its dates are the ones it is given."""
     from_status = _stored_status(round, lock=True)
     moved = from_status != round.status
     changed_on = status_changed_on or timezone.localdate()
-    if moved:
+    if moved and from_status:
         _assign(round, _status_dates(round, changed_on))
     round.full_clean()
     round.save()
@@ -111,7 +112,7 @@ def round_validate(*, round: FundingRound, status_changed_on: datetime.date | No
     """Raise the ValidationError :func:`round_save` would raise for ``round``, writing nothing (for a form that
     reports errors before it saves)."""
     probe = copy.copy(round)
-    if _stored_status(round, lock=False) != round.status:
+    if _stored_status(round, lock=False) not in {"", round.status}:
         _assign(probe, _status_dates(probe, status_changed_on or timezone.localdate()))
     probe.full_clean()
 
