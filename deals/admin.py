@@ -11,6 +11,7 @@ import nested_admin
 import nested_admin.formsets
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
@@ -259,7 +260,7 @@ class OrganizationAdmin(BaseAdmin):
         if survivor is None:
             context = {**self.admin_site.each_context(request), "title": _("Merge organizations"),
                        "organizations": selected, "opts": self.opts,
-                       "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}  # fmt: skip
+                       "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME}  # fmt: skip
             return TemplateResponse(request, "admin/deals/organization/merge.html", context)
         try:
             services.organization_merge(survivor=survivor, merged=selected, user=request.user)
@@ -300,14 +301,14 @@ class FundingRoundForm(forms.ModelForm):
         model = FundingRound
         fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose the fields
 
-    def _post_clean(self) -> None:
-        super()._post_clean()
+    def _post_clean(self) -> None:  # after the instance has the form's values
+        super()._post_clean()  # type: ignore[misc]
         if self.errors:
             return
         try:  # what saving will check, reported on the form rather than as an error page
             services.round_validate(round=self.instance, status_changed_on=self.cleaned_data.get("status_changed_on"))
         except ValidationError as exc:
-            self._update_errors(exc)
+            self._update_errors(exc)  # type: ignore[attr-defined]
 
 
 @admin.register(FundingRound)

@@ -59,7 +59,8 @@ def _cite(instance: models.Model, sources: Iterable[Source]) -> None:
     sources = list(sources)
     Citation.objects.filter(**{column: instance}).exclude(source__in=sources).delete()
     for source in sources:
-        Citation.objects.get_or_create(**{column: instance, "source": source})
+        lookup: dict[str, Any] = {column: instance, "source": source}
+        Citation.objects.get_or_create(**lookup)
 
 
 @transaction.atomic
@@ -209,11 +210,10 @@ def organization_slug(name: str, *, exclude_pk: int | None = None) -> str:
     """A slug of ``name`` that no other organization has: "openai", else "openai-2", "openai-3", …"""
     field = Organization._meta.get_field("slug")
     base = (slugify(name) or "organization")[: field.max_length - 6]  # type: ignore[operator]
-    taken = set(
-        Organization.objects.filter(Q(slug=base) | Q(slug__regex=rf"^{base}-[0-9]+$"))
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    others = Organization.objects.filter(Q(slug=base) | Q(slug__regex=rf"^{base}-[0-9]+$"))
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    taken = set(others.values_list("slug", flat=True))
     slug, n = base, 1
     while slug in taken:
         n += 1

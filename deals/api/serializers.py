@@ -124,7 +124,10 @@ class OrganizationSerializer(ValidatedModelSerializer):
                   "aliases", "roles"]  # fmt: skip
 
     def validate_slug(self, value: str) -> str:
-        if value and Organization.objects.filter(slug=value).exclude(pk=getattr(self.instance, "pk", None)).exists():
+        others = Organization.objects.filter(slug=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if value and others.exists():
             raise serializers.ValidationError("An organization with this slug already exists.")
         return value
 
