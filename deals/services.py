@@ -127,13 +127,14 @@ def _stored_status(round: FundingRound, *, lock: bool) -> str:
 
 
 def _status_dates(round: FundingRound, changed_on: datetime.date) -> dict[str, datetime.date]:
-    """The dates a move to the round's status fills: announced_on for an announced or closed round, closed_on
-    for a closed one, where it has none yet."""
+    """The dates a move to the round's status fills where it has none yet: closed_on for a closed round, and
+    announced_on for an announced or closed one (a round that closed was announced by then at the latest)."""
     fills = {}
+    closed_on = round.closed_on
+    if round.status == RoundStatus.CLOSED and closed_on is None:
+        fills["closed_on"] = closed_on = changed_on
     if round.status in {RoundStatus.ANNOUNCED, RoundStatus.CLOSED} and round.announced_on is None:
-        fills["announced_on"] = changed_on
-    if round.status == RoundStatus.CLOSED and round.closed_on is None:
-        fills["closed_on"] = changed_on
+        fills["announced_on"] = min(changed_on, closed_on) if closed_on else changed_on
     if fills and round.reported_on is not None and changed_on < round.reported_on:
         raise ValidationError({"status_changed_on": _("The status cannot change before the round was first reported.")})
     return fills

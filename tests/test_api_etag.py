@@ -8,7 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from deals.models import Condition, FundingRound, FxRate, Participation
 from deals.pipeline.services import dirty_drain
@@ -114,3 +116,16 @@ def test_the_recompute_leaves_the_etag_as_it_is(editor):
     after = editor.get(url)
     assert after.json()["computed"]["stale"] is False and after["ETag"] == before["ETag"]
     assert (FundingRound.objects.get(pk=round_.pk).version, Participation.objects.get(round=round_).version) == versions
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_served_from_the_cache_answers_if_none_match_with_304_too():
+    caches["api"].clear()
+    viewer = client_for("Viewer")
+    url = f"/api/rounds/{ParticipationFactory().round_id}/"
+    first = viewer.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        unchanged = viewer.get(url, headers={"If-None-Match": first["ETag"]})
+    assert unchanged.status_code == 304 and unchanged["ETag"] == first["ETag"]
+    assert not [q for q in captured.captured_queries if "deals_fundinground" in q["sql"]]  # from the cache
+    caches["api"].clear()

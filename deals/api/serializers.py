@@ -208,10 +208,9 @@ ROUND_COMPUTED_HELP = (
 )
 
 
+# A round's input and its schema. Its output, for reads and writes alike, is the row builder's
+# (deals.api.round_data): one place builds a round's JSON. (A docstring would become the schema's description.)
 class RoundSerializer(ValidatedModelSerializer):
-    """A round's input and its schema. Its output, for reads and writes alike, is the row builder's
-    (:mod:`deals.api.round_data`): one place builds a round's JSON."""
-
     amount = EstimateField("amount")
     pre_money_valuation = EstimateField("pre_money_valuation")
     post_money_valuation = EstimateField("post_money_valuation")

@@ -45,7 +45,7 @@ IF_NONE_MATCH = OpenApiParameter(
 #: What every resource documents: ?currency= on reads, If-Match on writes.
 DOCUMENTED = extend_schema_view(
     list=extend_schema(parameters=[CURRENCY]),
-    retrieve=extend_schema(parameters=[CURRENCY, IF_NONE_MATCH], responses={200: None, 304: None}),
+    retrieve=extend_schema(parameters=[CURRENCY, IF_NONE_MATCH]),
     update=extend_schema(parameters=[IF_MATCH]), partial_update=extend_schema(parameters=[IF_MATCH]),
     destroy=extend_schema(parameters=[IF_MATCH]),
 )  # fmt: skip
