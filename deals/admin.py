@@ -10,9 +10,10 @@ from typing import Any
 import nested_admin
 import nested_admin.formsets
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -131,11 +132,39 @@ class BaseAdmin(HistoryAdminMixin, PreloadedLabelsMixin, nested_admin.NestedMode
     show_full_result_count = False
 
 
+# --- Forms whose save is a service's (deals.services), as every other entry point's is -------------------
+
+
+class ParticipationForm(forms.ModelForm):
+    class Meta:
+        model = Participation
+        fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose the fields
+
+    def save(self, commit: bool = True) -> Participation:
+        if not commit:
+            return super().save(commit=False)
+        services.participation_save(participation=self.instance)
+        self._save_m2m()  # type: ignore[attr-defined]
+        return self.instance
+
+
+class ConditionForm(forms.ModelForm):
+    class Meta:
+        model = Condition
+        fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose the fields
+
+    def save(self, commit: bool = True) -> Condition:
+        if not commit:
+            return super().save(commit=False)
+        return services.condition_save(condition=self.instance)
+
+
 # --- Inlines --------------------------------------------------------------------------------------------
 
 
 class ConditionInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):
     model = Condition
+    form = ConditionForm
     formset = PrefetchedInlineFormSet
     extra = 0
     autocomplete_fields = ["counterparty"]
@@ -144,6 +173,7 @@ class ConditionInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):
 
 class ParticipationInline(PreloadedLabelsMixin, nested_admin.NestedStackedInline):
     model = Participation
+    form = ParticipationForm
     extra = 0
     autocomplete_fields = ["investor"]
     inlines = [ConditionInline]
@@ -216,6 +246,33 @@ class OrganizationAdmin(BaseAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     fields = ["name", "slug", "kind", "country", "website", "founded_on", "parent", "aliases", "description"]
+    actions = ["merge_organizations"]
+
+    def save_model(self, request: HttpRequest, obj: Organization, form: Any, change: bool) -> None:
+        services.organization_save(organization=obj)
+
+    @admin.action(description=_("Merge the selected organizations"), permissions=["change", "delete"])
+    def merge_organizations(self, request: HttpRequest, queryset: QuerySet[Organization]) -> Any:
+        """Ask which one survives, then fold the others into it (deals.services.organization_merge)."""
+        selected = list(queryset.order_by("pk"))
+        if len(selected) < 2:
+            self.message_user(request, _("Select at least two organizations to merge."), messages.WARNING)
+            return None
+        survivor_id = request.POST.get("survivor")
+        survivor = next((o for o in selected if str(o.pk) == survivor_id), None)
+        if survivor is None:
+            context = {**self.admin_site.each_context(request), "title": _("Merge organizations"),
+                       "organizations": selected, "opts": self.opts,
+                       "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME}  # fmt: skip
+            return TemplateResponse(request, "admin/deals/organization/merge.html", context)
+        try:
+            services.organization_merge(survivor=survivor, merged=selected, user=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return None
+        self.message_user(request, _("Merged %(count)d organizations into %(name)s.")
+                          % {"count": len(selected) - 1, "name": survivor.name}, messages.SUCCESS)  # fmt: skip
+        return None
 
 
 @admin.register(Source)
@@ -238,10 +295,23 @@ class FundingRoundForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"placeholder": _("source id")}),
         help_text=_("The id of the source that reported the status change (optional)."),
     )  # fmt: skip
+    status_note = forms.CharField(
+        label=_("Status change note"), required=False, max_length=500,
+        help_text=_("A note on the status change, kept in the status history (optional)."),
+    )  # fmt: skip
 
     class Meta:
         model = FundingRound
         fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose the fields
+
+    def _post_clean(self) -> None:  # after the instance has the form's values
+        super()._post_clean()  # type: ignore[misc]
+        if self.errors:
+            return
+        try:  # what saving will check, reported on the form rather than as an error page
+            services.round_validate(round=self.instance, status_changed_on=self.cleaned_data.get("status_changed_on"))
+        except ValidationError as exc:
+            self._update_errors(exc)  # type: ignore[attr-defined]
 
 
 @admin.register(FundingRound)
@@ -256,7 +326,7 @@ class FundingRoundAdmin(BaseAdmin):
     inlines = [ParticipationInline, RoundCitationInline, StatusChangeInline]
     readonly_fields = ["amount_in_words", "pre_money_in_words", "post_money_in_words"]
     fieldsets = [
-        (None, {"fields": [("target", "round_type", "status"), ("status_changed_on", "status_source")]}),
+        (None, {"fields": [("target", "round_type", "status"), ("status_changed_on", "status_source", "status_note")]}),
         (_("In words"), {"fields": [("amount_in_words", "pre_money_in_words", "post_money_in_words")]}),
         (
             _("Dates"),
@@ -302,17 +372,15 @@ class FundingRoundAdmin(BaseAdmin):
         return labels
 
     def save_model(self, request: HttpRequest, obj: FundingRound, form: Any, change: bool) -> None:
-        previous = FundingRound.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
-        super().save_model(request, obj, form, change)
-        if previous != obj.status:
-            services.round_record_status_change(
-                round=obj, from_status=previous or "", user=request.user,
-                changed_on=form.cleaned_data.get("status_changed_on"), source=form.cleaned_data.get("status_source"),
-            )  # fmt: skip
+        services.round_save(
+            round=obj, user=request.user, status_changed_on=form.cleaned_data.get("status_changed_on"),
+            status_source=form.cleaned_data.get("status_source"), status_note=form.cleaned_data.get("status_note", ""),
+        )  # fmt: skip
 
 
 @admin.register(Participation)
 class ParticipationAdmin(BaseAdmin):
+    form = ParticipationForm
     list_display = ["investor", "round", "amount_in_words", "is_lead", "status"]
     list_filter = ["status", "instrument", "is_lead"]
     list_select_related = ["investor", "round__target"]
@@ -327,6 +395,9 @@ class ParticipationAdmin(BaseAdmin):
     @admin.display(description=_("amount"), ordering="amount_high")
     def amount_in_words(self, obj: Participation) -> str:
         return formatting.describe(obj.amount)
+
+    def save_model(self, request: HttpRequest, obj: Participation, form: Any, change: bool) -> None:
+        services.participation_save(participation=obj)
 
 
 @admin.register(Relationship)

@@ -29,53 +29,14 @@ from deals.models import (
     Relationship,
     RoundFigures,
     RoundStatusChange,
-    Source,
 )
 from deals.models.estimates import column_names, from_columns
 from deals.models.rounds import round_date_expression
 
 
-def _participation_summaries() -> QuerySet[Participation]:
-    """A round's participations as the API lists them: only the columns it shows, and the investors' names in
-    their own query (joined in, PostgreSQL walked 29,000 entries of the organization index for 150 names)."""
-    fields = [
-        "id",
-        "round_id",
-        "investor_id",
-        "is_lead",
-        "status",
-        *column_names("amount"),
-    ]
-    return (
-        Participation.objects.only(*fields)
-        .prefetch_related(Prefetch("investor", queryset=Organization.objects.only("id", "name")))
-        .order_by("id")
-    )
-
-
 def round_queryset() -> QuerySet[FundingRound]:
-    """Rounds with their stored figures, participants and sources (the target as its id only: that is all the
-    API shows of it). Whether they are stale comes from :func:`with_dirty_state`, once the page is known."""
-    return FundingRound.objects.select_related("figures").prefetch_related(
-        Prefetch("participations", queryset=_participation_summaries()),
-        Prefetch("sources", queryset=Source.objects.only("id")),
-    )
-
-
-def with_dirty_state(rounds: Iterable[FundingRound]) -> list[FundingRound]:
-    """Set ``is_dirty`` (the figures wait for the recompute's first stage) and ``flags_pending`` (the target is
-    dirty at any stage, so its related-party flags and cycles are not yet recomputed) on each round.
-
-    One query for the targets of the given rounds, after pagination: as a subquery per row, PostgreSQL hashed
-    the whole dirty set for every page (over 100 ms with 90,000 dirty targets, for a page of 50).
-    """
-    rounds = list(rounds)
-    stages = dirty_stages({r.target_id for r in rounds})
-    for round_ in rounds:
-        stage = stages.get(round_.target_id)
-        round_.is_dirty = stage == DirtyTarget.Stage.FIGURES  # type: ignore[attr-defined]
-        round_.flags_pending = stage is not None  # type: ignore[attr-defined]
-    return rounds
+    """The rounds the API filters and orders; :func:`round_rows` reads a page of them as plain rows."""
+    return FundingRound.objects.all()
 
 
 def dirty_stages(target_ids: set[int]) -> dict[int, int]:
@@ -85,12 +46,22 @@ def dirty_stages(target_ids: set[int]) -> dict[int, int]:
     return dict(DirtyTarget.objects.filter(target_id__in=target_ids).values_list("target_id", "stage"))
 
 
+def recompute_state(stage: int | None, *, has_figures: bool) -> dict[str, bool]:
+    """Whether a round's stored figures wait for the recompute (``stale``) and whether its related-party flags
+    do (``related_party_pending``), from its target's stage in :func:`dirty_stages`: the API's ``computed``
+    and the round page say the same."""
+    return {
+        "stale": not has_figures or stage == DirtyTarget.Stage.FIGURES,
+        "related_party_pending": not has_figures or stage is not None,
+    }
+
+
 #: The columns of a round the API shows, and of its stored figures (``figures__round`` is None without figures).
 ROUND_ROW_COLUMNS = (
     "id", "target_id", "round_type", "status", "reported_on", "reported_on_precision", "announced_on",
     "announced_on_precision", "closed_on", "closed_on_precision",
     *(c for name in ("amount", "pre_money_valuation", "post_money_valuation") for c in column_names(name)),
-    "price_per_share", "shares_outstanding_pre", "notes", "ref", "figures__round",
+    "price_per_share", "shares_outstanding_pre", "notes", "ref", "version", "figures__round",
     *(f"figures__{c}" for name in ("pre_money", "post_money") for c in column_names(name)),
     "figures__computed_at", "figures__warnings",
 )  # fmt: skip
@@ -104,8 +75,7 @@ def round_rows(rounds: QuerySet[FundingRound]) -> QuerySet[FundingRound, dict[st
 
 def round_row_relations(round_ids: list[int]) -> dict[str, Any]:
     """For a page of rounds, as plain rows: their participations as the API summarises them (ordered by id),
-    the names of those investors, and the ids of their sources (in the sources' own order). The same three
-    statements :func:`round_queryset` prefetches."""
+    the names of those investors, and the ids of their sources (in the sources' own order)."""
     if not round_ids:
         return {"participations": [], "investor_names": {}, "sources": []}
     participations = list(

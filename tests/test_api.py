@@ -324,29 +324,3 @@ def test_derived_endpoints_answer_for_an_organization():
         assert client.get(f"/api/organizations/{org.pk}/{path}/").status_code == 200, path
     assert client.get(f"/api/rounds/{participation.round_id}/circularity/").status_code == 200
     assert client.get("/api/organizations/999999/portfolio/").status_code == 404
-
-
-def test_the_fast_read_path_gives_what_drf_gives(monkeypatch):
-    """RoundSerializer reads rows through FastReadMixin; its output must be DRF's own, field for field, with
-    figures, participants, sources and currency conversion."""
-    import io
-
-    from django.core.management import call_command
-    from rest_framework import serializers
-
-    from deals import selectors
-    from deals.api import serializers as api
-    from deals.api.fastread import FastReadMixin
-    from deals.pipeline.recompute import rate_table
-    from deals.pipeline.services import dirty_drain
-
-    call_command("load_demo", stdout=io.StringIO())
-    dirty_drain()
-    rounds = list(selectors.round_queryset().order_by("-id"))
-    assert any(getattr(r, "figures", None) for r in rounds) and any(r.participations.all() for r in rounds)
-    for context in ({}, {"converter": api.Converter(rate_table(), "USD")}):
-        fast = api.RoundSerializer(rounds, many=True, context=context).data
-        with monkeypatch.context() as patched:
-            patched.setattr(FastReadMixin, "to_representation", serializers.Serializer.to_representation)
-            generic = api.RoundSerializer(rounds, many=True, context=context).data
-        assert fast == generic

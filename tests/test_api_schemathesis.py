@@ -99,7 +99,7 @@ def _existing_id(model: Any, value: Any) -> Any:
 
 
 def _references(data: dict[str, Any]) -> None:
-    models = {"round": FundingRound, "participation": Participation, "sources": Source}
+    models = {"round": FundingRound, "participation": Participation, "sources": Source, "status_source": Source}
     for key, value in data.items():
         model = Organization if key in ORGANIZATION_REFERENCES else models.get(key)
         if model is not None and isinstance(value, list):
@@ -167,6 +167,9 @@ def _round(body: dict[str, Any], case: Any) -> None:
         body["closed_on"] = "2026-01-30"
     if isinstance(body.get("ref"), str) and body["ref"]:
         body["ref"] = f"{body['ref'][:40]}-{next(unique)}"
+    if isinstance(body.get("status_changed_on"), str):  # not before the round was first reported
+        body["status_changed_on"] = max([body["status_changed_on"], "2026-01-30",
+                                         *(body[d] for d in dates if isinstance(body.get(d), str))])  # fmt: skip
 
 
 def _participation(body: dict[str, Any], case: Any) -> None:

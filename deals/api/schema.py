@@ -46,6 +46,7 @@ RULES = {
     "FxRate": {"quote": "Not the base currency; one rate per pair and day.", "rate": "Greater than 0."},
 }
 PRECONDITION = {"412": "If-Match does not match the object's current ETag."}
+NOT_MODIFIED = {"description": "If-None-Match names the object's current ETag: no body."}
 
 
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
@@ -75,6 +76,8 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                 })  # fmt: skip
             if any(p.get("name") == "format" for p in operation.get("parameters", [])):
                 _document_csv(operation)
+            if any(p.get("name") == "If-None-Match" for p in operation.get("parameters", [])):
+                operation["responses"].setdefault("304", dict(NOT_MODIFIED))
     return result
 
 

@@ -5,19 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import models
 from rest_framework import serializers
 
-from deals import selectors
+from deals import services
 from deals.api import fields as strict
-from deals.api.errors import nest_model_errors
-from deals.api.fastread import FastReadMixin
+from deals.api import round_data
 from deals.api.fields import CurrencyField, EstimateField, StrictDecimalField
 from deals.choices import JobKind
 from deals.engine.fx import Converter as Converter  # the API's ?currency= uses the pipeline's converter
 from deals.models import (
-    Citation,
     Condition,
     FundingRound,
     FxRate,
@@ -46,43 +43,25 @@ class StrictModelSerializer(serializers.ModelSerializer):
 
 
 class ValidatedModelSerializer(StrictModelSerializer):
-    """Builds the instance, runs full_clean() and saves; model errors come back as field-level 400s."""
+    """Validates the input; the write is a service's (deals.services), which runs the model's full_clean() and
+    its rules, so the API writes exactly what the admin and the imports write. Model errors come back as
+    field-level 400s (deals.api.errors)."""
 
-    nested_writes: tuple[str, ...] = ()
-
-    def _save(self, instance: Any, data: dict[str, Any]) -> Any:
-        nested = {name: data.pop(name) for name in self.nested_writes if name in data}
-        sources = data.pop("sources", None)
-        for key, value in data.items():
-            setattr(instance, key, value)
-        try:
-            instance.full_clean(validate_constraints=True)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(nest_model_errors(exc.message_dict)) from None
-        instance.save()
-        if sources is not None:
-            self.save_sources(instance, sources)
-        self.save_nested(instance, nested)
-        return instance
-
-    @transaction.atomic
     def create(self, validated_data: dict[str, Any]) -> Any:
-        model: Any = self.Meta.model
-        return self._save(model(), validated_data)
+        return self.write(None, validated_data)
 
-    @transaction.atomic
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
-        return self._save(instance, validated_data)
+        return self.write(instance, validated_data)
 
-    def save_sources(self, instance: Any, sources: list[Source]) -> None:
-        target = {FundingRound: "round", Participation: "participation", Relationship: "relationship",
-                  Metric: "metric"}[type(instance)]  # fmt: skip
-        Citation.objects.filter(**{target: instance}).exclude(source__in=sources).delete()
-        for source in sources:
-            Citation.objects.get_or_create(**{target: instance, "source": source})
+    def write(self, instance: Any, data: dict[str, Any]) -> Any:
+        """Save through the service of this model; a model with no rule of its own is saved as it is."""
+        sources = data.pop("sources", None)
+        model: Any = self.Meta.model
+        return services.record_save(instance=instance or model(), values=data, sources=sources)
 
-    def save_nested(self, instance: Any, nested: dict[str, Any]) -> None:
-        return None
+    def user(self) -> Any:
+        request = self.context.get("request")
+        return getattr(request, "user", None)
 
 
 class SourceSerializer(ValidatedModelSerializer):
@@ -94,11 +73,28 @@ class SourceSerializer(ValidatedModelSerializer):
 class OrganizationSerializer(ValidatedModelSerializer):
     roles = serializers.SerializerMethodField()
     country = strict.CountryField(required=False)
+    slug = strict.StrictSlugField(
+        max_length=200, required=False, allow_blank=True,
+        help_text="Unique; derived from the name (and made unique) when not given on create.",
+    )  # fmt: skip
 
     class Meta:
         model = Organization
         fields = ["id", "name", "slug", "kind", "country", "website", "description", "founded_on", "parent",
                   "aliases", "roles"]  # fmt: skip
+
+    def validate_slug(self, value: str) -> str:
+        others = Organization.objects.filter(slug=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if value and others.exists():
+            raise serializers.ValidationError("An organization with this slug already exists.")
+        return value
+
+    def write(self, instance: Any, data: dict[str, Any]) -> Any:
+        if instance is None:
+            return services.organization_create(values=data)
+        return services.organization_update(organization=instance, values=data)
 
     def get_roles(self, obj: Organization) -> list[str]:
         roles = []
@@ -125,7 +121,6 @@ class ParticipationSerializer(ValidatedModelSerializer):
     conditions = ConditionSerializer(many=True, required=False)
     sources = strict.StrictPrimaryKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
     computed = serializers.SerializerMethodField()
-    nested_writes = ("conditions",)
 
     class Meta:
         model = Participation
@@ -143,13 +138,14 @@ class ParticipationSerializer(ValidatedModelSerializer):
             "cycles_truncated": bool(figures and figures.cycles_truncated),
         }
 
-    def save_nested(self, instance: Any, nested: dict[str, Any]) -> None:
-        if "conditions" in nested:
-            instance.conditions.all().delete()
-            Condition.objects.bulk_create(Condition(participation=instance, **c) for c in nested["conditions"])
+    def write(self, instance: Any, data: dict[str, Any]) -> Any:
+        options = {"conditions": data.pop("conditions", None), "sources": data.pop("sources", None)}
+        if instance is None:
+            return services.participation_create(values=data, **options)
+        return services.participation_update(participation=instance, values=data, **options)
 
 
-class ParticipationSummarySerializer(FastReadMixin, serializers.ModelSerializer):
+class ParticipationSummarySerializer(serializers.ModelSerializer):
     investor_name = serializers.CharField(source="investor.name", read_only=True)
     amount = EstimateField("amount", read_only=True)
 
@@ -161,44 +157,65 @@ class ParticipationSummarySerializer(FastReadMixin, serializers.ModelSerializer)
 class RoundListSerializer(serializers.ListSerializer):
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         rows = data.all() if isinstance(data, models.manager.BaseManager) else data
-        return super().to_representation(selectors.with_dirty_state(rows))
+        return round_data.rounds_data_of([r.pk for r in rows], self.context.get("converter"))
 
 
-class RoundSerializer(FastReadMixin, ValidatedModelSerializer):
+#: What ``computed`` holds; the row builder (deals.api.round_data) makes it, the schema documents it.
+ROUND_COMPUTED_HELP = (
+    "Read-only figures of the recompute: pre_money and post_money (Estimates or null), pro_forma (the round has "
+    "not closed), computed_at, stale (the figures wait for the worker), related_party_pending (the related-party "
+    "flags and cycles of the target wait for it; true whenever stale) and warnings."
+)
+
+
+# A round's input and its schema. Its output, for reads and writes alike, is the row builder's
+# (deals.api.round_data): one place builds a round's JSON. (A docstring would become the schema's description.)
+class RoundSerializer(ValidatedModelSerializer):
     amount = EstimateField("amount")
     pre_money_valuation = EstimateField("pre_money_valuation")
     post_money_valuation = EstimateField("post_money_valuation")
     sources = strict.StrictPrimaryKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
     participations = ParticipationSummarySerializer(many=True, read_only=True)
-    computed = serializers.SerializerMethodField()
+    computed = serializers.DictField(read_only=True, help_text=ROUND_COMPUTED_HELP)
+    status_changed_on = strict.StrictDateField(
+        write_only=True, required=False, allow_null=True,
+        help_text="When the status sent was reported (recorded in the status history); today if not given. "
+        "Used only when the status changes. On or after reported_on when it fills announced_on or closed_on.",
+    )  # fmt: skip
+    status_source = strict.StrictPrimaryKeyRelatedField(
+        queryset=Source.objects.all(), write_only=True, required=False, allow_null=True,
+        help_text="The id of the source that reported the status change (recorded in the status history).",
+    )  # fmt: skip
+    status_note = strict.StrictCharField(
+        write_only=True, required=False, allow_blank=True, max_length=500,
+        help_text="A note on the status change (recorded in the status history).",
+    )  # fmt: skip
 
     class Meta:
         model = FundingRound
         fields = ["id", "target", "round_type", "status", "reported_on", "reported_on_precision", "announced_on",
                   "announced_on_precision", "closed_on", "closed_on_precision", "amount", "pre_money_valuation",
                   "post_money_valuation", "price_per_share", "shares_outstanding_pre", "notes", "ref", "sources",
-                  "participations", "computed"]  # fmt: skip
+                  "participations", "computed", "status_changed_on", "status_source", "status_note"]  # fmt: skip
         list_serializer_class = RoundListSerializer
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
-        if not hasattr(instance, "is_dirty"):  # a single round; a list marks its page at once
-            selectors.with_dirty_state([instance])
-        return super().to_representation(instance)
+        return round_data.rounds_data_of([instance.pk], self.context.get("converter"))[0]
 
     def validate_ref(self, value: str | None) -> str | None:
         return value or None  # references are unique; a blank one is none
 
-    def get_computed(self, obj: FundingRound) -> dict[str, Any]:
-        figures = getattr(obj, "figures", None)
-        return {
-            "pre_money": figures_estimate(figures, "pre_money"),
-            "post_money": figures_estimate(figures, "post_money"),
-            "pro_forma": obj.is_pro_forma,
-            "computed_at": figures.computed_at if figures else None,
-            "stale": figures is None or bool(getattr(obj, "is_dirty", False)),
-            "related_party_pending": figures is None or bool(getattr(obj, "flags_pending", False)),
-            "warnings": list(figures.warnings) if figures else [],
+    def write(self, instance: Any, data: dict[str, Any]) -> Any:
+        options = {
+            "sources": data.pop("sources", None),
+            "user": self.user(),
+            "status_changed_on": data.pop("status_changed_on", None),
+            "status_source": data.pop("status_source", None),
+            "status_note": data.pop("status_note", ""),
         }
+        if instance is None:
+            return services.round_create(values=data, **options)
+        return services.round_update(round=instance, values=data, **options)
 
 
 class RelationshipSerializer(ValidatedModelSerializer):

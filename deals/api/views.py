@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
+from django.db import transaction
+from django.db.models import Model
+from django.http import HttpResponseNotModified
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.generics import get_object_or_404 as get_row_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from deals import filtersets, selectors
-from deals.api import fastlist
+from deals.api import round_data
 from deals.api import serializers as api
 from deals.api.cache import cached_read
 from deals.api.permissions import ModelPermissionsOrPublicRead
 from deals.engine.currencies import is_currency
-from deals.models import FxRate, Job, Organization, Source
+from deals.models import FundingRound, FxRate, Job, Organization, Source
 from deals.pipeline.recompute import rate_table
 from deals.pipeline.services import job_start_full_recompute
 
@@ -33,20 +36,39 @@ IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
     description="The ETag of the version you edited; a different current version gives 412. Optional.",
 )  # fmt: skip
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    description="The ETag of the version you hold; 304 (no body) while it is still the current one. Optional.",
+)  # fmt: skip
 
 #: What every resource documents: ?currency= on reads, If-Match on writes.
 DOCUMENTED = extend_schema_view(
-    list=extend_schema(parameters=[CURRENCY]), retrieve=extend_schema(parameters=[CURRENCY]),
+    list=extend_schema(parameters=[CURRENCY]),
+    retrieve=extend_schema(parameters=[CURRENCY, IF_NONE_MATCH]),
     update=extend_schema(parameters=[IF_MATCH]), partial_update=extend_schema(parameters=[IF_MATCH]),
     destroy=extend_schema(parameters=[IF_MATCH]),
 )  # fmt: skip
 
+WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 
-def etag_of(data: Any) -> str:
-    """The version of what a client can edit. ``computed`` is left out: the recompute changes it on its own
-    (figures, then related-party flags, seconds apart), and that is no conflict with an edit."""
-    edited = {k: v for k, v in data.items() if k != "computed"} if isinstance(data, dict) else data
-    return '"' + hashlib.sha256(json.dumps(edited, sort_keys=True, default=str).encode()).hexdigest()[:32] + '"'
+
+def etag(model: type[Model] | Model, pk: Any, version: int) -> str:
+    """The ETag of version ``version`` of an object: the same for every representation of it (``?currency=``,
+    ``?format=csv``, another language), changed by every update of its row (a database trigger bumps the
+    version) or of the rows its JSON shows. ``computed`` is not covered: the recompute changes it on its own,
+    and that is no conflict with an edit."""
+    name = f"{model._meta.label_lower}-{pk}-v{version}"
+    return '"' + hashlib.sha256(name.encode()).hexdigest()[:32] + '"'
+
+
+def etag_tags(header: str | None) -> list[str]:
+    return [tag.strip() for tag in (header or "").split(",") if tag.strip()]
+
+
+class PreconditionFailed(APIException):
+    status_code = 412
+    default_detail = "The object changed since you read it (If-Match does not match its ETag)."
+    default_code = "precondition_failed"
 
 
 def refuse_unknown_parameters(request: Request, allowed: dict[str, set[str] | None]) -> None:
@@ -118,7 +140,7 @@ class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return cached_read(request, self.read_list)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        return cached_read(request, self.read_detail)
+        return not_modified(request, cached_read(request, self.read_detail))
 
     def read_list(self) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
@@ -128,34 +150,70 @@ class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         return self._with_warnings(self.get_paginated_response(serializer.data), context)
 
     def read_detail(self) -> Response:
+        return self.object_response(self.get_object())
+
+    def object_response(self, instance: Any, status_code: int = status.HTTP_200_OK) -> Response:
+        """The object as every read gives it, with its ETag."""
         context = self.get_serializer_context()
-        data = self.get_serializer_class()(self.get_object(), context=context).data
-        response = self._with_warnings(Response(data), context)
-        response["ETag"] = etag_of(data)
+        data = self.get_serializer_class()(instance, context=context).data
+        response = self._with_warnings(Response(data, status=status_code), context)
+        response["ETag"] = etag(instance, instance.pk, instance.version)
         return response
 
-    def check_if_match(self, instance: Any) -> Response | None:
-        wanted = self.request.headers.get("If-Match")
-        if not wanted or wanted.strip() == "*":
-            return None
-        current = etag_of(self.get_serializer_class()(instance, context={"request": self.request}).data)
-        if current not in [tag.strip() for tag in wanted.split(",")]:
-            return Response({"detail": "The object changed since you read it (If-Match does not match its ETag)."},
-                            status=status.HTTP_412_PRECONDITION_FAILED)  # fmt: skip
-        return None
+    def reread(self, pk: Any) -> Any:
+        """The object after a write has committed, as a read loads it."""
+        return self.get_queryset().get(pk=pk)
+
+    def get_object(self) -> Any:
+        """A write's object has its row locked until the transaction ends, so that no other write can come
+        between the If-Match check and this write (PostgreSQL's FOR UPDATE; waiting writers then see the new
+        version and get 412)."""
+        if self.request.method not in WRITES:
+            return super().get_object()
+        queryset = self.filter_queryset(self.get_queryset()).select_for_update(of=("self",))
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        obj = get_row_or_404(queryset, **{self.lookup_field: self.kwargs[lookup]})
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def check_if_match(self, instance: Any) -> None:
+        """412 unless If-Match names the object's current ETag (or is "*", or absent: last write wins)."""
+        tags = etag_tags(self.request.headers.get("If-Match"))
+        if tags and "*" not in tags and etag(instance, instance.pk, instance.version) not in tags:
+            raise PreconditionFailed
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = serializer.save()
+        return self.object_response(self.reread(instance.pk), status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        refused = self.check_if_match(self.get_object())
-        if refused is not None:
-            return refused
-        response = super().update(request, *args, **kwargs)
-        fresh = self.get_serializer_class()(self.get_object(), context={"request": request}).data
-        response.data, response["ETag"] = fresh, etag_of(fresh)
-        return response
+        with transaction.atomic():
+            instance = self.get_object()
+            self.check_if_match(instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+        return self.object_response(self.reread(instance.pk))
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        refused = self.check_if_match(self.get_object())
-        return refused if refused is not None else super().destroy(request, *args, **kwargs)
+        with transaction.atomic():
+            instance = self.get_object()
+            self.check_if_match(instance)
+            self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def not_modified(request: Request, response: HttpResponseBase) -> HttpResponseBase:
+    """304 with no body when If-None-Match names the object's current ETag."""
+    tags = etag_tags(request.headers.get("If-None-Match"))
+    current = response.get("ETag") if response.status_code == 200 else None
+    if current is None or not tags or not ("*" in tags or current in tags):
+        return response
+    unchanged = HttpResponseNotModified()
+    unchanged["ETag"] = current
+    return unchanged
 
 
 @DOCUMENTED
@@ -163,33 +221,34 @@ class RoundViewSet(DealsViewSet):
     serializer_class = api.RoundSerializer
     filterset_class = filtersets.FundingRoundFilterSet
 
-    #: Lists and single rounds are read as plain rows (deals.api.fastlist), with the serializer's output;
-    #: False reads them through the serializer, which stays the definition (the tests compare the two).
-    plain_reads = True
-
     def get_queryset(self) -> Any:
         return selectors.round_queryset()
 
     def read_list(self) -> Response:
-        if not self.plain_reads:
-            return super().read_list()
         page = self.paginate_queryset(selectors.round_rows(self.filter_queryset(self.get_queryset())))
         context = self.get_serializer_context()
-        data = fastlist.rounds_data(page or [], context.get("converter"))
+        data = round_data.rounds_data(page or [], context.get("converter"))
         return self._with_warnings(self.get_paginated_response(data), context)
 
     def read_detail(self) -> Response:
-        if not self.plain_reads:
-            return super().read_detail()
-        context = self.get_serializer_context()
         rows: Any = selectors.round_rows(self.filter_queryset(self.get_queryset()))
         lookup = self.lookup_url_kwarg or self.lookup_field
         row: Any = get_row_or_404(rows, **{self.lookup_field: self.kwargs[lookup]})
         self.check_object_permissions(self.request, row)
-        data = fastlist.rounds_data([row], context.get("converter"))[0]
-        response = self._with_warnings(Response(data), context)
-        response["ETag"] = etag_of(data)
+        return self.row_response(row)
+
+    def row_response(self, row: dict[str, Any], status_code: int = status.HTTP_200_OK) -> Response:
+        context = self.get_serializer_context()
+        data = round_data.rounds_data([row], context.get("converter"))[0]
+        response = self._with_warnings(Response(data, status=status_code), context)
+        response["ETag"] = etag(FundingRound, row["id"], row["version"])
         return response
+
+    def object_response(self, instance: Any, status_code: int = status.HTTP_200_OK) -> Response:
+        return self.row_response(instance, status_code)
+
+    def reread(self, pk: Any) -> Any:
+        return selectors.round_rows(self.get_queryset()).get(pk=pk)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
@@ -279,8 +338,8 @@ class OrganizationViewSet(DealsViewSet):
     @action(detail=True, methods=["get"])
     def funding(self, request: Request, pk: str | None = None) -> Response:
         context = self.get_serializer_context()
-        rounds = selectors.organization_funding(organization=self._organization(pk))
-        data = api.RoundSerializer(rounds, many=True, context=context).data
+        rounds = selectors.round_rows(selectors.organization_funding(organization=self._organization(pk)))
+        data = round_data.rounds_data(rounds, context.get("converter"))
         return self._with_warnings(Response({"rounds": data}), context)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("deals", "0006_api_version")]
+    dependencies = [("deals", "0007_row_version")]
 
     operations = [
         migrations.RemoveField(model_name="participationfigures", name="fingerprint"),

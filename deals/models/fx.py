@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from deals.engine.currencies import is_currency
-from deals.models.audit import audited
+from deals.models.audit import audited, version_field
 
 
 @audited
@@ -22,6 +22,7 @@ class FxRate(models.Model):
     quote = models.CharField(_("quote currency"), max_length=3)
     rate = models.DecimalField(_("rate"), max_digits=24, decimal_places=10)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = version_field()
 
     class Meta:
         ordering = ["-date", "base", "quote"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deals.choices import OrganizationKind
 from deals.countries import is_country
-from deals.models.audit import audited
+from deals.models.audit import audited, version_field
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
@@ -60,6 +60,7 @@ class Organization(models.Model):
     aliases = ArrayField(models.CharField(max_length=200), verbose_name=_("aliases"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
 
     objects = OrganizationQuerySet.as_manager()
 

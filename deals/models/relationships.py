@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from deals.choices import RelationshipKind
-from deals.models.audit import audited
+from deals.models.audit import audited, version_field
 from deals.models.estimates import EstimateField, EstimateModel
 from deals.models.organizations import Organization
 from deals.models.sources import Source
@@ -40,6 +40,7 @@ class Relationship(EstimateModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
 
     class Meta:
         ordering = ["provider", "client", "id"]

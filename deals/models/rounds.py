@@ -22,7 +22,7 @@ from deals.choices import (
     RoundStatus,
     RoundType,
 )
-from deals.models.audit import audited
+from deals.models.audit import audited, version_field
 from deals.models.estimates import EstimateField, EstimateModel, currency_of
 from deals.models.organizations import Organization
 from deals.models.sources import Source
@@ -109,6 +109,7 @@ class FundingRound(EstimateModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
 
     objects = FundingRoundQuerySet.as_manager()
 
@@ -238,6 +239,7 @@ class Participation(EstimateModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
 
     class Meta:
         ordering = ["round", "-is_lead", "-amount_high", "id"]

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from deals.choices import Reliability
-from deals.models.audit import audited
+from deals.models.audit import audited, version_field
 
 
 @audited
@@ -24,6 +24,7 @@ class Source(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = version_field()
 
     class Meta:
         ordering = ["-published_on", "outlet", "id"]

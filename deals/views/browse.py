@@ -203,12 +203,14 @@ def round_export(request: HttpRequest) -> HttpResponseBase:
 @browse
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(selectors.round_detail_queryset(), pk=pk)
-    selectors.with_dirty_state([round_])  # marks stale figures and pending flags, as the API's ``computed`` does
     figures = getattr(round_, "figures", None)
+    stage = selectors.dirty_stages({round_.target_id}).get(round_.target_id)
+    recompute = selectors.recompute_state(stage, has_figures=figures is not None)
     participations = list(round_.participations.all())
     context = {
         "round": round_,
         "figures": figures,
+        "recompute": recompute,
         "pro_forma": round_.is_pro_forma or bool(figures and figures.pro_forma),
         "participations": participations,
         "status_changes": list(round_.status_changes.all()),

@@ -1,5 +1,6 @@
 """Load the demo dataset (the seed deal and the history around it). Safe to run again: it updates rows in
-place by their natural keys and writes only what differs, so row counts and the audit log stay put."""
+place by their natural keys and writes only what differs, so row counts and the audit log stay put. Rounds,
+their status histories and participations are written through deals.services, as every other entry point's."""
 
 from __future__ import annotations
 
@@ -8,20 +9,21 @@ from typing import Any, cast
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from deals import demo_data
+from deals import demo_data, services
 from deals.models import (
     Citation,
-    Condition,
     FundingRound,
     FxRate,
     Metric,
     Organization,
     Participation,
     Relationship,
-    RoundStatusChange,
     Source,
 )
 from deals.models.estimates import PARTS, as_columns, from_columns
+
+#: The dates a status change fills when the round has none (deals.services.round_save).
+STATUS_DATES = frozenset({"announced_on", "closed_on"})
 
 
 def estimate_columns(name: str, estimate: dict[str, Any] | None) -> dict[str, Any]:
@@ -78,35 +80,67 @@ class Loader:
     def rounds(self) -> None:
         for record in records(demo_data.ROUNDS):
             values: dict[str, Any] = {"target": self.orgs[record["target"]]}
-            for key in ("round_type", "status", "reported_on", "announced_on", "closed_on", "price_per_share"):
+            for key in ("round_type", "reported_on", "announced_on", "closed_on", "price_per_share"):
                 values[key] = record.get(key)
             for key in ("reported", "announced", "closed"):
                 values[f"{key}_on_precision"] = record.get(f"{key}_precision") or "day"
             for key in ("amount", "pre_money_valuation", "post_money_valuation"):
                 values.update(estimate_columns(key, record.get(key)))
             values["notes"] = record.get("notes", "")
-            round_ = upsert(FundingRound, {"ref": f"demo:{record['key']}"}, values)
+            round_ = self.round_(f"demo:{record['key']}", values, record.get("status_history", []))
             self.cite("round", round_, record.get("sources", []))
-            for change in record.get("status_history", []):
-                source = self.sources.get(change.get("source") or "")
-                lookup = {"round": round_, "changed_on": change["on"], "to_status": change["to"]}
-                upsert(RoundStatusChange, lookup, {"from_status": change.get("from") or "", "source": source})
             for part in record.get("participations", []):
                 self.participation(round_, part)
+
+    def round_(self, ref: str, values: dict[str, Any], history: list[dict[str, Any]]) -> FundingRound:
+        """The round with these values, its status history replayed through the services: a new round starts
+        at the history's first status, and each later step not yet recorded is a status change on its date."""
+        round_ = FundingRound.objects.filter(ref=ref).first()
+        if round_ is None:
+            first = history[0]
+            round_ = services.round_create(
+                values={**values, "ref": ref, "status": first["to"]}, status_changed_on=first["on"],
+                status_source=self.sources.get(first.get("source") or ""),
+            )  # fmt: skip
+        else:
+            # A date the dataset leaves open may have been filled by a status change; it stays.
+            stated = {k: v for k, v in values.items() if v is not None or k not in STATUS_DATES}
+            if any(getattr(round_, key) != value for key, value in stated.items()):
+                round_ = services.round_update(round=round_, values=stated)
+        recorded = set(round_.status_changes.values_list("changed_on", "to_status"))
+        for change in history[1:]:
+            if (change["on"], change["to"]) not in recorded:
+                round_ = services.round_change_status(
+                    round=round_, to_status=change["to"], changed_on=change["on"],
+                    source=self.sources.get(change.get("source") or ""),
+                )  # fmt: skip
+        return round_
 
     def participation(self, round_: FundingRound, record: dict[str, Any]) -> None:
         values = {k: record.get(k) for k in ("is_lead", "instrument", "status")}
         values.update(estimate_columns("amount", record.get("amount")))
-        lookup = {"round": round_, "investor": self.orgs[record["investor"]]}
-        participation = upsert(Participation, lookup, values)
-        self.cite("participation", participation, record.get("sources", []))
-        for condition in record.get("conditions", []):
-            counterparty = self.orgs.get(condition.get("counterparty") or "")
-            upsert(
-                Condition,
-                {"participation": participation, "kind": condition["kind"], "description": condition["description"]},
-                {"counterparty": counterparty, "status": condition.get("status", "pending")},
+        investor = self.orgs[record["investor"]]
+        conditions = [
+            {"kind": c["kind"], "description": c["description"], "status": c.get("status", "pending"),
+             "counterparty": self.orgs.get(c.get("counterparty") or "")}
+            for c in record.get("conditions", [])
+        ]  # fmt: skip
+        participation = Participation.objects.filter(round=round_, investor=investor).first()
+        if participation is None:
+            participation = services.participation_create(
+                values={**values, "round": round_, "investor": investor}, conditions=conditions
             )
+        else:
+            stored = [
+                {"kind": c.kind, "description": c.description, "status": c.status, "counterparty": c.counterparty}
+                for c in participation.conditions.order_by("id")
+            ]
+            changed = any(getattr(participation, key) != value for key, value in values.items())
+            if changed or stored != conditions:
+                services.participation_update(
+                    participation=participation, values=values, conditions=None if stored == conditions else conditions
+                )
+        self.cite("participation", participation, record.get("sources", []))
 
     def relationships(self) -> None:
         for record in records(demo_data.RELATIONSHIPS):

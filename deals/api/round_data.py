@@ -1,12 +1,13 @@
-"""The rounds of the API read as plain rows: :class:`RoundSerializer`'s output, built without model instances.
+"""A round's API JSON, built in one place, from plain rows (Sentry's batch ``serialize(objects, attrs)``).
 
-A page of 50 rounds is about 385 model instances (rounds, figures, participations, investor names, sources),
-and building them and walking them through DRF was most of a list request's time. Here the same statements
-read tuples and dicts (:func:`deals.selectors.round_rows`, :func:`deals.selectors.round_row_relations`), and
-each value goes through the serializer's own field (its ``to_representation``), so the JSON is the
-serializer's, byte for byte (tests/test_api_fastlist.py compares the two on every case it can make). The
-serializer stays the definition: the schema comes from it and writes go through it. A field added to it that
-this module does not know stops the plan from being built, rather than being left out of the output.
+Lists, single rounds, an organization's funding and the answers to writes all come from here: a page's rows
+(:func:`deals.selectors.round_rows`) and what hangs off them (:func:`deals.selectors.round_row_relations`) are
+read once, in a fixed number of statements, and the JSON is built from tuples and dicts, without model
+instances (a page of 50 rounds was about 385 of them, and building and walking them through DRF was most of a
+list request's time). :class:`~deals.api.serializers.RoundSerializer` keeps the input validation and the
+OpenAPI schema; each column goes through that serializer's own field (its ``to_representation``) so the output
+matches the schema, and a field added to the serializer that this module does not know stops the plan from
+being built, rather than being left out of the output.
 """
 
 from __future__ import annotations
@@ -15,17 +16,20 @@ import datetime
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from rest_framework import serializers
 
 from deals import selectors
-from deals.api.fastread import _reader
 from deals.api.fields import EstimateField
-from deals.api.serializers import Converter, ParticipationSummarySerializer, RoundSerializer
 from deals.choices import PENDING_STATUSES
 from deals.engine.estimates import Estimate
-from deals.models import DirtyTarget
+from deals.models import FundingRound
 from deals.models.estimates import from_columns, read_columns
 from deals.models.rounds import ROUND_DATE_COLUMNS, round_date
+
+if TYPE_CHECKING:
+    from deals.api.serializers import Converter
 
 #: A participation row as :func:`deals.selectors.round_row_relations` reads it.
 P_ID, P_ROUND, P_INVESTOR, P_LEAD, P_STATUS = range(5)
@@ -33,24 +37,31 @@ P_AMOUNT = slice(5, 10)
 
 Plan = list[tuple[str, str, str, Callable[[Any], Any] | None]]
 
+#: Fields this module builds itself; every other field reads a column of the row.
+BUILT_HERE = frozenset({"sources", "participations", "computed", "investor_name"})
+NOT_A_COLUMN = (serializers.BaseSerializer, serializers.RelatedField, serializers.ManyRelatedField)
+
 
 @functools.cache
-def _plan(serializer_class: type) -> Plan:
-    """(output name, kind, column, the field's ``to_representation``) of each field, in the serializer's order;
-    kind is "column", "fk", "estimate" or the name of a field built here ("sources", "participations", …)."""
-    serializer = serializer_class()
+def _plan(name: str) -> Plan:
+    """(output name, kind, column, the field's ``to_representation``) of each readable field of the serializer
+    ``name``, in its order; kind is "column", "fk", "estimate" or the name of a field built here."""
+    from deals.api import serializers as api
+
+    serializer = getattr(api, name)()
     plan: Plan = []
     for field in serializer._readable_fields:
-        how, attr = _reader(serializer, field)
-        name = str(field.field_name)
+        field_name = str(field.field_name)
         if isinstance(field, EstimateField):
-            plan.append((name, "estimate", field.prefix, None))
-        elif how in ("attr", "fk"):
-            plan.append((name, "column" if how == "attr" else "fk", attr, field.to_representation))
-        elif name in {"sources", "participations", "computed", "investor_name"}:
-            plan.append((name, name, "", None))
+            plan.append((field_name, "estimate", field.prefix, None))
+        elif field_name in BUILT_HERE:
+            plan.append((field_name, field_name, "", None))
+        elif isinstance(field, serializers.PrimaryKeyRelatedField) and len(field.source_attrs) == 1:
+            plan.append((field_name, "fk", f"{field.source_attrs[0]}_id", None))
+        elif not isinstance(field, NOT_A_COLUMN) and len(field.source_attrs) == 1:
+            plan.append((field_name, "column", field.source_attrs[0], field.to_representation))
         else:
-            raise TypeError(f"{serializer_class.__name__}.{name} has no plain-row reading.")
+            raise TypeError(f"{name}.{field_name} has no plain-row reading.")
     return plan
 
 
@@ -74,7 +85,7 @@ class RoundRows:
 
     def __init__(self, rows: list[dict[str, Any]], converter: Converter | None) -> None:
         self.rows, self.converter = rows, converter
-        self.plan, self.participation_plan = _plan(RoundSerializer), _plan(ParticipationSummarySerializer)
+        self.plan, self.participation_plan = _plan("RoundSerializer"), _plan("ParticipationSummarySerializer")
         related = selectors.round_row_relations([row["id"] for row in rows])
         self.names: dict[int, str] = related["investor_names"]
         self.participations: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
@@ -124,7 +135,7 @@ class RoundRows:
         return data
 
     def computed(self, row: dict[str, Any]) -> dict[str, Any]:
-        """RoundSerializer.get_computed of a row with its figures' columns."""
+        """A round's ``computed``: its stored figures, and whether the recompute still owes it anything."""
         has_figures = row["figures__round"] is not None
         stage = self.stages.get(row["target_id"])
 
@@ -137,8 +148,7 @@ class RoundRows:
             "post_money": figure("post_money"),
             "pro_forma": row["status"] in PENDING_STATUSES,
             "computed_at": row["figures__computed_at"] if has_figures else None,
-            "stale": not has_figures or stage == DirtyTarget.Stage.FIGURES,
-            "related_party_pending": not has_figures or stage is not None,
+            **selectors.recompute_state(stage, has_figures=has_figures),
             "warnings": list(row["figures__warnings"]) if has_figures else [],
         }
 
@@ -146,3 +156,9 @@ class RoundRows:
 def rounds_data(rows: Iterable[dict[str, Any]], converter: Converter | None) -> list[dict[str, Any]]:
     """The API data of round rows read by :func:`deals.selectors.round_rows`, in their order."""
     return RoundRows(list(rows), converter).data()
+
+
+def rounds_data_of(ids: list[int], converter: Converter | None) -> list[dict[str, Any]]:
+    """The API data of the rounds with these ids, in this order (the answer to a write, a serializer's data)."""
+    rows = {row["id"]: row for row in selectors.round_rows(FundingRound.objects.filter(pk__in=ids))}
+    return rounds_data([rows[pk] for pk in ids if pk in rows], converter)
