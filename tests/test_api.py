@@ -324,3 +324,21 @@ def test_derived_endpoints_answer_for_an_organization():
         assert client.get(f"/api/organizations/{org.pk}/{path}/").status_code == 200, path
     assert client.get(f"/api/rounds/{participation.round_id}/circularity/").status_code == 200
     assert client.get("/api/organizations/999999/portfolio/").status_code == 404
+
+
+def test_a_participation_names_its_pending_conditions_until_one_fails():
+    target, amazon = OrganizationFactory(), OrganizationFactory(name="Amazon")
+    round_ = FundingRoundFactory(target=target, amount_qualifier="exact", amount_value=50, amount_low=50,
+                                 amount_high=50, amount_currency="EUR")  # fmt: skip
+    part = ParticipationFactory(round=round_, investor=amazon, amount_qualifier="exact", amount_value=50,
+                                amount_low=50, amount_high=50, amount_currency="EUR")  # fmt: skip
+    aws = part.conditions.create(kind="cloud_usage", description="OpenAI uses AWS")
+    dirty_drain()
+    client = client_for("Viewer")
+    computed = client.get(f"/api/participations/{part.pk}/").json()["computed"]
+    assert computed["pending_conditions"] == [{"id": aws.pk, "kind": "cloud_usage", "description": "OpenAI uses AWS"}]
+    aws.status = "failed"
+    aws.save()
+    dirty_drain()
+    computed = client.get(f"/api/participations/{part.pk}/").json()["computed"]
+    assert (computed["pending_conditions"], computed["stake"]) == ([], None)

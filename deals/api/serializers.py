@@ -136,6 +136,8 @@ class ParticipationSerializer(ValidatedModelSerializer):
             "related_party_reasons": list(figures.related_party_reasons) if figures else [],
             # More money cycles run through it than /api/organizations/{id}/cycles/ holds (the shortest are).
             "cycles_truncated": bool(figures and figures.cycles_truncated),
+            # Conditions still pending: the stake holds only if they are met ([{"id", "kind", "description"}]).
+            "pending_conditions": list(figures.pending_conditions) if figures else [],
         }
 
     def write(self, instance: Any, data: dict[str, Any]) -> Any:
