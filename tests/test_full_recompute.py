@@ -170,3 +170,33 @@ def test_a_chunk_naming_an_organization_newer_than_the_graph_falls_back_to_its_n
                     graph=graph)  # fmt: skip
     assert ParticipationFigures.objects.filter(participation__investor=newcomer).exists()
     assert_same(expected, stored())
+
+
+def test_a_job_cut_off_from_the_database_stays_resumable_and_finishes_the_same(demo, monkeypatch):
+    """A dropped connection mid-job is no failure: the job keeps its cursor and the sweep resumes it."""
+    from django.db import OperationalError
+    from django.utils import timezone
+
+    expected = reference()
+    clear()
+    calls = {"n": 0}
+    real_chunk = services.recompute_chunk
+
+    def cut_off_on_the_second_chunk(**kwargs: Any) -> int:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_chunk(**kwargs)
+
+    monkeypatch.setattr(services, "recompute_chunk", cut_off_on_the_second_chunk)
+    job = Job.objects.create(kind=JobKind.FULL_RECOMPUTE, params={"chunk_size": 2})
+    with pytest.raises(OperationalError):
+        services.job_run_full_recompute(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.RUNNING and job.progress_done == 2 and job.error == ""
+    assert services.job_run_full_recompute(job_id=job.pk) is None  # its heartbeat is still fresh
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - services.stale_after() * 2)
+    assert job.pk in services.stale_jobs()
+    done = services.job_run_full_recompute(job_id=job.pk)
+    assert done is not None and done.state == JobState.SUCCEEDED
+    assert_same(expected, stored())

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -185,6 +185,10 @@ def job_run_full_recompute(*, job_id: int, on_progress: Callable[[Job], None] | 
         DirtyTarget.objects.filter(marked_at__lt=job.started_at).delete()
         job.state, job.finished_at = JobState.SUCCEEDED, timezone.now()
         job.save(update_fields=["state", "finished_at"])
+    except (OperationalError, InterfaceError):
+        # The database went away (a restart, a dropped connection): the job stays running, its heartbeat goes
+        # stale, and the sweep resumes it after the last committed chunk. Only a real error fails it.
+        raise
     except Exception as exc:
         Job.objects.filter(pk=job_id).update(state=JobState.FAILED, finished_at=timezone.now(), error=str(exc)[:2000])
         raise
