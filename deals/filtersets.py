@@ -6,13 +6,13 @@ the recompute pipeline stores, so rounds in different currencies compare fairly.
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
 import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -171,7 +171,7 @@ class RelationshipFilterSet(filters.FilterSet):
     def filter_current(self, queryset: QuerySet[Relationship], name: str, value: bool | None) -> QuerySet[Relationship]:
         if value is None:
             return queryset
-        current = Q(ended_on=None) | Q(ended_on__gte=datetime.date.today())
+        current = Q(ended_on=None) | Q(ended_on__gte=timezone.localdate())
         return queryset.filter(current) if value else queryset.exclude(current)
 
 

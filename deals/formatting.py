@@ -112,7 +112,7 @@ def describe(
         return _percent_range(low, high, lang) if percent else _money_range(low, high, currency, lang)
 
     if qualifier == "between" or (estimate.value is None and estimate.low is not None and estimate.high is not None):
-        assert estimate.low is not None and estimate.high is not None
+        assert estimate.low is not None and estimate.high is not None  # noqa: S101 (an Estimate's invariant)
         return fmt(estimate.low, estimate.high)
     if estimate.value is None:
         if estimate.high is not None:

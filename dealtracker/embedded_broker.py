@@ -118,7 +118,9 @@ class EmbeddedBroker:
         if self.is_running():
             return False
         self._prepare_dirs()
-        result = subprocess.run(self.command(daemonize=True), cwd=self.directory, capture_output=True, text=True)
+        result = subprocess.run(
+            self.command(daemonize=True), cwd=self.directory, capture_output=True, text=True, check=False
+        )
         if result.returncode != 0:
             raise EmbeddedBrokerError(f"the broker did not start: {result.stderr.strip() or result.stdout.strip()}")
         self.wait_until_running()

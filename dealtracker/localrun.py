@@ -35,7 +35,7 @@ DATABASE_CHECK_EVERY_S = 5.0
 
 
 def manage(*args: str) -> None:
-    result = subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR)
+    result = subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, check=False)
     if result.returncode != 0:
         raise SystemExit(result.returncode)
 

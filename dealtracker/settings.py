@@ -343,7 +343,7 @@ SPECTACULAR_SETTINGS = {
 # Logins, tokens, headers and request limits; SECURITY.md says what each protects against.
 
 #: The secret shipped in .env.example: public, so a deployment that kept it has no secret at all.
-EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string-of-at-least-fifty-characters-000"
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string-of-at-least-fifty-characters-000"  # noqa: S105 (the public example, refused below)
 if PRODUCTION and (SECRET_KEY == EXAMPLE_SECRET_KEY or SECRET_KEY.startswith("change-me")):
     raise ConfigError("SECRET_KEY", "is the example value from .env.example; generate a new one for production")
 if PRODUCTION and DEBUG:

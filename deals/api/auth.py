@@ -59,8 +59,9 @@ class TokenView(StrictQueryMixin, APIView):
         credentials = CredentialsSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         # The Django request, so that a lockout is flagged where the lockout middleware looks for it.
-        user = authenticate(request._request, **credentials.validated_data)
-        if getattr(request._request, "axes_locked_out", False):
+        django_request = request._request  # noqa: SLF001 (DRF documents the wrapped HttpRequest under this name)
+        user = authenticate(django_request, **credentials.validated_data)
+        if getattr(django_request, "axes_locked_out", False):
             return Response(status=status.HTTP_429_TOO_MANY_REQUESTS)  # the middleware writes the reply
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"non_field_errors": [_("Unable to log in with these credentials.")]})

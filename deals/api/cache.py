@@ -22,7 +22,6 @@ uncommitted writes of its own.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -32,7 +31,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -151,7 +150,7 @@ def cache_key(request: Request) -> str | None:
         request.build_absolute_uri(),
         str(getattr(request, "accepted_media_type", "")),
         translation.get_language() or "",
-        datetime.date.today().isoformat(),  # a figure without a date converts at today's rate
+        timezone.localdate().isoformat(),  # a figure without a date converts at today's rate
     )
     return "api:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -130,7 +131,7 @@ def date_of(instance: Any) -> datetime.date | None:
     if isinstance(instance, Participation):
         return instance.round.date
     if isinstance(instance, Relationship):
-        return instance.started_on or datetime.date.today()
+        return instance.started_on or timezone.localdate()
     if isinstance(instance, Metric):
         return instance.period_date or (datetime.date(instance.period_year, 12, 31) if instance.period_year else None)
     return getattr(instance, "date", None)

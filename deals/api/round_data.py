@@ -29,7 +29,7 @@ from deals.models.estimates import from_columns, read_columns
 from deals.models.rounds import ROUND_DATE_COLUMNS, round_date
 
 if TYPE_CHECKING:
-    from deals.api.serializers import Converter
+    from deals.engine.fx import Converter
 
 #: A participation row as :func:`deals.selectors.round_row_relations` reads it.
 P_ID, P_ROUND, P_INVESTOR, P_LEAD, P_STATUS = range(5)
@@ -50,7 +50,7 @@ def _plan(name: str) -> Plan:
 
     serializer = getattr(api, name)()
     plan: Plan = []
-    for field in serializer._readable_fields:
+    for field in serializer._readable_fields:  # noqa: SLF001 (the fields DRF itself would output, in its order)
         field_name = str(field.field_name)
         if isinstance(field, EstimateField):
             plan.append((field_name, "estimate", field.prefix, None))

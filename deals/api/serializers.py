@@ -13,7 +13,6 @@ from deals.api import fields as strict
 from deals.api import round_data
 from deals.api.fields import CurrencyField, EstimateField, StrictDecimalField
 from deals.choices import JobKind
-from deals.engine.fx import Converter as Converter  # the API's ?currency= uses the pipeline's converter
 from deals.models import (
     Condition,
     FundingRound,

@@ -25,6 +25,7 @@ from deals.api import serializers as api
 from deals.api.cache import cached_read
 from deals.api.permissions import ModelPermissionsOrPublicRead
 from deals.engine.currencies import is_currency
+from deals.engine.fx import Converter
 from deals.models import FundingRound, FxRate, Job, Organization, Source
 from deals.pipeline.recompute import rate_table
 from deals.pipeline.services import job_start_full_recompute
@@ -127,7 +128,7 @@ class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         if code is not None:
             if not is_currency(code):
                 raise ValidationError({"currency": [f"“{code}” is not an ISO 4217 currency code."]})
-            context["converter"] = api.Converter(rate_table(), code)
+            context["converter"] = Converter(rate_table(), code)
         return context
 
     def _with_warnings(self, response: Response, context: dict[str, Any]) -> Response:

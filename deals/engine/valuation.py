@@ -298,7 +298,7 @@ def compute_positions(rounds: Iterable[RoundIn], *, include_pro_forma: bool = Fa
             holding.stake = holding.stake.mul(factor)
         growths.append(growth)
         for p in _active(r):
-            assert p.amount is not None
+            assert p.amount is not None  # noqa: S101 (_active keeps only participations with an amount)
             if not r.buys_shares(p) or (p.pending_conditions and not include_pro_forma):
                 continue
             new = _Interval.of(out.stakes[p.id]) if p.id in out.stakes else _Interval(Decimal(0), None, None)

@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deals.choices import RelationshipKind
@@ -63,7 +64,7 @@ class Relationship(EstimateModel):
         return f"{self.provider} → {self.client} ({self.get_kind_display()})"
 
     def is_current(self, on: datetime.date | None = None) -> bool:
-        on = on or datetime.date.today()
+        on = on or timezone.localdate()
         return self.ended_on is None or self.ended_on >= on
 
     def clean(self) -> None:
