@@ -12,11 +12,13 @@ migration. This test builds scratch databases on the test server and compares th
   at that point, and migrating forward again must restore today's state; so must migrating forward a copy
   whose earlier migrations had run the live modules' SQL, as they did before they were frozen.
 
-It compares catalogues, not names, so it holds for any migration added later.
+It compares catalogues, not names, so it holds for any migration added later. A second test reads the
+migrations and refuses any that imports the app's own modules.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import difflib
 import os
@@ -31,6 +33,8 @@ from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
 
 from tests.support.workers import BASE_DIR, database_url
+
+MIGRATIONS = BASE_DIR / "deals" / "migrations"
 
 #: The migration that brought databases created before it to the triggers of its day.
 CATCH_UP = "0009_current_triggers"
@@ -207,3 +211,17 @@ def test_every_way_of_migrating_ends_with_the_triggers_the_code_defines() -> Non
                          today, catalogue(at_once), ("first", "again"))  # fmt: skip
 
     assert not findings, "\n\n".join(findings)
+
+
+def test_no_migration_imports_the_apps_own_code() -> None:
+    """What a migration installs must not change when the app's modules do: its SQL and data are its own."""
+    importing = {}
+    for path in sorted(MIGRATIONS.glob("[0-9]*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            own = [n for n in names if n.split(".")[0] in {"deals", "dealtracker"}]
+            if own:
+                importing.setdefault(path.name, []).extend(own)
+    assert not importing, f"migrations import the app's code; write its SQL or data into them instead: {importing}"
