@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 # Runs a command with the embedded PostgreSQL up (unless DATABASE_URL is set), stopping it afterwards.
 WITH_DB := $(PY) -m dealtracker.embedded_postgres exec --
 PYTEST_ARGS ?=
+# pytest-xdist processes for `make test`, each with its own test database (CI has 2 cores).
+PYTEST_WORKERS ?= 2
 
 .PHONY: help install run test checks pytest test-services test-browser lint format db-start db-stop db-shell \
 	bench bench-quick messages clean
@@ -41,7 +43,7 @@ checks:
 	$(PY) manage.py makemigrations --check --dry-run
 
 pytest:
-	$(PY) -m pytest -m "not services" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not services" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-services: install
 	$(PY) -m pytest -m services $(PYTEST_ARGS)

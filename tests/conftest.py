@@ -1,4 +1,8 @@
-"""Test-wide set-up: eager Celery for unit tests, a private broker folder, a real-worker fixture."""
+"""Test-wide set-up: eager Celery for unit tests, a private broker folder, a real-worker fixture, Hypothesis budgets.
+
+Every pytest-xdist worker imports this module itself, so each gets its own broker folder (and pytest-django its
+own test database, suffixed with the worker's name).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 from dealtracker.embedded_broker import EmbeddedBroker
 from tests.support.workers import celery_worker, database_url
@@ -33,6 +38,15 @@ if settings.configured:
         for _name, _value in filesystem_celery(_BROKER_DIR).items():
             setattr(settings, _name, _value)
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Many tests create a user and log in; the production hasher spends a third of a second on each password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Hypothesis budgets: `dealtracker` keeps `make test` short, `thorough` hunts (DEALTRACKER_HYPOTHESIS_PROFILE=thorough,
+# or pytest --hypothesis-profile=thorough). Neither has a deadline: the properties are about values, not speed, and
+# a timed example fails at random on a busy machine.
+hypothesis_settings.register_profile("dealtracker", max_examples=50, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=1000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("DEALTRACKER_HYPOTHESIS_PROFILE", "dealtracker"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -45,6 +45,7 @@ from tests.factories import FundingRoundFactory, OrganizationFactory, Participat
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 PASSWORD = "a-long-enough-password"
 EXPLORE = bool(os.environ.get("DEALTRACKER_API_EXPLORE"))
+API_EXAMPLES = max(5, settings.default.max_examples // 10)
 ORGANIZATION_REFERENCES = {"organization", "parent", "target", "investor", "provider", "client", "counterparty"}
 ESTIMATES = {"amount", "pre_money_valuation", "post_money_valuation", "annual_value", "value"}
 DATE_ORDER = (("reported_on", "announced_on", "closed_on"), ("started_on", "ended_on"))
@@ -214,8 +215,9 @@ def _lost_on_the_wire(value: Any) -> bool:
 
 @schema.parametrize()
 # The suite draws the same cases on every run, so a red run is reproducible; DEALTRACKER_API_EXPLORE=1 draws
-# new cases, and more of them, to hunt for what the fixed ones miss.
-@settings(max_examples=40 if EXPLORE else 8, derandomize=not EXPLORE, deadline=None,
+# new cases, and more of them, to hunt for what the fixed ones miss. Beyond its coverage cases, each operation
+# gets a tenth of the Hypothesis profile's examples (see tests/conftest.py): every example is a request.
+@settings(max_examples=max(40, API_EXAMPLES) if EXPLORE else API_EXAMPLES, derandomize=not EXPLORE, deadline=None,
           suppress_health_check=list(HealthCheck))  # fmt: skip
 def test_every_operation_honours_its_schema(case, token):
     if case.meta.generation.mode.is_positive:

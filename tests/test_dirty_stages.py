@@ -156,7 +156,9 @@ def bulk_targets(n: int) -> list[int]:
 def waiting_for_a_lock(fragment: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE %s",
+            # Only this test's database: other test runs on the server (pytest-xdist workers) wait for locks too.
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE %s",
             [f"%{fragment}%"],
         )
         return bool(cursor.fetchone()[0])

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("deals", "0008_pipeline_figures")]
+    dependencies = [("deals", "0009_current_triggers")]
 
     operations = [
         migrations.CreateModel(
