@@ -25,21 +25,6 @@ END;
 $$ LANGUAGE plpgsql;
 """
 
-# The function before the dirty set had stages; migration 0004 restores it when reversed.
-MARK_FUNCTION_WITHOUT_STAGE = """
-CREATE OR REPLACE FUNCTION deals_mark_dirty(target_ids bigint[]) RETURNS void AS $$
-BEGIN
-    INSERT INTO deals_dirtytarget (target_id, marked_at, version)
-    SELECT DISTINCT o.id, now(), 1
-    FROM deals_organization o
-    WHERE o.id = ANY(target_ids)
-    ORDER BY o.id
-    ON CONFLICT (target_id) DO UPDATE
-        SET version = deals_dirtytarget.version + 1, marked_at = now();
-END;
-$$ LANGUAGE plpgsql;
-"""
-
 # What each table's changed rows say about which targets to mark. {rows} is a transition table.
 AFFECTED_TARGETS = {
     "deals_fundinground": "SELECT target_id FROM {rows}",
