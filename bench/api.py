@@ -18,11 +18,9 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,16 +33,11 @@ from django.db import connection
 from bench.common import Scale, Section, child_env, log, median, ms
 from deals.models import FundingRound, Participation
 from deals.tokens import token_create, tokens_revoke_all
+from tests.support.servers import free_port, serving
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LIST_FILTER = {"status": "closed", "round_type": "series_a"}
 UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
@@ -57,26 +50,8 @@ def gunicorn(workers: int = 2, **settings: str) -> Iterator[str]:
                     **settings)  # fmt: skip
     command = [sys.executable, "-m", "gunicorn", "dealtracker.wsgi:application", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/bench/bare/", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
+    with serving(command, env=env, probe=f"http://127.0.0.1:{port}/bench/bare/") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _seconds(text: str) -> float:

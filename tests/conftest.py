@@ -103,3 +103,11 @@ def real_worker(transactional_db: None) -> Iterator[Any]:
             yield process
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Playwright drives Debian's Chromium, never a browser build of its own."""
+    from tests.support.browser import CHROMIUM
+
+    return {**browser_type_launch_args, "executable_path": CHROMIUM}

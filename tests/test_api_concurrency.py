@@ -11,11 +11,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
-import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -27,11 +24,12 @@ from django.contrib.auth.models import Group, User
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
-from rest_framework.authtoken.models import Token
 
 from deals.models import FundingRound, RoundStatusChange
+from deals.tokens import token_create
 from tests.factories import FundingRoundFactory
-from tests.support.workers import BASE_DIR, database_url
+from tests.support.servers import free_port, serving
+from tests.support.workers import database_url
 
 WRITERS = 32
 
@@ -40,7 +38,7 @@ WRITERS = 32
 def token(transactional_db: None) -> str:
     user = User.objects.create_user("concurrent-editor", password="x-very-long-pass")
     user.groups.add(Group.objects.get(name="Data entry"))
-    return Token.objects.create(user=user).key
+    return token_create(user=user)[1]
 
 
 def request(method: str, url: str, token: str, body: dict[str, Any] | None = None, **headers: str) -> Any:
@@ -117,12 +115,6 @@ def test_concurrent_patches_with_one_etag_let_exactly_one_through_under_a_thread
         assert_one_winner(*race(base, token))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def gunicorn(database: str) -> Iterator[str]:
     """gunicorn serving the project on a loopback port, with 3 worker processes of 8 threads each."""
@@ -131,28 +123,9 @@ def gunicorn(database: str) -> Iterator[str]:
            "API_CACHE_URL": "dummy://"}  # fmt: skip
     command = [sys.executable, "-m", "gunicorn", "dealtracker.wsgi:application", "--bind", f"127.0.0.1:{port}",
                "--workers", "3", "--worker-class", "gthread", "--threads", "8", "--log-level", "warning"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                break
-            except urllib.error.HTTPError:
-                break  # it answers (a 503 only says the broker is not reachable)
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
+    # Any answer will do: a 503 only says the broker is not reachable.
+    with serving(command, env=env, probe=f"http://127.0.0.1:{port}/healthz") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_concurrent_patches_with_one_etag_let_exactly_one_through_under_gunicorn(token):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +17,10 @@ from django.templatetags.static import static
 
 from deals.models import FundingRound
 from deals.pipeline.services import dirty_drain
+from tests.support.browser import BROWSER
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (.ci/run installs it)"),
-]
+pytestmark = BROWSER
 PASSWORD = "a-long-browser-test-password"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM}
 
 
 @pytest.fixture(scope="session")

@@ -7,13 +7,8 @@ import json
 import os
 import re
 import shlex
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 from deals import monitoring
+from tests.support.servers import free_port, get, serving
 from tests.support.workers import database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -112,33 +108,6 @@ def dockerfile_cmd() -> list[str]:
     return list(json.loads(cmd.removeprefix("CMD ")))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
-
-
-def wait_until_serving(url: str, process: subprocess.Popen[bytes], deadline_s: float = 60) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "gunicorn exited"
-        try:
-            get(url)
-            return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    raise AssertionError(f"gunicorn did not answer on {url} within {deadline_s} s")
-
-
 @pytest.fixture(scope="module")
 def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Dockerfile's collectstatic, run with its own environment (only STATIC_ROOT moved to a temporary folder)."""
@@ -177,10 +146,7 @@ def test_the_dockerfiles_gunicorn_serves_healthz_and_static_files_in_production(
         "STATIC_ROOT": str(collected_static),
     }
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    process = subprocess.Popen([gunicorn, *command[1:]], cwd=BASE_DIR, env=env, start_new_session=True)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_serving(f"{base}/healthz", process)
+    with serving([gunicorn, *command[1:]], env=env, probe=f"http://127.0.0.1:{port}/healthz") as base:
         status, _headers, body = get(f"{base}/healthz")
         assert status == 200, body
         assert json.loads(body)["environment"] == "production"
@@ -192,6 +158,3 @@ def test_the_dockerfiles_gunicorn_serves_healthz_and_static_files_in_production(
         assert headers["Content-Type"].startswith("text/css")
         assert headers.get("Content-Encoding") == "gzip"
         assert "immutable" in headers["Cache-Control"]
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)

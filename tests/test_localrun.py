@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -17,26 +16,15 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.support.servers import free_port, wait_until_answering
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.worker
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def wait_for(url: str, deadline_s: float, process: subprocess.Popen[str]) -> int:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "make run's supervisor exited early"
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return int(response.status)
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer within {deadline_s} s")
+    """The first success status of ``url``, while make run's supervisor runs."""
+    return wait_until_answering(url, process, deadline_s=deadline_s, accept=lambda status: status < 400)
 
 
 def processes_using(var_dir: Path) -> list[psutil.Process]:

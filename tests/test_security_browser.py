@@ -3,26 +3,16 @@ them is refused (Chromium reports every violation on the console)."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
 
 from tests.factories import FundingRoundFactory
+from tests.support.browser import BROWSER
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (.ci/run installs it)"),
-]
+pytestmark = BROWSER
 PASSWORD = "a-long-browser-test-password"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM}
 
 
 @pytest.fixture

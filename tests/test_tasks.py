@@ -24,6 +24,7 @@ from deals.pipeline import services
 from deals.pipeline.recompute import recompute_targets
 from deals.tasks import run_full_recompute
 from dealtracker.celery import app
+from tests.support.servers import free_port
 from tests.support.workers import celery_worker, database_url, stop_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -112,12 +113,6 @@ def write_while_broker_is_down(round_id: int, broker_url: str) -> subprocess.Com
             "r.notes = 'written while the broker was down'; r.save(); print('saved')")  # fmt: skip
     return subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=BASE_DIR, env=env,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_writes_succeed_while_the_broker_is_unreachable_and_drain_when_a_worker_returns():

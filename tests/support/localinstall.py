@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import psutil
 import psycopg
 
 from dealtracker.embedded_broker import EmbeddedBroker
+from tests.support.servers import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 #: The tables a recompute writes; a run's result is their rows without ids and timestamps.
@@ -40,12 +40,6 @@ FAST_RECOVERY = {
     "DEALTRACKER_HEARTBEAT_MAX_AGE": "15",
     "CELERY_VISIBILITY_TIMEOUT": "30",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def poll(condition: Callable[[], Any], *, deadline_s: float, what: str, every_s: float = 0.25) -> Any:
