@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -37,14 +37,18 @@ class FundingRoundQuerySet(models.QuerySet["FundingRound"]):
         return self.select_related("target", "figures").prefetch_related("participations__investor")
 
     def search(self, text: str) -> FundingRoundQuerySet:
+        """Rounds whose target or an investor matches ``text`` as an organization search does, or whose notes
+        hold its words (English or German). No join, so no duplicates and no DISTINCT."""
+        from deals import search
+
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            Q(target__name__icontains=text)
-            | Q(notes__icontains=text)
-            | Q(participations__investor__name__icontains=text)
-        ).distinct()
+        orgs = Organization.objects.search(text).values("pk")
+        invested = Participation.objects.filter(round=OuterRef("pk"), investor__in=orgs)
+        return self.alias(search_doc=search.round_document()).filter(
+            Q(target__in=orgs) | Q(Exists(invested)) | Q(search_doc=search.text_query(text))
+        )
 
 
 @audited

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.postgres.search import SearchHeadline
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -28,6 +29,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from deals import charts, network, selectors
+from deals import search as search_text
 from deals.filtersets import FundingRoundFilterSet, OrganizationFilterSet
 from deals.formatting import compact_money, describe
 from deals.models import FundingRound, Metric, Organization, Relationship
@@ -351,22 +353,60 @@ def network_view(request: HttpRequest) -> HttpResponse:
 
 @browse
 def search(request: HttpRequest) -> HttpResponse:
+    """Organizations (best match first) and deals (newest first), with what matched marked."""
     text = request.GET.get("q", "").strip()[:200]
     orgs: list[Organization] = []
     rounds: list[FundingRound] = []
     if text:
-        orgs = list(Organization.objects.search(text).order_by("name")[: SEARCH_LIMIT + 1])
+        orgs = list(Organization.objects.search(text).order_by("-search_rank", "name")[: SEARCH_LIMIT + 1])
         rounds = list(
             FundingRound.objects.for_list().search(text).order_by(*selectors.NEWEST_FIRST)[: SEARCH_LIMIT + 1]
         )
     context = {
         "q": text,
-        "organizations": orgs[:SEARCH_LIMIT],
+        "organizations": _marked_organizations(orgs[:SEARCH_LIMIT], text),
         "more_organizations": len(orgs) > SEARCH_LIMIT,
-        "rounds": selectors.with_labels(rounds[:SEARCH_LIMIT]),
+        "rounds": _marked_rounds(selectors.with_labels(rounds[:SEARCH_LIMIT]), text),
         "more_rounds": len(rounds) > SEARCH_LIMIT,
     }
     return render(request, "deals/search.html", context)
+
+
+def _marked_organizations(orgs: list[Organization], text: str) -> list[Organization]:
+    """Each organization with its name marked and, when only an alias holds the words, that alias."""
+    words = search_text.terms(text)
+    for org in orgs:
+        org.marked_name = search_text.mark(org.name, words)  # type: ignore[attr-defined]
+        in_name = any(w.lower() in org.name.lower() for w in words)
+        alias = next((a for a in org.aliases if any(w.lower() in a.lower() for w in words)), None)
+        org.marked_alias = search_text.mark(alias, words) if alias and not in_name else None  # type: ignore[attr-defined]
+    return orgs
+
+
+def _marked_rounds(rounds: list[FundingRound], text: str) -> list[FundingRound]:
+    """Targets and investors marked, and the matching passages of the notes (one query for all rounds)."""
+    words = search_text.terms(text)
+    query = search_text.text_query(text)
+    passages = (
+        dict(
+            FundingRound.objects.filter(pk__in=[r.pk for r in rounds])
+            .alias(search_doc=search_text.round_document())
+            .filter(search_doc=query)
+            .annotate(
+                passage=SearchHeadline(
+                    "notes", query, config="english", start_sel=search_text.START, stop_sel=search_text.STOP
+                )
+            )
+            .values_list("pk", "passage")
+        )
+        if rounds
+        else {}
+    )
+    for r in rounds:
+        r.marked_target = search_text.mark(r.target.name, words)  # type: ignore[attr-defined]
+        r.marked_investors = [search_text.mark(p.investor.name, words) for p in r.participations.all()]  # type: ignore[attr-defined]
+        r.passage = search_text.headline(passages[r.pk]) if r.pk in passages else None  # type: ignore[attr-defined]
+    return rounds
 
 
 @browse
@@ -375,5 +415,5 @@ def organization_suggest(request: HttpRequest) -> HttpResponse:
     text = next(
         (request.GET[k].strip() for k in ("investor_slug", "target_slug", "focus", "q") if request.GET.get(k)), ""
     )
-    orgs = Organization.objects.search(text).order_by("name")[:15] if len(text) >= 2 else []
+    orgs = Organization.objects.search(text).order_by("-search_rank", "name")[:15] if len(text) >= 2 else []
     return render(request, "deals/_org_options.html", {"organizations": orgs})
