@@ -18,7 +18,15 @@ from django.contrib.postgres.search import SearchHeadline
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats
@@ -222,11 +230,20 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _cycles_with_names(cycles: Any) -> list[dict[str, Any]]:
-    """Cycles with the names of the organizations along their path (one query for all of them)."""
+    """Cycles grouped by investor and path, each group with the names along its path and the cycles (one per
+    round) it stands for: a target's rounds repeat the same paths (one query for all the names)."""
     cycles = list(cycles)
     ids = {org_id for cycle in cycles for org_id in cycle.path}
     names = dict(Organization.objects.filter(pk__in=ids).values_list("id", "name")) if ids else {}
-    return [{"cycle": c, "names": [names.get(org_id, "?") for org_id in c.path]} for c in cycles]
+    groups: dict[tuple[int, tuple[int, ...]], dict[str, Any]] = {}
+    for c in cycles:
+        group = groups.setdefault(
+            (c.investor_id, tuple(c.path)),
+            {"cycle": c, "names": [names.get(org_id, "?") for org_id in c.path], "cycles": []},
+        )
+        if c.round_id is None or all(other.round_id != c.round_id for other in group["cycles"]):
+            group["cycles"].append(c)
+    return list(groups.values())
 
 
 @browse
@@ -337,18 +354,48 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "deals/organizations/detail.html", context)
 
 
+def _network_focus(request: HttpRequest) -> Organization | None:
+    """The organization to centre on: by slug, or else the best match for a typed name ("Open AI")."""
+    text = request.GET.get("focus", "").strip()[:200]
+    if not text:
+        return None
+    found = Organization.objects.filter(slug=text).first()
+    found = found or Organization.objects.search(text).order_by("-search_rank", "name").first()
+    if found is None:
+        raise Http404(_("No organization matches “%(text)s”.") % {"text": text})
+    return found
+
+
 @browse
 def network_view(request: HttpRequest) -> HttpResponse:
-    focus_slug = request.GET.get("focus", "").strip()
-    focus = get_object_or_404(Organization, slug=focus_slug) if focus_slug else None
-    graph = network.build(focus=focus)
+    focus = _network_focus(request)
+    filters = network.Filters.from_query(request.GET)
+    graph = network.build(focus=focus, filters=filters)
     context = {
         "graph": graph,
         "focus": focus,
-        "cycles": [{"cycle": c, "names": [graph.names.get(i, "?") for i in c.path]} for c in graph.cycles],
+        "filters": filters,
+        "kinds": [(kind, network.kind_label(kind)) for kind in network.KINDS],
+        "cycles": [
+            {"cycle": c, "names": [graph.names.get(i, "?") for i in c.path], "cycles": [c]} for c in graph.cycles
+        ],
         "max_nodes": network.MAX_NODES,
+        "data_url": reverse("deals:network_data") + (f"?{request.GET.urlencode()}" if request.GET else ""),
     }
     return render(request, "deals/network.html", context)
+
+
+@browse
+def network_data(request: HttpRequest) -> JsonResponse:
+    """The network page's graph for the browser's interactive view: the same filters, more nodes."""
+    focus = _network_focus(request)
+    try:
+        limit = int(request.GET.get("limit", network.NODES_INTERACTIVE))
+    except ValueError:
+        limit = network.NODES_INTERACTIVE
+    limit = max(1, min(limit, network.MAX_NODES_INTERACTIVE))
+    graph = network.build(focus=focus, filters=network.Filters.from_query(request.GET), max_nodes=limit)
+    return JsonResponse(network.as_json(graph, focus))
 
 
 @browse
