@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from deals.choices import RelationshipKind
-from deals.engine.estimates import Estimate, total
+from deals.engine.estimates import Estimate, Qualifier, total
 from deals.formatting import describe
 from deals.models import Citation, Cycle, Organization, Participation, Relationship
 
@@ -264,10 +264,19 @@ def _invested(participations: list[Participation]) -> Estimate | None:
         if getattr(p, "figures", None) is not None and p.figures.amount_reporting is not None
     ]
     if converted:
-        return total(converted, str(settings.REPORTING_CURRENCY))
+        return _settled(total(converted, str(settings.REPORTING_CURRENCY)))
     if len(participations) == 1 and participations[0].amount is not None:
         return participations[0].amount  # not converted yet: shown in its own currency
     return None
+
+
+def _settled(amount: Estimate | None) -> Estimate | None:
+    """A sum whose bounds differ by conversion rounding only (under 0.5 %) as one approximate figure, so that an
+    edge reads "≈ €22.5bn" rather than "€22.5–22.5bn"."""
+    if amount is None or amount.low is None or not amount.high or amount.high - amount.low > amount.high / 200:
+        return amount
+    middle = amount.value if amount.value is not None else (amount.low + amount.high) / 2
+    return Estimate(Qualifier.APPROXIMATELY, middle, amount.low, amount.high, amount.currency)
 
 
 def _sources(participations: list[int], relationships: list[int]) -> dict[tuple[str, int], list[str]]:
