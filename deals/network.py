@@ -228,7 +228,7 @@ def _links(graph: Graph, ids: set[int], filters: Filters, limit: int) -> None:
     if filters.shows(EQUITY):
         query = Q(investor__in=ids, round__target__in=ids) & filters.equity()
         for p in _investments(query).select_related("figures").annotate(target_id=F("round__target_id"))[:limit]:
-            investments[(p.investor_id, p.target_id)].append(p)  # type: ignore[attr-defined]
+            investments[(p.investor_id, p.target_id)].append(p)
     rels = list(Relationship.objects.filter(Q(provider__in=ids, client__in=ids) & filters.relationships())[:limit])
     sources = _sources([p.pk for ps in investments.values() for p in ps], [r.pk for r in rels])
     for (investor, target), ps in investments.items():
@@ -273,7 +273,9 @@ def _invested(participations: list[Participation]) -> Estimate | None:
 def _settled(amount: Estimate | None) -> Estimate | None:
     """A sum whose bounds differ by conversion rounding only (under 0.5 %) as one approximate figure, so that an
     edge reads "≈ €22.5bn" rather than "€22.5–22.5bn"."""
-    if amount is None or amount.low is None or not amount.high or amount.high - amount.low > amount.high / 200:
+    if amount is None or amount.low is None or not amount.high or amount.low == amount.high:
+        return amount
+    if amount.high - amount.low > amount.high / 200:
         return amount
     middle = amount.value if amount.value is not None else (amount.low + amount.high) / 2
     return Estimate(Qualifier.APPROXIMATELY, middle, amount.low, amount.high, amount.currency)

@@ -54,7 +54,7 @@ class _Operator(Func):
     output_field = BooleanField()
     template = "(%(expressions)s)"
 
-    def __init__(self, left: Expression | Func, operator: str, right: Expression | Func) -> None:
+    def __init__(self, left: Expression | F, operator: str, right: Expression | F) -> None:
         super().__init__(left, right)
         self.arg_joiner = f" {operator} "
 

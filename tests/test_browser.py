@@ -382,7 +382,8 @@ def test_a_thousand_organizations_stay_responsive(transactional_db: None, live_s
     median, p95 = frames[len(frames) // 2], frames[int(len(frames) * 0.95)]
     report = (
         f"{nodes} nodes, {edges} edges: navigation to first frame {loaded:.0f} ms (graph JSON {fetched} ms, "
-        f"layout {laid_out} ms, first frame at {drawn} ms); zoom/pan frame time median {median:.1f} ms, p95 {p95:.1f} ms"
+        f"layout {laid_out} ms, first frame at {drawn} ms); "
+        f"zoom/pan frame time median {median:.1f} ms, p95 {p95:.1f} ms"
     )
     folder = Path(settings.BASE_DIR) / "test-artifacts"
     folder.mkdir(exist_ok=True)

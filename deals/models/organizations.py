@@ -27,7 +27,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
 
     def search(self, text: str) -> OrganizationQuerySet:
         """Organizations whose name or aliases contain or resemble ``text``, or whose words it names (English or
-        German), annotated with ``search_rank`` (higher is better) to order them by."""
+        German), best match first (``search_rank``, higher is better; a later ``order_by`` replaces the order)."""
         from deals import search
 
         text = text.strip()
@@ -37,6 +37,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
             self.alias(search_key=search.org_key(), search_doc=search.org_document())
             .filter(search.org_condition(text))
             .annotate(search_rank=search.org_rank(text))
+            .order_by("-search_rank", "name")
         )
 
 

@@ -360,7 +360,7 @@ def _network_focus(request: HttpRequest) -> Organization | None:
     if not text:
         return None
     found = Organization.objects.filter(slug=text).first()
-    found = found or Organization.objects.search(text).order_by("-search_rank", "name").first()
+    found = found or Organization.objects.search(text).first()
     if found is None:
         raise Http404(_("No organization matches “%(text)s”.") % {"text": text})
     return found
@@ -405,7 +405,7 @@ def search(request: HttpRequest) -> HttpResponse:
     orgs: list[Organization] = []
     rounds: list[FundingRound] = []
     if text:
-        orgs = list(Organization.objects.search(text).order_by("-search_rank", "name")[: SEARCH_LIMIT + 1])
+        orgs = list(Organization.objects.search(text)[: SEARCH_LIMIT + 1])
         rounds = list(
             FundingRound.objects.for_list().search(text).order_by(*selectors.NEWEST_FIRST)[: SEARCH_LIMIT + 1]
         )
@@ -462,5 +462,5 @@ def organization_suggest(request: HttpRequest) -> HttpResponse:
     text = next(
         (request.GET[k].strip() for k in ("investor_slug", "target_slug", "focus", "q") if request.GET.get(k)), ""
     )
-    orgs = Organization.objects.search(text).order_by("-search_rank", "name")[:15] if len(text) >= 2 else []
+    orgs = Organization.objects.search(text)[:15] if len(text) >= 2 else []
     return render(request, "deals/_org_options.html", {"organizations": orgs})
