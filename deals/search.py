@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db.models import BooleanField, Case, Expression, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models import BooleanField, Case, Expression, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Lower
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -27,14 +30,19 @@ def compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
 
-def org_key() -> Func:
-    return Func(F("name"), F("aliases"), function="deals_org_search_key", output_field=TextField())
+#: How many of the best-matching organizations a round search looks for as target or investor: a word common to
+#: thousands of names ("ventures") must not pull in millions of participations.
+ORGS_PER_ROUND_SEARCH = 50
 
 
-def org_document() -> Func:
-    return Func(
-        F("name"), F("aliases"), F("description"), function="deals_org_document", output_field=SearchVectorField()
-    )
+def org_key() -> RawSQL:
+    """The organization's stored search key (migration 0012). Unqualified, so it also names the column inside the
+    subqueries where Django renames the table (an organization search has no joins)."""
+    return RawSQL('"search_key"', [], output_field=TextField())
+
+
+def org_document() -> RawSQL:
+    return RawSQL('"search_document"', [], output_field=SearchVectorField())
 
 
 def round_document() -> Func:
@@ -57,6 +65,13 @@ class _Operator(Func):
     def __init__(self, left: Expression | F, operator: str, right: Expression | F) -> None:
         super().__init__(left, right)
         self.arg_joiner = f" {operator} "
+
+
+def any_of(field: str, ids: QuerySet[Any]) -> Q:
+    """``field = ANY(ARRAY(ids))``: the ids are read once, first, and then looked up by index. As ``IN (ids)`` the
+    planner guessed thousands of matches and hash-joined a scan of every round instead."""
+    array = Func(ArraySubquery(ids), template="(%(expressions)s)")
+    return Q(_Operator(F(field), "= ANY", array))
 
 
 def org_condition(text: str) -> Q:
