@@ -39,14 +39,16 @@ class FundingRoundQuerySet(models.QuerySet["FundingRound"]):
     def search(self, text: str) -> FundingRoundQuerySet:
         """Rounds whose target or an investor is one of the organizations best matching ``text`` (as an
         organization search ranks them), or whose notes hold its words (English or German). The three parts are
-        read through their own indexes and united, so neither a join nor DISTINCT is needed. (Limiting each part
+        read through their own indexes and united, so neither a join nor DISTINCT is needed; the organizations are
+        found when this is called. (Limiting each part
         to the newest few made the planner walk the date index past every round when matches were rare.)"""
         from deals import search
 
         text = text.strip()
         if not text:
             return self
-        orgs = Organization.objects.search(text).values("pk")[: search.ORGS_PER_ROUND_SEARCH]
+        # Read once, now: as a subquery, the organization search ran once for each part that used it.
+        orgs = list(Organization.objects.search(text).values_list("pk", flat=True)[: search.ORGS_PER_ROUND_SEARCH])
         as_target = FundingRound.objects.filter(target__in=orgs).order_by().values("pk")
         as_investor = Participation.objects.filter(investor__in=orgs).order_by().values("round_id")
         in_notes = (
