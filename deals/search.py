@@ -1,8 +1,8 @@
 """The search expressions shared by the organization and round searches, and the safe marking of what matched.
 
 Names and aliases are matched by trigram similarity ("Antropic", "NVIDIAs", "Open AI" find their organization)
-and by substring; descriptions and notes by full-text search in English and German. The SQL functions called
-here are the index expressions of migration 0012, so every condition is answered from a GIN index.
+and by substring; descriptions and notes by full-text search in English and German. The columns and functions
+named here are those migration 0012 indexes, so every condition is answered from a GIN index.
 """
 
 from __future__ import annotations
