@@ -116,3 +116,8 @@ def test_the_organization_page_lists_a_cycle_once_with_the_rounds_it_passes_thro
     assert "Through 3 rounds:" in html
     for r in openai_rounds["rounds"]:
         assert reverse("deals:round_detail", args=[r.pk]) in html
+
+
+def test_the_graph_needs_a_login_like_the_page(client):
+    response = client.get(reverse("deals:network_data"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
