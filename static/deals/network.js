@@ -75,12 +75,19 @@
     return a;
   }
 
+  // The viewport glides; data-settled says when it has arrived, so that the browser tests can wait for it.
+  function glide(fit) {
+    canvas.dataset.settled = "0";
+    cy.stop(true, true);
+    cy.animate({ fit: fit, duration: 250, complete: function () { canvas.dataset.settled = "1"; } });
+  }
+
   function focusOn(node) {
     var near = node.closedNeighborhood();
     cy.elements().removeClass("chosen").addClass("faded");
     near.removeClass("faded");
     node.addClass("chosen");
-    cy.animate({ fit: { eles: near, padding: 40 }, duration: 250 });
+    glide({ eles: near, padding: 40 });
     canvas.dataset.focused = node.data("slug");
     tools.querySelector("[data-zoom=reset]").hidden = false;
     var name = document.createElement("strong");
@@ -157,6 +164,9 @@
       }));
     });
     cy.on("zoom", function () { canvas.dataset.zoom = cy.zoom().toFixed(4); });
+    // Cytoscape keeps where its canvas sits on the page; after the page has scrolled or shifted it may still
+    // hold the old place, and hover and taps would land beside what is under the pointer.
+    canvas.addEventListener("pointerenter", function () { cy.resize(); });
     cy.on("viewport", function () { tooltip.hidden = true; });
   }
 
@@ -186,8 +196,8 @@
     if (!cy || !action) return;
     if (action === "in") zoomBy(1.25);
     if (action === "out") zoomBy(0.8);
-    if (action === "fit") cy.animate({ fit: { padding: 30 }, duration: 200 });
-    if (action === "reset") { unfocus(); cy.animate({ fit: { padding: 30 }, duration: 200 }); }
+    if (action === "fit") glide({ padding: 30 });
+    if (action === "reset") { unfocus(); glide({ padding: 30 }); }
   });
 
   // Kinds and year apply at once; the organization field (a new centre) still submits the form.
