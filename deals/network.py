@@ -2,26 +2,43 @@
 
 Money flows along every edge: an investor pays a target, a client pays its provider. Cycles are stored per
 group (a subsidiary counts as its parent, e.g. AWS as Amazon), so a drawn edge is part of a cycle when the
-edge between the two groups is. The graph is always small: the organizations of the latest cycles, or one
-organization's neighbourhood, capped at ``MAX_NODES``; the layout is a circle, drawn as SVG on the server.
+edge between the two groups is. The graph is the organizations of the latest cycles, or one organization's
+neighbourhood, capped at ``MAX_NODES`` for the server's SVG (a circle, the page without JavaScript) and at up to
+``MAX_NODES_INTERACTIVE`` for the browser's interactive graph, which reads ``as_json``. Both can be narrowed to
+kinds of relationship and to a year; every edge carries its amount and the sources that report it.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from deals.models import Cycle, Organization, Relationship
+from deals.choices import RelationshipKind
+from deals.engine.estimates import Estimate, Qualifier, total
+from deals.formatting import describe
+from deals.models import Citation, Cycle, Organization, Participation, Relationship
 from deals.pipeline.circularity import counted_money, group_roots
 
 MAX_NODES = 40
+#: The browser draws this many nodes by default, and at most ``MAX_NODES_INTERACTIVE`` when asked (``limit``).
+NODES_INTERACTIVE = 150
+MAX_NODES_INTERACTIVE = 1000
+EQUITY, MEMBER = "equity", "member"
+#: Every kind of edge the filters offer: investments, each kind of commercial relationship, group membership.
+KINDS = (EQUITY, *RelationshipKind.values, MEMBER)
 MAX_CYCLES = 30
 SIZE = 720
 RADIUS = 18
@@ -36,12 +53,70 @@ class Node:
 
 
 @dataclass(frozen=True)
+class Filters:
+    """What the network shows: some kinds of edge (all when empty) in one year (any when None)."""
+
+    kinds: frozenset[str] = frozenset()
+    year: int | None = None
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> Filters:
+        """The filters of a query string; unknown kinds and impossible years are ignored, not an error."""
+        kinds = frozenset(k for k in query.getlist("kind") if k in KINDS)
+        if query.getlist("kind") and not kinds:
+            kinds = frozenset({"none"})  # every kind unticked: nothing, rather than everything
+        year = query.get("year", "").strip()
+        return cls(kinds, int(year) if year.isdigit() and 1900 <= int(year) <= 2100 else None)
+
+    def shows(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+    def equity(self) -> Q:
+        return Q(round__reported_on__year=self.year) if self.year else Q()
+
+    def relationships(self) -> Q:
+        if not self.year:
+            return Q(kind__in=[k for k in RelationshipKind.values if self.shows(k)])
+        first, last = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
+        return (
+            Q(kind__in=[k for k in RelationshipKind.values if self.shows(k)])
+            & (Q(started_on=None) | Q(started_on__lte=last))
+            & (Q(ended_on=None) | Q(ended_on__gte=first))
+        )
+
+
+@dataclass(frozen=True)
 class Link:
     source: int
     target: int
     kind: str  # "equity", a relationship kind, or "member" (subsidiary of)
     label: str
     in_cycle: bool = False
+    amount: Estimate | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def weight(self) -> Decimal:
+        """The amount that sets the edge's width: its highest figure (the value if open-ended)."""
+        if self.amount is None:
+            return Decimal(0)
+        return self.amount.high or self.amount.value or self.amount.low or Decimal(0)
+
+    def width(self) -> float:
+        """1 to 8 pixels, by the amount's order of magnitude (€1m → 1, €100bn and more → 8)."""
+        weight = self.weight
+        if weight <= 0:
+            return 1.0
+        return round(min(8.0, max(1.0, 1 + (math.log10(float(weight)) - 6) * 7 / 5)), 1)
+
+    def title(self) -> str:
+        """The tooltip: what the edge means, its amount and its sources."""
+        parts = [self.label]
+        if self.amount is not None:
+            parts.append(describe(self.amount, language=get_language()))
+        if self.sources:
+            parts.append(_("Sources: %(sources)s") % {"sources": "; ".join(self.sources)})
+        return " · ".join(parts)
 
 
 @dataclass
@@ -56,19 +131,36 @@ class Graph:
         return draw(self)
 
 
-def _equity_pairs(query: Q) -> set[tuple[int, int]]:
-    return set(counted_money().filter(query).values_list("investor_id", "round__target_id").distinct()[:500])
+def _investments(query: Q) -> QuerySet[Participation]:
+    """The money edges the recompute counts (:func:`deals.pipeline.circularity.counted_money`), narrowed."""
+    return counted_money().filter(query)
 
 
-def build(*, focus: Organization | None = None) -> Graph:
-    """The latest cycles' organizations, or ``focus`` and its direct neighbours."""
+def _equity_pairs(query: Q, limit: int) -> set[tuple[int, int]]:
+    return set(_investments(query).values_list("investor_id", "round__target_id").distinct()[:limit])
+
+
+def build(*, focus: Organization | None = None, filters: Filters | None = None, max_nodes: int = MAX_NODES) -> Graph:
+    """The latest cycles' organizations, or ``focus`` and its direct neighbours (the most connected first)."""
+    filters = filters or Filters()
     graph = Graph()
     cycles = Cycle.objects.filter(is_current=True).select_related("round", "investor", "target")
+    limit = max(500, max_nodes * 5)
     if focus is not None:
         cycles = cycles.filter(Q(investor=focus) | Q(target=focus) | Q(path__contains=[focus.pk]))
-        pairs = _equity_pairs(Q(investor=focus) | Q(round__target=focus))
-        rels = list(Relationship.objects.filter(Q(provider=focus) | Q(client=focus))[:500])
-        family = set(Organization.objects.filter(Q(parent=focus) | Q(pk=focus.parent_id)).values_list("id", flat=True))
+        pairs = (
+            _equity_pairs((Q(investor=focus) | Q(round__target=focus)) & filters.equity(), limit)
+            if filters.shows(EQUITY)
+            else set()
+        )
+        rels = list(
+            Relationship.objects.filter((Q(provider=focus) | Q(client=focus)) & filters.relationships())[:limit]
+        )
+        family = (
+            set(Organization.objects.filter(Q(parent=focus) | Q(pk=focus.parent_id)).values_list("id", flat=True))
+            if filters.shows(MEMBER)
+            else set()
+        )
         degree = Counter[int]()
         for a, b in pairs:
             degree[a] += 1
@@ -83,8 +175,8 @@ def build(*, focus: Organization | None = None) -> Graph:
         members = {org_id for cycle in graph.cycles for org_id in cycle.path}
         members |= set(Organization.objects.filter(parent__in=members).values_list("id", flat=True))
         wanted = sorted(members)
-    graph.truncated = len(dict.fromkeys(wanted)) > MAX_NODES
-    ids = list(dict.fromkeys(wanted))[:MAX_NODES]
+    graph.truncated = len(dict.fromkeys(wanted)) > max_nodes
+    ids = list(dict.fromkeys(wanted))[:max_nodes]
     if focus is not None:
         graph.cycles = _distinct(cycles)
     orgs = Organization.objects.in_bulk(ids)
@@ -97,7 +189,7 @@ def build(*, focus: Organization | None = None) -> Graph:
     for cycle in graph.cycles:
         for org_id in cycle.path:
             graph.names.setdefault(org_id, root_names.get(org_id, str(org_id)))
-    _links(graph, set(graph.nodes))
+    _links(graph, set(graph.nodes), filters, limit)
     _layout(graph, focus)
     return graph
 
@@ -111,26 +203,84 @@ def _distinct(cycles: QuerySet[Cycle]) -> list[Cycle]:
     return list(seen.values())[:MAX_CYCLES]
 
 
-def _links(graph: Graph, ids: set[int]) -> None:
+def _links(graph: Graph, ids: set[int], filters: Filters, limit: int) -> None:
     in_cycle = {(edge["from"], edge["to"]) for cycle in graph.cycles for edge in cycle.edges}
     names = graph.names
     root = {org_id: node.root_id for org_id, node in graph.nodes.items()}
-    for investor, target in _equity_pairs(Q(investor__in=ids, round__target__in=ids)):
+    investments: dict[tuple[int, int], list[Participation]] = defaultdict(list)
+    if filters.shows(EQUITY):
+        query = Q(investor__in=ids, round__target__in=ids) & filters.equity()
+        for p in _investments(query).select_related("figures").annotate(target_id=F("round__target_id"))[:limit]:
+            investments[(p.investor_id, p.target_id)].append(p)
+    rels = list(Relationship.objects.filter(Q(provider__in=ids, client__in=ids) & filters.relationships())[:limit])
+    sources = _sources([p.pk for ps in investments.values() for p in ps], [r.pk for r in rels])
+    for (investor, target), ps in investments.items():
         label = _("%(investor)s invests in %(target)s") % {"investor": names[investor], "target": names[target]}
-        graph.links.append(Link(investor, target, "equity", label, (root[investor], root[target]) in in_cycle))
-    for r in Relationship.objects.filter(provider__in=ids, client__in=ids):
+        cited = tuple(dict.fromkeys(s for p in ps for s in sources[("participation", p.pk)]))
+        cycle = (root[investor], root[target]) in in_cycle
+        graph.links.append(Link(investor, target, EQUITY, label, cycle, _invested(ps), cited))
+    for r in rels:
         label = _("%(client)s pays %(provider)s for %(kind)s") % {
             "client": names[r.client_id],
             "provider": names[r.provider_id],
             "kind": r.get_kind_display().lower(),
         }
-        graph.links.append(
-            Link(r.client_id, r.provider_id, r.kind, label, (root[r.client_id], root[r.provider_id]) in in_cycle)
-        )
-    for org_id, node in graph.nodes.items():
-        if node.org.parent_id in ids:
-            label = _("%(child)s is part of %(parent)s") % {"child": names[org_id], "parent": names[node.org.parent_id]}
-            graph.links.append(Link(org_id, node.org.parent_id, "member", label))
+        cycle = (root[r.client_id], root[r.provider_id]) in in_cycle
+        amount = r.annual_value if r.annual_value and r.annual_value.qualifier != "undisclosed" else None
+        cited = tuple(sources[("relationship", r.pk)])
+        graph.links.append(Link(r.client_id, r.provider_id, r.kind, label, cycle, amount, cited))
+    if filters.shows(MEMBER):
+        for org_id, node in graph.nodes.items():
+            if node.org.parent_id in ids:
+                label = _("%(child)s is part of %(parent)s") % {
+                    "child": names[org_id],
+                    "parent": names[node.org.parent_id],
+                }
+                graph.links.append(Link(org_id, node.org.parent_id, MEMBER, label))
+
+
+def _invested(participations: list[Participation]) -> Estimate | None:
+    """What an investor put into a target over its rounds, in the reporting currency where it was converted."""
+    converted = [
+        p.figures.amount_reporting
+        for p in participations
+        if getattr(p, "figures", None) is not None and p.figures.amount_reporting is not None
+    ]
+    if converted:
+        return _settled(total(converted, str(settings.REPORTING_CURRENCY)))
+    if len(participations) == 1 and participations[0].amount is not None:
+        return participations[0].amount  # not converted yet: shown in its own currency
+    return None
+
+
+def _settled(amount: Estimate | None) -> Estimate | None:
+    """A sum whose bounds differ by conversion rounding only (under 0.5 %) as one approximate figure, so that an
+    edge reads "≈ €22.5bn" rather than "€22.5–22.5bn"."""
+    if amount is None or amount.low is None or not amount.high or amount.low == amount.high:
+        return amount
+    if amount.high - amount.low > amount.high / 200:
+        return amount
+    middle = amount.value if amount.value is not None else (amount.low + amount.high) / 2
+    return Estimate(Qualifier.APPROXIMATELY, middle, amount.low, amount.high, amount.currency)
+
+
+def _sources(participations: list[int], relationships: list[int]) -> dict[tuple[str, int], list[str]]:
+    """The outlets and dates citing each participation and relationship, newest first (one query)."""
+    found: dict[tuple[str, int], list[str]] = defaultdict(list)
+    if not participations and not relationships:
+        return found
+    citations = (
+        Citation.objects.filter(Q(participation__in=participations) | Q(relationship__in=relationships))
+        .select_related("source")
+        .order_by("-source__published_on", "id")
+    )
+    for c in citations:
+        text = f"{c.source.outlet}, {c.source.published_on.isoformat()}"
+        if c.participation_id is not None:
+            found[("participation", c.participation_id)].append(text)
+        if c.relationship_id is not None:
+            found[("relationship", c.relationship_id)].append(text)
+    return found
 
 
 def _layout(graph: Graph, focus: Organization | None) -> None:
@@ -159,13 +309,14 @@ def draw(graph: Graph) -> SafeString:
     lines = []
     for link in graph.links:
         a, b = graph.nodes[link.source], graph.nodes[link.target]
-        kind = "member" if link.kind == "member" else ("equity" if link.kind == "equity" else "commercial")
+        kind = _family(link.kind)
         css = f"edge edge-{kind}{' edge-cycle' if link.in_cycle else ''}"
         marker = "" if link.kind == "member" else ("url(#arrow-cycle)" if link.in_cycle else "url(#arrow)")
-        lines.append((css, *(round(v, 1) for v in _shorten(a.x, a.y, b.x, b.y)), marker, link.label))
+        coords = (round(v, 1) for v in _shorten(a.x, a.y, b.x, b.y))
+        lines.append((css, *coords, link.width(), marker, link.title()))
     edges = format_html_join(
         "",
-        '<line class="{}" x1="{}" y1="{}" x2="{}" y2="{}" marker-end="{}"><title>{}</title></line>',
+        '<line class="{}" x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}" marker-end="{}"><title>{}</title></line>',
         lines,
     )
     nodes = format_html_join(
@@ -203,3 +354,53 @@ def draw(graph: Graph) -> SafeString:
         edges,
         nodes,
     )
+
+
+def as_json(graph: Graph, focus: Organization | None) -> dict[str, Any]:
+    """The graph as the browser's interactive view reads it: Cytoscape's elements, with texts ready to show."""
+    network_url = reverse("deals:network")
+    nodes = [
+        {
+            "data": {
+                "id": str(org_id),
+                "name": node.org.name,
+                "slug": node.org.slug,
+                "kind": node.org.kind,
+                "url": node.org.get_absolute_url(),
+                "network_url": f"{network_url}?focus={node.org.slug}",
+                "focus": focus is not None and org_id == focus.pk,
+            }
+        }
+        for org_id, node in graph.nodes.items()
+    ]
+    edges = [
+        {
+            "data": {
+                "id": f"e{i}",
+                "source": str(link.source),
+                "target": str(link.target),
+                "kind": link.kind,
+                "family": _family(link.kind),
+                "cycle": link.in_cycle,
+                "width": link.width(),
+                "label": link.label,
+                "amount": describe(link.amount, language=get_language()) if link.amount is not None else "",
+                "sources": list(link.sources),
+            }
+        }
+        for i, link in enumerate(graph.links)
+    ]
+    return {"elements": {"nodes": nodes, "edges": edges}, "truncated": graph.truncated, "focus": focus and focus.slug}
+
+
+def _family(kind: str) -> str:
+    """How an edge is drawn: an investment, a payment for goods or services, or group membership."""
+    return kind if kind in (EQUITY, MEMBER) else "commercial"
+
+
+def kind_label(kind: str) -> str:
+    if kind == EQUITY:
+        return _("Investment")
+    if kind == MEMBER:
+        return _("Part of a group")
+    return str(RelationshipKind(kind).label)

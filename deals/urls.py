@@ -14,5 +14,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("organizations/suggest/", browse.organization_suggest, name="organization_suggest"),
     path("organizations/<slug:slug>/", browse.organization_detail, name="organization_detail"),
     path("network/", browse.network_view, name="network"),
+    path("network/graph.json", browse.network_data, name="network_data"),
     path("search/", browse.search, name="search"),
 ]

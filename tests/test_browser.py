@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -227,3 +228,169 @@ def test_a_round_waiting_for_the_recompute_says_so(seeded: str, browser: Any, ar
     finally:
         context.close()
     assert problems == []
+
+
+# --- the interactive network ------------------------------------------------------------------------------
+
+CY = "document.getElementById('network-canvas')._cyreg.cy"  # Cytoscape keeps its instance on its container
+
+
+def open_network(page: Any, url: str, timeout: float = 5000) -> Any:
+    """Load the network page and wait until the interactive graph has drawn its first frame."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    expect(page.locator("#network-canvas")).to_have_attribute("data-ready", "1", timeout=timeout)
+    return page.locator("#network-canvas")
+
+
+def zoom_of(canvas: Any) -> float:
+    return float(canvas.get_attribute("data-zoom"))
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_network_zooms_pans_and_focuses_on_a_neighbourhood(
+    seeded: str, browser: Any, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="en", viewport=viewport)
+    try:
+        page = context.new_page()
+        problems = watch_problems(page)
+        log_in_anywhere(page, seeded)
+        canvas = open_network(page, seeded + "/network/?focus=openai")
+        expect(page.locator("svg.network")).to_be_hidden()  # the server's drawing stays for pages without JS
+        assert int(canvas.get_attribute("data-nodes")) >= 4
+
+        before = zoom_of(canvas)
+        page.get_by_role("button", name="Zoom in").click()
+        expect(canvas).not_to_have_attribute("data-zoom", f"{before:.4f}")
+        assert zoom_of(canvas) == pytest.approx(before * 1.25, rel=0.01)
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()  # the mouse's coordinates are the window's: the canvas must be in view
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        zoomed = zoom_of(canvas)
+        # Scrolling down zooms out; Cytoscape ignores the wheel while the page itself is still scrolling.
+        page.wait_for_function(f"!{CY}.renderer().scrollingPage")
+        page.mouse.wheel(0, 300)
+        page.wait_for_function(f"{CY}.zoom() < {zoomed}")
+        pan = page.evaluate(f"{CY}.pan()")
+        page.mouse.move(box["x"] + 8, box["y"] + 8)  # a corner: no node there, so dragging pans
+        page.mouse.down()
+        page.mouse.move(box["x"] + 68, box["y"] + 48, steps=5)
+        page.mouse.up()
+        moved = page.evaluate(f"{CY}.pan()")
+        assert moved["x"] > pan["x"] and moved["y"] > pan["y"]
+
+        # Click Microsoft: its neighbours stay, the rest fades, and the panel links to its page and network.
+        page.get_by_role("button", name="Fit").click()
+        expect(canvas).to_have_attribute("data-settled", "1")
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        at = page.evaluate(f"{CY}.nodes('[slug = \"microsoft\"]').renderedPosition()")
+        page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+        expect(canvas).to_have_attribute("data-focused", "microsoft")
+        info = page.locator("#network-info")
+        expect(info).to_contain_text("Microsoft")
+        expect(info.get_by_role("link", name="Show its network")).to_have_attribute("href", "/network/?focus=microsoft")
+        faded = page.evaluate(f"{CY}.nodes('.faded').map(n => n.data('slug'))")
+        near = page.evaluate(
+            f"{CY}.nodes('[slug = \"microsoft\"]').closedNeighborhood().nodes().map(n => n.data('slug'))"
+        )
+        assert faded and not set(faded) & set(near)
+        page.screenshot(path=artifacts / f"network-focus-{viewport['width']}.png", full_page=True)
+
+        # Hovering an investment shows its amount and source.
+        page.get_by_role("button", name="Show all").click()
+        expect(canvas).to_have_attribute("data-settled", "1")
+        # An investment whose middle no other element covers (the layout differs from run to run).
+        free = page.evaluate(
+            f"""(() => {{ const cy = {CY}, r = cy.renderer();
+                const e = cy.edges('[kind = "equity"]').filter(e => e.data('sources').length && e.data('amount'))
+                    .filter(e => r.findNearestElement(e.midpoint().x, e.midpoint().y, true, false) === e)[0];
+                return e && {{label: e.data('label'), at: e.renderedMidpoint()}}; }})()"""
+        )
+        assert free, "every investment's middle is covered"
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        tooltip = page.locator("#network-tooltip")
+        # Under load Cytoscape may answer a move a moment late: hover until it does, up to a deadline.
+        page.wait_for_function(f"!{CY}.renderer().scrollingPage")
+        deadline = time.monotonic() + 10
+        while not tooltip.is_visible():
+            assert time.monotonic() < deadline, "hovering the edge showed no tooltip"
+            page.mouse.move(1, 1)  # out of the canvas and back in: Cytoscape re-reads where it sits on entering
+            page.mouse.move(box["x"] + free["at"]["x"], box["y"] + free["at"]["y"], steps=4)
+            page.wait_for_timeout(50)
+        expect(tooltip).to_contain_text(free["label"])
+        expect(tooltip).to_contain_text(re.compile(r"€[\d.]+(bn|m)"))
+        expect(tooltip).to_contain_text("Sources: ")
+
+        # Unticking investments redraws without them, in place, and keeps the filter in the address.
+        page.get_by_label("Investment", exact=True).uncheck()
+        expect(page).to_have_url(re.compile(r"kind=cloud"))
+        expect(canvas).to_have_attribute("data-ready", "1")
+        assert page.evaluate(f"{CY}.edges('[kind = \"equity\"]').length") == 0
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+    finally:
+        context.close()
+    assert problems == []
+
+
+def test_a_thousand_organizations_stay_responsive(transactional_db: None, live_server: Any, browser: Any) -> None:
+    """Measured, not asserted: the time to the first frame and the frame time while zooming and panning, with a
+    thousand generated organizations around one investor, go to test-artifacts/network-1000.txt."""
+    import random
+
+    from deals.models import Organization, Participation, Relationship
+
+    rng = random.Random(7)
+    hub = Organization.objects.create(name="Hub Capital", slug="hub-capital", kind="vc")
+    orgs = Organization.objects.bulk_create(
+        Organization(name=f"Generated {i:04}", slug=f"generated-{i:04}") for i in range(999)
+    )
+    rounds = FundingRound.objects.bulk_create(FundingRound(target=o, status="closed") for o in orgs)
+    Participation.objects.bulk_create(Participation(round=r, investor=hub, status="committed") for r in rounds)
+    pairs = {tuple(rng.sample(orgs, 2)) for _ in range(1500)}
+    Relationship.objects.bulk_create(Relationship(provider=a, client=b, kind="cloud") for a, b in pairs)
+    User.objects.create_user(username="analyst", password=PASSWORD)
+    context = browser.new_context(locale="en", viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        log_in_anywhere(page, str(live_server.url))
+        started = page.evaluate("performance.now()")
+        canvas = open_network(page, f"{live_server.url}/network/?focus=hub-capital&limit=1000", timeout=60_000)
+        loaded = page.evaluate("performance.now()") - started
+        nodes, edges = int(canvas.get_attribute("data-nodes")), int(canvas.get_attribute("data-edges"))
+        drawn, fetched = canvas.get_attribute("data-render-ms"), canvas.get_attribute("data-fetch-ms")
+        laid_out = canvas.get_attribute("data-layout-ms")
+        frames = page.evaluate(
+            """() => new Promise(done => {
+                const cy = document.getElementById('network-canvas')._cyreg.cy, times = [];
+                let last = performance.now(), i = 0;
+                function step(now) {
+                    times.push(now - last); last = now;
+                    const factor = i < 30 ? 1.03 : 0.97, centre = {x: 300, y: 300};
+                    if (i < 60) cy.zoom({level: cy.zoom() * factor, renderedPosition: centre});
+                    else cy.panBy({x: 4, y: 3});
+                    if (++i < 120) requestAnimationFrame(step); else done(times.slice(1));
+                }
+                requestAnimationFrame(step);
+            })"""
+        )
+    finally:
+        context.close()
+    frames.sort()
+    median, p95 = frames[len(frames) // 2], frames[int(len(frames) * 0.95)]
+    report = (
+        f"{nodes} nodes, {edges} edges: navigation to first frame {loaded:.0f} ms (graph JSON {fetched} ms, "
+        f"layout {laid_out} ms, first frame at {drawn} ms); "
+        f"zoom/pan frame time median {median:.1f} ms, p95 {p95:.1f} ms"
+    )
+    folder = Path(settings.BASE_DIR) / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    (folder / "network-1000.txt").write_text(report + "\n")
+    print(report)
+    assert nodes == 1000 and edges > 1000

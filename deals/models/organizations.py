@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, Func, OuterRef, Q, Value
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,12 +26,18 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         )
 
     def search(self, text: str) -> OrganizationQuerySet:
+        """Organizations whose name or aliases contain or resemble ``text``, or whose words it names (English or
+        German), best match first (``search_rank``, higher is better; a later ``order_by`` replaces the order)."""
+        from deals import search
+
         text = text.strip()
         if not text:
             return self
-        aliases = Func(F("aliases"), Value(" "), function="array_to_string", output_field=models.TextField())
-        return self.alias(alias_text=aliases).filter(
-            Q(name__icontains=text) | Q(slug__icontains=text) | Q(alias_text__icontains=text)
+        return (
+            self.alias(search_key=search.org_key(), search_doc=search.org_document())
+            .filter(search.org_condition(text))
+            .annotate(search_rank=search.org_rank(text))
+            .order_by("-search_rank", "name")
         )
 
 

@@ -58,14 +58,27 @@ class FundingRoundQuerySet(models.QuerySet["FundingRound"]):
         return self.select_related("target", "figures").prefetch_related("participations__investor")
 
     def search(self, text: str) -> FundingRoundQuerySet:
+        """Rounds whose target or an investor is one of the organizations best matching ``text`` (as an
+        organization search ranks them), or whose notes hold its words (English or German). The three parts are
+        read through their own indexes and united, so neither a join nor DISTINCT is needed; the organizations are
+        found when this is called. (Limiting each part
+        to the newest few made the planner walk the date index past every round when matches were rare.)"""
+        from deals import search
+
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            Q(target__name__icontains=text)
-            | Q(notes__icontains=text)
-            | Q(participations__investor__name__icontains=text)
-        ).distinct()
+        # Read once, now: as a subquery, the organization search ran once for each part that used it.
+        orgs = list(Organization.objects.search(text).values_list("pk", flat=True)[: search.ORGS_PER_ROUND_SEARCH])
+        as_target = FundingRound.objects.filter(target__in=orgs).order_by().values("pk")
+        as_investor = Participation.objects.filter(investor__in=orgs).order_by().values("round_id")
+        in_notes = (
+            FundingRound.objects.alias(search_doc=search.round_document())
+            .filter(search_doc=search.text_query(text))
+            .order_by()
+            .values("pk")
+        )
+        return self.filter(search.any_of("pk", as_target.union(as_investor, in_notes)))
 
 
 @audited

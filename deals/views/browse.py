@@ -14,11 +14,20 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.postgres.search import SearchHeadline
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats
@@ -29,6 +38,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from deals import charts, network, selectors
+from deals import search as search_text
 from deals.csv_safety import safe_row
 from deals.filtersets import FundingRoundFilterSet, OrganizationFilterSet
 from deals.formatting import compact_money, describe
@@ -229,11 +239,20 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _cycles_with_names(cycles: Any) -> list[dict[str, Any]]:
-    """Cycles with the names of the organizations along their path (one query for all of them)."""
+    """Cycles grouped by investor and path, each group with the names along its path and the cycles (one per
+    round) it stands for: a target's rounds repeat the same paths (one query for all the names)."""
     cycles = list(cycles)
     ids = {org_id for cycle in cycles for org_id in cycle.path}
     names = dict(Organization.objects.filter(pk__in=ids).values_list("id", "name")) if ids else {}
-    return [{"cycle": c, "names": [names.get(org_id, "?") for org_id in c.path]} for c in cycles]
+    groups: dict[tuple[int, tuple[int, ...]], dict[str, Any]] = {}
+    for c in cycles:
+        group = groups.setdefault(
+            (c.investor_id, tuple(c.path)),
+            {"cycle": c, "names": [names.get(org_id, "?") for org_id in c.path], "cycles": []},
+        )
+        if c.round_id is None or all(other.round_id != c.round_id for other in group["cycles"]):
+            group["cycles"].append(c)
+    return list(groups.values())
 
 
 @browse
@@ -344,38 +363,106 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "deals/organizations/detail.html", context)
 
 
+def _network_focus(request: HttpRequest) -> Organization | None:
+    """The organization to centre on: by slug, or else the best match for a typed name ("Open AI")."""
+    text = request.GET.get("focus", "").strip()[:200]
+    if not text:
+        return None
+    found = Organization.objects.filter(slug=text).first()
+    found = found or Organization.objects.search(text).first()
+    if found is None:
+        raise Http404(_("No organization matches “%(text)s”.") % {"text": text})
+    return found
+
+
 @browse
 def network_view(request: HttpRequest) -> HttpResponse:
-    focus_slug = request.GET.get("focus", "").strip()
-    focus = get_object_or_404(Organization, slug=focus_slug) if focus_slug else None
-    graph = network.build(focus=focus)
+    focus = _network_focus(request)
+    filters = network.Filters.from_query(request.GET)
+    graph = network.build(focus=focus, filters=filters)
     context = {
         "graph": graph,
         "focus": focus,
-        "cycles": [{"cycle": c, "names": [graph.names.get(i, "?") for i in c.path]} for c in graph.cycles],
+        "filters": filters,
+        "kinds": [(kind, network.kind_label(kind)) for kind in network.KINDS],
+        "cycles": [
+            {"cycle": c, "names": [graph.names.get(i, "?") for i in c.path], "cycles": [c]} for c in graph.cycles
+        ],
         "max_nodes": network.MAX_NODES,
+        "data_url": reverse("deals:network_data") + (f"?{request.GET.urlencode()}" if request.GET else ""),
     }
     return render(request, "deals/network.html", context)
 
 
 @browse
+def network_data(request: HttpRequest) -> JsonResponse:
+    """The network page's graph for the browser's interactive view: the same filters, more nodes."""
+    focus = _network_focus(request)
+    try:
+        limit = int(request.GET.get("limit", network.NODES_INTERACTIVE))
+    except ValueError:
+        limit = network.NODES_INTERACTIVE
+    limit = max(1, min(limit, network.MAX_NODES_INTERACTIVE))
+    graph = network.build(focus=focus, filters=network.Filters.from_query(request.GET), max_nodes=limit)
+    return JsonResponse(network.as_json(graph, focus))
+
+
+@browse
 def search(request: HttpRequest) -> HttpResponse:
+    """Organizations (best match first) and deals (newest first), with what matched marked."""
     text = request.GET.get("q", "").strip()[:200]
     orgs: list[Organization] = []
     rounds: list[FundingRound] = []
     if text:
-        orgs = list(Organization.objects.search(text).order_by("name")[: SEARCH_LIMIT + 1])
+        orgs = list(Organization.objects.search(text)[: SEARCH_LIMIT + 1])
         rounds = list(
             FundingRound.objects.for_list().search(text).order_by(*selectors.NEWEST_FIRST)[: SEARCH_LIMIT + 1]
         )
     context = {
         "q": text,
-        "organizations": orgs[:SEARCH_LIMIT],
+        "organizations": _marked_organizations(orgs[:SEARCH_LIMIT], text),
         "more_organizations": len(orgs) > SEARCH_LIMIT,
-        "rounds": selectors.with_labels(rounds[:SEARCH_LIMIT]),
+        "rounds": _marked_rounds(selectors.with_labels(rounds[:SEARCH_LIMIT]), text),
         "more_rounds": len(rounds) > SEARCH_LIMIT,
     }
     return render(request, "deals/search.html", context)
+
+
+def _marked_organizations(orgs: list[Organization], text: str) -> list[Organization]:
+    """Each organization with its name marked and, when only an alias holds the words, that alias."""
+    words = search_text.terms(text)
+    for org in orgs:
+        org.marked_name = search_text.mark(org.name, words)  # type: ignore[attr-defined]
+        in_name = any(w.lower() in org.name.lower() for w in words)
+        alias = next((a for a in org.aliases if any(w.lower() in a.lower() for w in words)), None)
+        org.marked_alias = search_text.mark(alias, words) if alias and not in_name else None  # type: ignore[attr-defined]
+    return orgs
+
+
+def _marked_rounds(rounds: list[FundingRound], text: str) -> list[FundingRound]:
+    """Targets and investors marked, and the matching passages of the notes (one query for all rounds)."""
+    words = search_text.terms(text)
+    query = search_text.text_query(text)
+    passages = (
+        dict(
+            FundingRound.objects.filter(pk__in=[r.pk for r in rounds])
+            .alias(search_doc=search_text.round_document())
+            .filter(search_doc=query)
+            .annotate(
+                passage=SearchHeadline(
+                    "notes", query, config="english", start_sel=search_text.START, stop_sel=search_text.STOP
+                )
+            )
+            .values_list("pk", "passage")
+        )
+        if rounds
+        else {}
+    )
+    for r in rounds:
+        r.marked_target = search_text.mark(r.target.name, words)  # type: ignore[attr-defined]
+        r.marked_investors = [search_text.mark(p.investor.name, words) for p in r.participations.all()]  # type: ignore[attr-defined]
+        r.passage = search_text.headline(passages[r.pk]) if r.pk in passages else None  # type: ignore[attr-defined]
+    return rounds
 
 
 @browse
@@ -384,5 +471,5 @@ def organization_suggest(request: HttpRequest) -> HttpResponse:
     text = next(
         (request.GET[k].strip() for k in ("investor_slug", "target_slug", "focus", "q") if request.GET.get(k)), ""
     )
-    orgs = Organization.objects.search(text).order_by("name")[:15] if len(text) >= 2 else []
+    orgs = Organization.objects.search(text)[:15] if len(text) >= 2 else []
     return render(request, "deals/_org_options.html", {"organizations": orgs})

@@ -1,0 +1,128 @@
+"""The search expressions shared by the organization and round searches, and the safe marking of what matched.
+
+Names and aliases are matched by trigram similarity ("Antropic", "NVIDIAs", "Open AI" find their organization)
+and by substring; descriptions and notes by full-text search in English and German. The columns and functions
+named here are those migration 0012 indexes, so every condition is answered from a GIN index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models import BooleanField, Case, Expression, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest, Lower
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+#: Shorter queries match by substring only: one or two letters have too few trigrams to be similar to anything.
+FUZZY_MIN_LENGTH = 3
+#: ``ts_headline`` marks matches with these control characters; the text is escaped before they become <mark>.
+START, STOP = "\x02", "\x03"
+
+
+def compact(text: str) -> str:
+    """Lower case without spaces or punctuation: "Open AI" → "openai"."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+#: How many of the best-matching organizations a round search looks for as target or investor: a word common to
+#: thousands of names ("ventures") must not pull in millions of participations.
+ORGS_PER_ROUND_SEARCH = 50
+
+
+def org_key() -> RawSQL:
+    """The organization's stored search key (migration 0012). Unqualified, so it also names the column inside the
+    subqueries where Django renames the table (an organization search has no joins)."""
+    return RawSQL('"search_key"', [], output_field=TextField())
+
+
+def org_document() -> RawSQL:
+    return RawSQL('"search_document"', [], output_field=SearchVectorField())
+
+
+def round_document() -> Func:
+    return Func(F("notes"), function="deals_round_document", output_field=SearchVectorField())
+
+
+def text_query(text: str) -> SearchQuery:
+    """The words in English or in German: either stemming may find them ("Chips" and "chip")."""
+    english = SearchQuery(text, config="english", search_type="websearch")
+    return english | SearchQuery(text, config="german", search_type="websearch")
+
+
+class _Operator(Func):
+    """``left <op> right`` as a condition, for pg_trgm's operators (Django registers them only with its postgres
+    app, which this project does not install)."""
+
+    output_field = BooleanField()
+    template = "(%(expressions)s)"
+
+    def __init__(self, left: Expression | F, operator: str, right: Expression | F) -> None:
+        super().__init__(left, right)
+        self.arg_joiner = f" {operator} "
+
+
+def any_of(field: str, ids: QuerySet[Any]) -> Q:
+    """``field = ANY(ARRAY(ids))``: the ids are read once, first, and then looked up by index. As ``IN (ids)`` the
+    planner guessed thousands of matches and hash-joined a scan of every round instead."""
+    array = Func(ArraySubquery(ids), template="(%(expressions)s)")
+    return Q(_Operator(F(field), "= ANY", array))
+
+
+def org_condition(text: str) -> Q:
+    """Organizations whose name or aliases contain, resemble or hold (as words) ``text``."""
+    lowered, squeezed = text.lower(), compact(text)
+    condition = Q(search_key__contains=lowered) | Q(search_doc=text_query(text))
+    if squeezed and squeezed != lowered:
+        condition |= Q(search_key__contains=squeezed)
+    if len(squeezed) >= FUZZY_MIN_LENGTH:
+        # ``q <% key``: a word of the names resembles the query; ``lower(name) % q``: the whole name does.
+        for variant in dict.fromkeys([lowered, squeezed]):
+            condition |= Q(_Operator(Value(variant), "<%%", F("search_key")))
+        condition |= Q(_Operator(Lower("name"), "%%", Value(lowered)))
+    return condition
+
+
+def org_rank(text: str) -> Greatest:
+    """How well an organization matches: 2 for its exact name, else the best similarity plus the text rank."""
+    lowered, squeezed = text.lower(), compact(text)
+    exact = Case(
+        When(Q(name__iexact=text) | Q(name__iexact=squeezed), then=Value(2.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    similar = Greatest(
+        Func(Value(lowered), F("search_key"), function="word_similarity", output_field=FloatField()),
+        Func(Value(squeezed), F("search_key"), function="word_similarity", output_field=FloatField()),
+        Func(Lower("name"), Value(lowered), function="similarity", output_field=FloatField()),
+    )
+    return Greatest(exact, similar + SearchRank(F("search_doc"), text_query(text)))
+
+
+def terms(text: str) -> list[str]:
+    """The words of a query worth marking in a result: two letters or more, longest first."""
+    words = {w for w in re.split(r"\W+", text) if len(w) >= 2}
+    if len(compact(text)) >= 2:
+        words.add(compact(text))
+    return sorted(words, key=len, reverse=True)
+
+
+def mark(value: str, words: Iterable[str]) -> SafeString:
+    """``value`` escaped, with each occurrence of ``words`` (any case) in <mark>."""
+    pattern = "|".join(re.escape(w) for w in words if w)
+    if not pattern:
+        return SafeString(escape(value))
+    parts = re.split(f"({pattern})", value, flags=re.IGNORECASE)
+    marked = "".join(f"<mark>{escape(p)}</mark>" if i % 2 else str(escape(p)) for i, p in enumerate(parts))
+    return mark_safe(marked)  # noqa: S308 (every part of the text is escaped)
+
+
+def headline(value: str) -> SafeString:
+    """A ``ts_headline`` fragment made safe: escaped first, then its match markers turned into <mark>."""
+    escaped = str(escape(value))
+    return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308 (escaped above)
