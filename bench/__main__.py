@@ -67,9 +67,13 @@ def main(argv: list[str]) -> int:
         log(f"circular flows: {seconds:.1f} s")
         return section
 
-    runners: dict[str, Callable[[Scale], Section]] = {"recompute": recompute.run, "api": api.run,
-                                                      "pages": pages.run, "incremental": incremental.run,
-                                                      "circular": circular}  # fmt: skip
+    runners: dict[str, Callable[[Scale], Section]] = {
+        "recompute": recompute.run,
+        "api": api.run,
+        "pages": pages.run,
+        "incremental": incremental.run,
+        "circular": circular,
+    }
     for name in SECTIONS[1:]:
         if name in only:
             sections.append(runners[name](scale))

@@ -46,10 +46,21 @@ def gunicorn(workers: int = 2, **settings: str) -> Iterator[str]:
     its base URL."""
     port = free_port()
     # Database connections kept between requests, as the compose deployment keeps them.
-    env = child_env(DEBUG="false", DEALTRACKER_PUBLIC_READ="false", LOG_LEVEL="WARNING", DATABASE_CONN_MAX_AGE="60",
-                    **settings)  # fmt: skip
-    command = [sys.executable, "-m", "gunicorn", "dealtracker.wsgi:application", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+    env = child_env(
+        DEBUG="false", DEALTRACKER_PUBLIC_READ="false", LOG_LEVEL="WARNING", DATABASE_CONN_MAX_AGE="60", **settings
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "dealtracker.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
     with serving(command, env=env, probe=f"http://127.0.0.1:{port}/bench/bare/") as base:
         yield base
 
@@ -117,15 +128,20 @@ def endpoints(rng: random.Random) -> dict[str, list[str]]:
 
 
 def token() -> str:
-    user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_superuser": True,
-                                                                                   "is_staff": True})  # fmt: skip
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench", defaults={"is_superuser": True, "is_staff": True}
+    )
     tokens_revoke_all(user=user)  # the previous run's; a user holds a bounded number
     return token_create(user=user)[1]
 
 
-LABELS = {"bare": "Bare Django view (fixed JSON)", "list": "List rounds (page of 50, status and type filters)",
-          "deep": "List rounds, page at 90 % depth (cursor)", "detail": "Round detail",
-          "portfolio": "Organization portfolio"}  # fmt: skip
+LABELS = {
+    "bare": "Bare Django view (fixed JSON)",
+    "list": "List rounds (page of 50, status and type filters)",
+    "deep": "List rounds, page at 90 % depth (cursor)",
+    "detail": "Round detail",
+    "portfolio": "Organization portfolio",
+}
 #: Endpoints loaded a second time with the response cache on (the bare view again, as the yardstick).
 CACHED = ("bare", "list", "deep", "detail")
 UNCACHED = "dummy://"
@@ -133,8 +149,9 @@ UNCACHED = "dummy://"
 
 def load(base: str, scripts: dict[str, Path], repeats: int, seconds: int, tag: str) -> dict[str, dict[str, float]]:
     """Medians over ``repeats`` of p50, p99 (one connection) and req/s (four) of each script's endpoint."""
-    samples: dict[str, dict[str, list[float]]] = {name: {"p50": [], "p99": [], "rps": [], "errors": []}
-                                                   for name in scripts}  # fmt: skip
+    samples: dict[str, dict[str, list[float]]] = {
+        name: {"p50": [], "p99": [], "rps": [], "errors": []} for name in scripts
+    }
     for repeat in range(repeats):
         for name, script in scripts.items():
             latency = wrk(base, script, 1, seconds)
@@ -143,8 +160,10 @@ def load(base: str, scripts: dict[str, Path], repeats: int, seconds: int, tag: s
             samples[name]["p99"].append(latency["p99"])
             samples[name]["rps"].append(throughput["rps"])
             samples[name]["errors"].append(latency["errors"] + throughput["errors"])
-            log(f"api {tag} {name} #{repeat + 1}: p50 {ms(latency['p50'])}, p99 {ms(latency['p99'])}, "
-                f"{throughput['rps']:.0f} req/s")  # fmt: skip
+            log(
+                f"api {tag} {name} #{repeat + 1}: p50 {ms(latency['p50'])}, p99 {ms(latency['p99'])}, "
+                f"{throughput['rps']:.0f} req/s"
+            )
     return {name: {k: median(v) for k, v in s.items()} for name, s in samples.items()}
 
 
@@ -207,8 +226,11 @@ def run(scale: Scale) -> Section:
     cached_bare = cached["bare"]["rps"]
     for name in ("list", "deep", "detail"):
         if name in cached:
-            target, met = ("p50 ≤ 20 ms, p99 ≤ 100 ms, ≥ 50 % of bare", meets_list_target(cached[name], cached_bare)) \
-                if name == "list" else ("—", None)  # fmt: skip
+            target, met = (
+                ("p50 ≤ 20 ms, p99 ≤ 100 ms, ≥ 50 % of bare", meets_list_target(cached[name], cached_bare))
+                if name == "list"
+                else ("—", None)
+            )
             section.add(f"{LABELS[name]}, served from the cache", target, describe(cached[name], cached_bare), met)
     section.notes.append(
         "Each endpoint was loaded with the response cache off (every request a miss: it reads the data "

@@ -27,13 +27,43 @@ class Scale:
     job_budget: float  # seconds the full-recompute job may take before it is stopped and projected
 
 
-QUICK = Scale("quick", organizations=2_000, rounds=20_000, relationships=2_000, seed=1, repeats=3, wrk_seconds=3,
-              edits=10, recompute_budget=240, job_budget=240)  # fmt: skip
-FULL = Scale("full", organizations=100_000, rounds=1_000_000, relationships=100_000, seed=1, repeats=3,
-             wrk_seconds=10, edits=8, recompute_budget=420, job_budget=5400)  # fmt: skip
+QUICK = Scale(
+    "quick",
+    organizations=2_000,
+    rounds=20_000,
+    relationships=2_000,
+    seed=1,
+    repeats=3,
+    wrk_seconds=3,
+    edits=10,
+    recompute_budget=240,
+    job_budget=240,
+)
+FULL = Scale(
+    "full",
+    organizations=100_000,
+    rounds=1_000_000,
+    relationships=100_000,
+    seed=1,
+    repeats=3,
+    wrk_seconds=10,
+    edits=8,
+    recompute_budget=420,
+    job_budget=5400,
+)
 #: For the smoke test: tiny data, one repeat, short runs.
-TINY = Scale("tiny", organizations=60, rounds=300, relationships=40, seed=1, repeats=1, wrk_seconds=1, edits=2,
-             recompute_budget=60, job_budget=60)  # fmt: skip
+TINY = Scale(
+    "tiny",
+    organizations=60,
+    rounds=300,
+    relationships=40,
+    seed=1,
+    repeats=1,
+    wrk_seconds=1,
+    edits=2,
+    recompute_budget=60,
+    job_budget=60,
+)
 
 
 @dataclass

@@ -25,7 +25,7 @@ def _admin_connection() -> psycopg.Connection[Any]:
         "host": db.get("HOST") or None,
         "port": db.get("PORT") or None,
     }
-    return psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True)  # fmt: skip
+    return psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True)
 
 
 def _generated_scale() -> dict[str, Any] | None:
@@ -41,8 +41,12 @@ def _generated_scale() -> dict[str, Any] | None:
 
 
 def _wanted(scale: Scale) -> dict[str, Any]:
-    return {"organizations": scale.organizations, "rounds": scale.rounds, "relationships": scale.relationships,
-            "seed": scale.seed}  # fmt: skip
+    return {
+        "organizations": scale.organizations,
+        "rounds": scale.rounds,
+        "relationships": scale.relationships,
+        "seed": scale.seed,
+    }
 
 
 def prepare(scale: Scale, *, reuse: bool) -> Section:
@@ -63,8 +67,9 @@ def prepare(scale: Scale, *, reuse: bool) -> Section:
     log(f"created {name}; migrating")
     call_command("migrate", verbosity=0)
     log(f"generating {scale.rounds:,} rounds")
-    seconds, counts = timed(lambda: generate(GeneratorScale(scale.organizations, scale.rounds, scale.relationships,
-                                                             scale.seed)))  # fmt: skip
+    seconds, counts = timed(
+        lambda: generate(GeneratorScale(scale.organizations, scale.rounds, scale.relationships, scale.seed))
+    )
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_meta (key text PRIMARY KEY, value text)")
         cursor.execute("INSERT INTO bench_meta VALUES ('scale', %s)", [json.dumps(_wanted(scale))])

@@ -26,16 +26,20 @@ def _pages() -> list[tuple[str, str, dict[str, Any]]]:
         ("Dashboard", "deals:dashboard", {}),
         ("Deals list", "deals:round_list", {}),
         ("Round page", "deals:round_detail", {"pk": round_.pk if round_ else 0}),
-        ("Organization page (the target with most rounds)", "deals:organization_detail",
-         {"slug": busy.slug if busy else "none"}),
-    ]  # fmt: skip
+        (
+            "Organization page (the target with most rounds)",
+            "deals:organization_detail",
+            {"slug": busy.slug if busy else "none"},
+        ),
+    ]
 
 
 @override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False)
 def run(scale: Scale) -> Section:
     section = Section("UI pages")
-    user, _ = get_user_model().objects.get_or_create(username="bench-ui", defaults={"is_superuser": True,
-                                                                                      "is_staff": True})  # fmt: skip
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-ui", defaults={"is_superuser": True, "is_staff": True}
+    )
     client = Client()
     client.force_login(user)
     for label, name, kwargs in _pages():

@@ -36,14 +36,18 @@ TOLERANCE = Decimal("2e-16")
 
 def _lo(p: str) -> str:
     """SQL for the low bound of estimate ``p`` as the engine's interval reads it (undisclosed: 0)."""
-    return (f"CASE WHEN {p}_qualifier = 'undisclosed' THEN 0 ELSE COALESCE({p}_low, CASE WHEN {p}_qualifier = "
-            f"'approximately' THEN {p}_value END, 0) END")  # fmt: skip
+    return (
+        f"CASE WHEN {p}_qualifier = 'undisclosed' THEN 0 ELSE COALESCE({p}_low, CASE WHEN {p}_qualifier = "
+        f"'approximately' THEN {p}_value END, 0) END"
+    )
 
 
 def _hi(p: str) -> str:
     """SQL for the high bound of estimate ``p`` (NULL: unbounded)."""
-    return (f"CASE WHEN {p}_qualifier = 'undisclosed' THEN NULL ELSE COALESCE({p}_high, CASE WHEN {p}_qualifier "
-            f"IN ('approximately', 'exact') THEN {p}_value END) END")  # fmt: skip
+    return (
+        f"CASE WHEN {p}_qualifier = 'undisclosed' THEN NULL ELSE COALESCE({p}_high, CASE WHEN {p}_qualifier "
+        f"IN ('approximately', 'exact') THEN {p}_value END) END"
+    )
 
 
 def _in(values: frozenset[str]) -> str:
@@ -163,14 +167,21 @@ def _rounds_by_target(ids: list[int]) -> list[int]:
     return cumulative
 
 
-def _result(ids: list[int], cumulative: list[int], checkpoints: list[tuple[int, float]], seconds: float,
-            **extra: Any) -> dict[str, Any]:  # fmt: skip
+def _result(
+    ids: list[int], cumulative: list[int], checkpoints: list[tuple[int, float]], seconds: float, **extra: Any
+) -> dict[str, Any]:
     """A walk's figures from its (targets done, seconds) checkpoints, with rounds for targets."""
     done = checkpoints[-1][0] if checkpoints else 0
     rounds = cumulative[done - 1] if done else 0
-    return {"rounds": rounds, "targets": done, "seconds": seconds, "last_target": ids[done - 1] if done else 0,
-            "complete": done == len(ids), "checkpoints": [(cumulative[t - 1], s, ids[t - 1]) for t, s in checkpoints],
-            **extra}  # fmt: skip
+    return {
+        "rounds": rounds,
+        "targets": done,
+        "seconds": seconds,
+        "last_target": ids[done - 1] if done else 0,
+        "complete": done == len(ids),
+        "checkpoints": [(cumulative[t - 1], s, ids[t - 1]) for t, s in checkpoints],
+        **extra,
+    }
 
 
 def walk(ids: list[int], cumulative: list[int], budget: float) -> dict[str, Any]:
@@ -257,13 +268,18 @@ def run(scale: Scale) -> Section:
         return sql_cache[last_target]
 
     at_scale = total_rounds >= 1_000_000
-    for name, result, what in (("figures", figures, "figures alone (round figures, stakes, positions)"),
-                               ("job", whole, "the job (figures and circular flows)")):  # fmt: skip
+    for name, result, what in (
+        ("figures", figures, "figures alone (round figures, stakes, positions)"),
+        ("job", whole, "the job (figures and circular flows)"),
+    ):
         if not result["checkpoints"]:
-            section.add(f"Full recompute, {total_rounds:,} rounds (all), {what}",
-                        "≤ 60 s and ≤ 2× SQL at 1M" if at_scale else "—",
-                        f"not finished: stopped after {result['seconds']:,.0f} s inside its first chunk of {CHUNK} "
-                        "targets (the most connected ones)", False if at_scale else None)  # fmt: skip
+            section.add(
+                f"Full recompute, {total_rounds:,} rounds (all), {what}",
+                "≤ 60 s and ≤ 2× SQL at 1M" if at_scale else "—",
+                f"not finished: stopped after {result['seconds']:,.0f} s inside its first chunk of {CHUNK} "
+                "targets (the most connected ones)",
+                False if at_scale else None,
+            )
             continue
         rate = result["rounds"] / result["seconds"] if result["seconds"] else 0.0
         for label, rounds, seconds, last_target, measured in _cases(result, ids, total_rounds):
@@ -272,11 +288,21 @@ def run(scale: Scale) -> Section:
             how = "measured" if measured else f"projected from {rate:,.0f} rounds/s measured"
             at_1m = rounds >= 1_000_000
             met = (seconds <= 60 and ratio <= 2) if at_1m else None
-            section.add(f"Full recompute, {label}, {what} ({how})", "≤ 60 s and ≤ 2× SQL at 1M" if at_1m else "—",
-                        f"{seconds:,.1f} s ({rounds / seconds:,.0f} rounds/s); SQL {sql_seconds:.2f} s "
-                        f"({stakes:,} stakes); ratio {ratio:,.1f}×", met)  # fmt: skip
-            section.figures[f"{name}: {label}"] = {"rounds": rounds, "seconds": seconds, "sql_seconds": sql_seconds,
-                                                   "ratio": ratio, "measured": measured, "stakes": stakes}  # fmt: skip
+            section.add(
+                f"Full recompute, {label}, {what} ({how})",
+                "≤ 60 s and ≤ 2× SQL at 1M" if at_1m else "—",
+                f"{seconds:,.1f} s ({rounds / seconds:,.0f} rounds/s); SQL {sql_seconds:.2f} s "
+                f"({stakes:,} stakes); ratio {ratio:,.1f}×",
+                met,
+            )
+            section.figures[f"{name}: {label}"] = {
+                "rounds": rounds,
+                "seconds": seconds,
+                "sql_seconds": sql_seconds,
+                "ratio": ratio,
+                "measured": measured,
+                "stakes": stakes,
+            }
             log(f"recompute {name} {label}: {seconds:.1f} s vs SQL {sql_seconds:.2f} s")
     sql_stakes(figures["last_target"])
     agree, compared = agreement()
@@ -292,21 +318,28 @@ def run(scale: Scale) -> Section:
         projected = circular * total_rounds / rounds
         measured = both * CHUNK >= len(ids)
         how = "measured" if measured else f"projected from {rounds:,} rounds"
-        section.add(f"Circular-flow step of the full recompute, {total_rounds:,} rounds ({how})",
-                    "part of the 60 s at 1M",
-                    f"{_duration(projected)} (the job's time less the figures' over {rounds:,} rounds: "
-                    f"{circular:,.1f} s, the money graph's loading included)",
-                    projected <= 60 if at_scale else None)  # fmt: skip
+        section.add(
+            f"Circular-flow step of the full recompute, {total_rounds:,} rounds ({how})",
+            "part of the 60 s at 1M",
+            f"{_duration(projected)} (the job's time less the figures' over {rounds:,} rounds: "
+            f"{circular:,.1f} s, the money graph's loading included)",
+            projected <= 60 if at_scale else None,
+        )
         section.figures["circularity"] = {"rounds": rounds, "seconds": circular, "projected": projected}
     elif figures["checkpoints"]:
         circular = max(whole["seconds"] - figures["checkpoints"][0][1], 0.0)
-        section.add(f"Circular-flow step of the full recompute, {total_rounds:,} rounds (not finished)",
-                    "part of the 60 s at 1M",
-                    f"more than {_duration(circular)} for the first {CHUNK} targets alone (the job's time until it "
-                    "was stopped less the figures' time for that chunk, the money graph's loading included)",
-                    False if at_scale else None)  # fmt: skip
-        section.figures["circularity"] = {"rounds": figures["checkpoints"][0][0], "seconds": circular,
-                                          "finished": False}  # fmt: skip
+        section.add(
+            f"Circular-flow step of the full recompute, {total_rounds:,} rounds (not finished)",
+            "part of the 60 s at 1M",
+            f"more than {_duration(circular)} for the first {CHUNK} targets alone (the job's time until it "
+            "was stopped less the figures' time for that chunk, the money graph's loading included)",
+            False if at_scale else None,
+        )
+        section.figures["circularity"] = {
+            "rounds": figures["checkpoints"][0][0],
+            "seconds": circular,
+            "finished": False,
+        }
     section.notes.append(
         "Method: the figures walk runs first over empty or earlier figures; the job then upserts over the rows "
         f"it wrote, as a scheduled full recompute does. The figures walk stops after {budget:.0f} s, the job after "

@@ -82,8 +82,11 @@ def machine() -> dict[str, Any]:
     cpu = ""
     meminfo = ""
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))  # fmt: skip
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
         meminfo = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
     except (OSError, StopIteration, IndexError):
         pass
@@ -94,10 +97,15 @@ def machine() -> dict[str, Any]:
     if shutil.which("wrk"):
         wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("[")[0].strip()
     return {
-        "cpu": cpu or platform.processor() or "unknown", "cores": os.cpu_count(),
-        "memory_gb": round(int(meminfo) / 1024 / 1024) if meminfo else None, "os": platform.platform(terse=True),
-        "python": platform.python_version(), "django": django.get_version(), "postgres": postgres, "wrk": wrk,
-    }  # fmt: skip
+        "cpu": cpu or platform.processor() or "unknown",
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(meminfo) / 1024 / 1024) if meminfo else None,
+        "os": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgres": postgres,
+        "wrk": wrk,
+    }
 
 
 def _same_data(old: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -117,13 +125,21 @@ def save(scale: Scale, sections: list[Section], started: datetime.datetime, seco
             fresh = {s["title"] for s in new if s["rows"] or s["title"] != "Data"}
             kept = [s for s in old["sections"] if s["title"] not in fresh]
             order = [s["title"] for s in old["sections"]]
-            new = sorted(kept + [s for s in new if s["title"] in fresh],
-                         key=lambda s: order.index(s["title"]) if s["title"] in order else len(order))  # fmt: skip
+            new = sorted(
+                kept + [s for s in new if s["title"] in fresh],
+                key=lambda s: order.index(s["title"]) if s["title"] in order else len(order),
+            )
             if kept:  # a partial run: the run's date and duration stay those of the full one
                 reruns = [*old.get("reruns", []), f"{', '.join(sorted(fresh))} re-run on {when}"]
                 when, took = old["date"], old["seconds"]
-    data = {"scale": asdict(scale), "date": when, "seconds": took, "reruns": reruns, "machine": machine(),
-            "sections": new}  # fmt: skip
+    data = {
+        "scale": asdict(scale),
+        "date": when,
+        "seconds": took,
+        "reruns": reruns,
+        "machine": machine(),
+        "sections": new,
+    }
     path.write_text(json.dumps(data, indent=1, default=str) + "\n")
     return path
 

@@ -261,17 +261,24 @@ class OrganizationAdmin(BaseAdmin):
         survivor_id = request.POST.get("survivor")
         survivor = next((o for o in selected if str(o.pk) == survivor_id), None)
         if survivor is None:
-            context = {**self.admin_site.each_context(request), "title": _("Merge organizations"),
-                       "organizations": selected, "opts": self.opts,
-                       "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME}  # fmt: skip
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Merge organizations"),
+                "organizations": selected,
+                "opts": self.opts,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
             return TemplateResponse(request, "admin/deals/organization/merge.html", context)
         try:
             services.organization_merge(survivor=survivor, merged=selected, user=request.user)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return None
-        self.message_user(request, _("Merged %(count)d organizations into %(name)s.")
-                          % {"count": len(selected) - 1, "name": survivor.name}, messages.SUCCESS)  # fmt: skip
+        self.message_user(
+            request,
+            _("Merged %(count)d organizations into %(name)s.") % {"count": len(selected) - 1, "name": survivor.name},
+            messages.SUCCESS,
+        )
         return None
 
 
@@ -287,18 +294,24 @@ class FundingRoundForm(forms.ModelForm):
     """The round form, plus when and by whom a status change was reported (recorded in the status history)."""
 
     status_changed_on = forms.DateField(
-        label=_("Status changed on"), required=False, widget=AdminDateWidget,
+        label=_("Status changed on"),
+        required=False,
+        widget=AdminDateWidget,
         help_text=_("When the status you set was reported; today if empty. Used only when the status changes."),
-    )  # fmt: skip
+    )
     status_source = forms.ModelChoiceField(
-        queryset=Source.objects.all(), required=False, label=_("Status change source"),
+        queryset=Source.objects.all(),
+        required=False,
+        label=_("Status change source"),
         widget=forms.TextInput(attrs={"placeholder": _("source id")}),
         help_text=_("The id of the source that reported the status change (optional)."),
-    )  # fmt: skip
+    )
     status_note = forms.CharField(
-        label=_("Status change note"), required=False, max_length=500,
+        label=_("Status change note"),
+        required=False,
+        max_length=500,
         help_text=_("A note on the status change, kept in the status history (optional)."),
-    )  # fmt: skip
+    )
 
     class Meta:
         model = FundingRound
@@ -373,9 +386,12 @@ class FundingRoundAdmin(BaseAdmin):
 
     def save_model(self, request: HttpRequest, obj: FundingRound, form: Any, change: bool) -> None:
         services.round_save(
-            round=obj, user=request.user, status_changed_on=form.cleaned_data.get("status_changed_on"),
-            status_source=form.cleaned_data.get("status_source"), status_note=form.cleaned_data.get("status_note", ""),
-        )  # fmt: skip
+            round=obj,
+            user=request.user,
+            status_changed_on=form.cleaned_data.get("status_changed_on"),
+            status_source=form.cleaned_data.get("status_source"),
+            status_note=form.cleaned_data.get("status_note", ""),
+        )
 
 
 @admin.register(Participation)

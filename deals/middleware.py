@@ -82,5 +82,6 @@ class RequestLimitsMiddleware:
     @staticmethod
     def _too_large_response(request: HttpRequest) -> HttpResponse:
         message = _("The request body is larger than %(limit)s bytes.") % {
-            "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}  # fmt: skip
+            "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        }
         return _error(request, 413, {"detail": message})

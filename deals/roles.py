@@ -15,8 +15,18 @@ from django.conf import settings
 from django.http import HttpRequest
 
 DATA_ENTRY, VIEWER = "Data entry", "Viewer"
-DEALS_MODELS = ["organization", "source", "citation", "fundinground", "roundstatuschange", "participation",
-                "condition", "relationship", "metric", "fxrate"]  # fmt: skip
+DEALS_MODELS = [
+    "organization",
+    "source",
+    "citation",
+    "fundinground",
+    "roundstatuschange",
+    "participation",
+    "condition",
+    "relationship",
+    "metric",
+    "fxrate",
+]
 READ_ONLY_MODELS = ["roundfigures", "participationfigures", "position", "cycle", "job"]
 #: The permission the browsing pages ask for: every role that reads has it (the API asks per model).
 READ_PERMISSION = "deals.view_fundinground"

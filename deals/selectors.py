@@ -58,13 +58,27 @@ def recompute_state(stage: int | None, *, has_figures: bool) -> dict[str, bool]:
 
 #: The columns of a round the API shows, and of its stored figures (``figures__round`` is None without figures).
 ROUND_ROW_COLUMNS = (
-    "id", "target_id", "round_type", "status", "reported_on", "reported_on_precision", "announced_on",
-    "announced_on_precision", "closed_on", "closed_on_precision",
+    "id",
+    "target_id",
+    "round_type",
+    "status",
+    "reported_on",
+    "reported_on_precision",
+    "announced_on",
+    "announced_on_precision",
+    "closed_on",
+    "closed_on_precision",
     *(c for name in ("amount", "pre_money_valuation", "post_money_valuation") for c in column_names(name)),
-    "price_per_share", "shares_outstanding_pre", "notes", "ref", "version", "figures__round",
+    "price_per_share",
+    "shares_outstanding_pre",
+    "notes",
+    "ref",
+    "version",
+    "figures__round",
     *(f"figures__{c}" for name in ("pre_money", "post_money") for c in column_names(name)),
-    "figures__computed_at", "figures__warnings",
-)  # fmt: skip
+    "figures__computed_at",
+    "figures__warnings",
+)
 
 
 def round_rows(rounds: QuerySet[FundingRound]) -> QuerySet[FundingRound, dict[str, Any]]:

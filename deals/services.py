@@ -39,8 +39,11 @@ M = TypeVar("M", bound=models.Model)
 
 #: Which Citation column points at a record of each citable model.
 CITATION_COLUMN: dict[type[models.Model], str] = {
-    FundingRound: "round", Participation: "participation", Relationship: "relationship", Metric: "metric",
-}  # fmt: skip
+    FundingRound: "round",
+    Participation: "participation",
+    Relationship: "relationship",
+    Metric: "metric",
+}
 
 
 def _assign(instance: M, values: Mapping[str, Any]) -> M:
@@ -103,9 +106,14 @@ def round_save(
         _cite(round, sources)
     if moved:
         RoundStatusChange.objects.create(
-            round=round, changed_on=changed_on, from_status=from_status, to_status=round.status,
-            source=status_source, note=status_note, recorded_by=_user(user),
-        )  # fmt: skip
+            round=round,
+            changed_on=changed_on,
+            from_status=from_status,
+            to_status=round.status,
+            source=status_source,
+            note=status_note,
+            recorded_by=_user(user),
+        )
     return round
 
 
@@ -161,9 +169,13 @@ def round_change_status(
 ) -> FundingRound:
     """Move ``round`` to ``to_status`` as reported on ``changed_on`` by ``source``."""
     return round_update(
-        round=round, values={"status": to_status}, user=user, status_changed_on=changed_on, status_source=source,
+        round=round,
+        values={"status": to_status},
+        user=user,
+        status_changed_on=changed_on,
+        status_source=source,
         status_note=note,
-    )  # fmt: skip
+    )
 
 
 # --- Participations --------------------------------------------------------------------------------------

@@ -34,9 +34,15 @@ def heartbeat(self: Task) -> None:
 
 
 @shared_task(
-    name="deals.recompute_dirty", acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT,
-    retry_backoff=True, retry_backoff_max=60, retry_jitter=True, max_retries=8,
-)  # fmt: skip
+    name="deals.recompute_dirty",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=8,
+)
 def recompute_dirty() -> int:
     """Stage 1: recompute stale figures, then hand the targets to stage 2.
 
@@ -52,9 +58,15 @@ def recompute_dirty() -> int:
 
 
 @shared_task(
-    name="deals.recompute_dirty_flags", acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT,
-    retry_backoff=True, retry_backoff_max=60, retry_jitter=True, max_retries=8,
-)  # fmt: skip
+    name="deals.recompute_dirty_flags",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=8,
+)
 def recompute_dirty_flags() -> int:
     """Stage 2: circular flows and related-party flags of targets whose figures are current.
 
@@ -89,9 +101,14 @@ def start_full_recompute() -> int:
 
 
 @shared_task(
-    name="deals.run_full_recompute", acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT,
-    retry_backoff=True, retry_jitter=True, max_retries=5,
-)  # fmt: skip
+    name="deals.run_full_recompute",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
 def run_full_recompute(job_id: int) -> None:
     services.job_run_full_recompute(job_id=job_id)
 

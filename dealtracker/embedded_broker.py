@@ -69,17 +69,27 @@ class EmbeddedBroker:
         """The server's command line: socket only, append-only persistence, its files in ``directory``."""
         return [
             str(server_binary()),
-            "--port", "0",
-            "--unixsocket", str(self.socket_path),
-            "--unixsocketperm", "700",
-            "--dir", str(self.directory),
-            "--appendonly", "yes",
-            "--appendfsync", "everysec",
-            "--save", "",
-            "--daemonize", "yes" if daemonize else "no",
-            "--pidfile", str(self.directory / "valkey.pid"),
-            "--logfile", str(self.directory / "valkey.log") if daemonize else "",
-        ]  # fmt: skip
+            "--port",
+            "0",
+            "--unixsocket",
+            str(self.socket_path),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.directory),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--save",
+            "",
+            "--daemonize",
+            "yes" if daemonize else "no",
+            "--pidfile",
+            str(self.directory / "valkey.pid"),
+            "--logfile",
+            str(self.directory / "valkey.log") if daemonize else "",
+        ]
 
     def _prepare_dirs(self) -> None:
         for directory in {self.directory, self.socket_path.parent}:

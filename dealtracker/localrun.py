@@ -89,8 +89,11 @@ class Supervisor:
             kill_group(child.process)
             child.quick_deaths = 0 if now - child.started_at >= HEALTHY_AFTER_S else child.quick_deaths + 1
             pause = min(MAX_BACKOFF_S, 0.5 * (2**child.quick_deaths - 1))
-            print(f"[make run] {child.name} exited with {child.process.returncode}; restarting in {pause:.1f} s",
-                  file=sys.stderr, flush=True)  # fmt: skip
+            print(
+                f"[make run] {child.name} exited with {child.process.returncode}; restarting in {pause:.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
             child.restart_at = now + pause
 
     def stop(self) -> None:

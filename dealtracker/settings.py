@@ -160,8 +160,11 @@ def parse_cache_url(url: str) -> dict[str, Any]:
     if scheme in ("redis", "rediss"):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url.partition("://")[2],
-                "OPTIONS": {"MAX_ENTRIES": 500}}  # fmt: skip
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url.partition("://")[2],
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        }
     if scheme == "dummy":  # nothing is kept: every read is a miss (the benchmark's uncached figures)
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ValueError("Use redis://host:port/db, locmem://name or dummy://.")
@@ -402,9 +405,20 @@ CONTENT_SECURITY_POLICY = {
 }
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     name: []
-    for name in ("accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
-                 "microphone", "midi", "payment", "usb", "xr-spatial-tracking")
-}  # fmt: skip
+    for name in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

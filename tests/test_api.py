@@ -31,32 +31,67 @@ def up_to(value: str, currency: str = "EUR") -> dict[str, Any]:
 
 
 def metric() -> Metric:
-    return Metric.objects.create(organization=OrganizationFactory(), kind="rpo_share", period_year=2026,
-                                 percent=Decimal(45))  # fmt: skip
+    return Metric.objects.create(
+        organization=OrganizationFactory(), kind="rpo_share", period_year=2026, percent=Decimal(45)
+    )
 
 
 # resource, factory for an existing row, payload for a new row (built lazily), a field to change on update
 RESOURCES: list[tuple[str, Any, Any, dict[str, Any]]] = [
-    ("organizations", OrganizationFactory, lambda: {"name": "Mistral AI", "slug": "mistral-ai", "kind": "company",
-                                                     "country": "FR"}, {"country": "DE"}),
-    ("rounds", FundingRoundFactory, lambda: {"target": OrganizationFactory().pk, "round_type": "series_b",
-                                             "status": "in_talks", "amount": up_to("600000000")},
-     {"status": "announced"}),
-    ("participations", ParticipationFactory, lambda: {"round": FundingRoundFactory().pk,
-                                                      "investor": OrganizationFactory().pk,
-                                                      "amount": up_to("30000000")}, {"is_lead": True}),
-    ("relationships", RelationshipFactory, lambda: {"provider": OrganizationFactory().pk,
-                                                    "client": OrganizationFactory().pk, "kind": "cloud"},
-     {"description": "Cloud capacity"}),
-    ("sources", SourceFactory, lambda: {"outlet": "Reuters", "title": "A report", "published_on": "2026-01-30",
-                                        "reliability": "report"}, {"reliability": "confirmed"}),
-    ("metrics", metric, lambda: {"organization": OrganizationFactory().pk, "kind": "operating_expenses",
-                                 "period_year": 2026, "is_forecast": True,
-                                 "value": {"value": "14000000000", "qualifier": "exact", "currency": "EUR"}},
-     {"is_forecast": False}),
-    ("fx-rates", FxRateFactory, lambda: {"date": "2026-02-02", "base": "EUR", "quote": "GBP", "rate": "0.87"},
-     {"rate": "0.88"}),
-]  # fmt: skip
+    (
+        "organizations",
+        OrganizationFactory,
+        lambda: {"name": "Mistral AI", "slug": "mistral-ai", "kind": "company", "country": "FR"},
+        {"country": "DE"},
+    ),
+    (
+        "rounds",
+        FundingRoundFactory,
+        lambda: {
+            "target": OrganizationFactory().pk,
+            "round_type": "series_b",
+            "status": "in_talks",
+            "amount": up_to("600000000"),
+        },
+        {"status": "announced"},
+    ),
+    (
+        "participations",
+        ParticipationFactory,
+        lambda: {"round": FundingRoundFactory().pk, "investor": OrganizationFactory().pk, "amount": up_to("30000000")},
+        {"is_lead": True},
+    ),
+    (
+        "relationships",
+        RelationshipFactory,
+        lambda: {"provider": OrganizationFactory().pk, "client": OrganizationFactory().pk, "kind": "cloud"},
+        {"description": "Cloud capacity"},
+    ),
+    (
+        "sources",
+        SourceFactory,
+        lambda: {"outlet": "Reuters", "title": "A report", "published_on": "2026-01-30", "reliability": "report"},
+        {"reliability": "confirmed"},
+    ),
+    (
+        "metrics",
+        metric,
+        lambda: {
+            "organization": OrganizationFactory().pk,
+            "kind": "operating_expenses",
+            "period_year": 2026,
+            "is_forecast": True,
+            "value": {"value": "14000000000", "qualifier": "exact", "currency": "EUR"},
+        },
+        {"is_forecast": False},
+    ),
+    (
+        "fx-rates",
+        FxRateFactory,
+        lambda: {"date": "2026-02-02", "base": "EUR", "quote": "GBP", "rate": "0.87"},
+        {"rate": "0.88"},
+    ),
+]
 IDS = [r[0] for r in RESOURCES]
 
 
@@ -112,11 +147,17 @@ def test_a_token_is_issued_for_a_username_and_password():
 class TestEstimates:
     def test_a_write_may_send_only_what_the_qualifier_needs(self):
         client = client_for("Data entry")
-        response = client.post("/api/rounds/", {"target": OrganizationFactory().pk, "amount": up_to("60000000000")},
-                               format="json")  # fmt: skip
+        response = client.post(
+            "/api/rounds/", {"target": OrganizationFactory().pk, "amount": up_to("60000000000")}, format="json"
+        )
         assert response.status_code == 201
-        assert response.json()["amount"] == {"value": "60000000000", "low": None, "high": "60000000000",
-                                             "qualifier": "up_to", "currency": "EUR"}  # fmt: skip
+        assert response.json()["amount"] == {
+            "value": "60000000000",
+            "low": None,
+            "high": "60000000000",
+            "qualifier": "up_to",
+            "currency": "EUR",
+        }
 
     @pytest.mark.parametrize(
         ("amount", "field"),
@@ -162,8 +203,9 @@ class TestErrors:
     def test_a_second_participation_of_the_same_investor_is_a_400(self):
         existing = ParticipationFactory()
         client = client_for("Data entry")
-        response = client.post("/api/participations/", {"round": existing.round_id, "investor": existing.investor_id},
-                               format="json")  # fmt: skip
+        response = client.post(
+            "/api/participations/", {"round": existing.round_id, "investor": existing.investor_id}, format="json"
+        )
         assert response.status_code == 400
 
     def test_a_missing_object_is_a_404(self):
@@ -174,8 +216,10 @@ def test_a_stale_if_match_is_refused_with_412_and_nothing_changes():
     round_ = FundingRoundFactory(notes="original")
     client = client_for("Data entry")
     etag = client.get(f"/api/rounds/{round_.pk}/")["ETag"]
-    assert client.patch(f"/api/rounds/{round_.pk}/", {"notes": "first"}, format="json",
-                        HTTP_IF_MATCH=etag).status_code == 200  # fmt: skip
+    assert (
+        client.patch(f"/api/rounds/{round_.pk}/", {"notes": "first"}, format="json", HTTP_IF_MATCH=etag).status_code
+        == 200
+    )
     stale = client.patch(f"/api/rounds/{round_.pk}/", {"notes": "second"}, format="json", HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
     assert client.delete(f"/api/rounds/{round_.pk}/", HTTP_IF_MATCH=etag).status_code == 412
@@ -198,10 +242,13 @@ def test_the_recompute_changing_the_computed_figures_is_no_conflict_with_an_edit
 def test_participations_write_their_conditions_and_sources():
     client = client_for("Data entry")
     source, aws = SourceFactory(), OrganizationFactory(name="AWS", slug="aws")
-    payload = {"round": FundingRoundFactory().pk, "investor": OrganizationFactory().pk,
-               "amount": {"low": "10000000000", "high": "20000000000", "qualifier": "between", "currency": "EUR"},
-               "conditions": [{"kind": "cloud_usage", "description": "Uses AWS", "counterparty": aws.pk}],
-               "sources": [source.pk]}  # fmt: skip
+    payload = {
+        "round": FundingRoundFactory().pk,
+        "investor": OrganizationFactory().pk,
+        "amount": {"low": "10000000000", "high": "20000000000", "qualifier": "between", "currency": "EUR"},
+        "conditions": [{"kind": "cloud_usage", "description": "Uses AWS", "counterparty": aws.pk}],
+        "sources": [source.pk],
+    }
     response = client.post("/api/participations/", payload, format="json")
     assert response.status_code == 201, response.json()
     participation = Participation.objects.get(pk=response.json()["id"])
@@ -214,8 +261,14 @@ def test_currency_conversion_adds_converted_figures_or_a_warning():
     round_ = FundingRoundFactory(reported_on=datetime.date(2026, 1, 30))
     client = client_for("Viewer")
     converted = client.get(f"/api/rounds/{round_.pk}/?currency=USD").json()["amount"]["converted"]
-    assert converted == {"currency": "USD", "value": "119000000", "low": "119000000", "high": "119000000",
-                         "rate": "1.19", "rate_date": "2026-01-30"}  # fmt: skip
+    assert converted == {
+        "currency": "USD",
+        "value": "119000000",
+        "low": "119000000",
+        "high": "119000000",
+        "rate": "1.19",
+        "rate_date": "2026-01-30",
+    }
     no_rate = client.get(f"/api/rounds/{round_.pk}/?currency=JPY").json()
     assert no_rate["amount"]["converted"] is None
     assert no_rate["conversion_warnings"] == ["No EUR→JPY rate on or before 2026-01-30."]
@@ -291,10 +344,13 @@ LIST_SETUP = {
     "relationships": lambda n: [RelationshipFactory() for _ in range(n)],
     "sources": lambda n: [SourceFactory() for _ in range(n)],
     "metrics": lambda n: [metric() for _ in range(n)],
-    "fx-rates": lambda n: [FxRate.objects.create(date=datetime.date(2020, 1, 1) + datetime.timedelta(days=i),
-                                                 base="EUR", quote="USD", rate=Decimal("1.1"))
-                           for i in range(FxRate.objects.count(), FxRate.objects.count() + n)],
-}  # fmt: skip
+    "fx-rates": lambda n: [
+        FxRate.objects.create(
+            date=datetime.date(2020, 1, 1) + datetime.timedelta(days=i), base="EUR", quote="USD", rate=Decimal("1.1")
+        )
+        for i in range(FxRate.objects.count(), FxRate.objects.count() + n)
+    ],
+}
 
 
 def queries(client: Any, url: str) -> int:
@@ -328,10 +384,18 @@ def test_derived_endpoints_answer_for_an_organization():
 
 def test_a_participation_names_its_pending_conditions_until_one_fails():
     target, amazon = OrganizationFactory(), OrganizationFactory(name="Amazon")
-    round_ = FundingRoundFactory(target=target, amount_qualifier="exact", amount_value=50, amount_low=50,
-                                 amount_high=50, amount_currency="EUR")  # fmt: skip
-    part = ParticipationFactory(round=round_, investor=amazon, amount_qualifier="exact", amount_value=50,
-                                amount_low=50, amount_high=50, amount_currency="EUR")  # fmt: skip
+    round_ = FundingRoundFactory(
+        target=target, amount_qualifier="exact", amount_value=50, amount_low=50, amount_high=50, amount_currency="EUR"
+    )
+    part = ParticipationFactory(
+        round=round_,
+        investor=amazon,
+        amount_qualifier="exact",
+        amount_value=50,
+        amount_low=50,
+        amount_high=50,
+        amount_currency="EUR",
+    )
     aws = part.conditions.create(kind="cloud_usage", description="OpenAI uses AWS")
     dirty_drain()
     client = client_for("Viewer")

@@ -52,8 +52,17 @@ def viewer() -> Any:
     return client_for("Viewer")
 
 
-@pytest.mark.parametrize("url", ["/api/rounds/", "/api/rounds/{pk}/", "/api/rounds/?currency=USD",
-                                 "/api/rounds/?format=csv", "/api/organizations/", "/api/participations/"])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/rounds/",
+        "/api/rounds/{pk}/",
+        "/api/rounds/?currency=USD",
+        "/api/rounds/?format=csv",
+        "/api/organizations/",
+        "/api/participations/",
+    ],
+)
 def test_a_repeated_read_is_served_from_the_cache_with_the_same_bytes_and_headers(round_, viewer, url):
     url = url.format(pk=round_.pk)
     first, cached = get(viewer, url)
@@ -67,14 +76,16 @@ def test_a_write_through_the_api_is_seen_by_the_next_read(round_, viewer):
     editor = client_for("Data entry")
     get(viewer, f"/api/rounds/{round_.pk}/")
     cached_tag = get(viewer, f"/api/rounds/{round_.pk}/")[0]["ETag"]
-    patched = editor.patch(f"/api/rounds/{round_.pk}/", {"notes": "second"}, format="json",
-                           headers={"If-Match": cached_tag})  # fmt: skip
+    patched = editor.patch(
+        f"/api/rounds/{round_.pk}/", {"notes": "second"}, format="json", headers={"If-Match": cached_tag}
+    )
     assert patched.status_code == 200  # the cached ETag was the current one
     response, cached = get(viewer, f"/api/rounds/{round_.pk}/")
     assert not cached and response.json()["notes"] == "second" and response["ETag"] == patched["ETag"]
     assert get(viewer, "/api/rounds/")[0].json()["results"][0]["notes"] == "second"
-    stale = editor.patch(f"/api/rounds/{round_.pk}/", {"notes": "third"}, format="json",
-                         headers={"If-Match": cached_tag})  # fmt: skip
+    stale = editor.patch(
+        f"/api/rounds/{round_.pk}/", {"notes": "third"}, format="json", headers={"If-Match": cached_tag}
+    )
     assert stale.status_code == 412
 
 

@@ -43,8 +43,12 @@ def token(transactional_db: None) -> str:
 
 def request(method: str, url: str, token: str, body: dict[str, Any] | None = None, **headers: str) -> Any:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers={
-        "Authorization": f"Token {token}", "Content-Type": "application/json", **headers})  # fmt: skip
+    req = urllib.request.Request(
+        url,
+        data=data,
+        method=method,
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json", **headers},
+    )
     try:
         with urllib.request.urlopen(req, timeout=60) as response:
             return response.status, response.headers, response.read()
@@ -65,8 +69,9 @@ def race(base: str, token: str) -> tuple[Counter[int], FundingRound, list[int]]:
 
     def write(i: int) -> None:
         barrier.wait(timeout=60)
-        results[i] = request("PATCH", url, token, {"notes": f"writer {i}", "status": "announced"}, **{
-            "If-Match": etag})[0]  # fmt: skip
+        results[i] = request(
+            "PATCH", url, token, {"notes": f"writer {i}", "status": "announced"}, **{"If-Match": etag}
+        )[0]
 
     threads = [threading.Thread(target=write, args=(i,)) for i in range(WRITERS)]
     for thread in threads:
@@ -119,10 +124,29 @@ def test_concurrent_patches_with_one_etag_let_exactly_one_through_under_a_thread
 def gunicorn(database: str) -> Iterator[str]:
     """gunicorn serving the project on a loopback port, with 3 worker processes of 8 threads each."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database, "DEBUG": "false", "LOG_LEVEL": "WARNING",
-           "API_CACHE_URL": "dummy://"}  # fmt: skip
-    command = [sys.executable, "-m", "gunicorn", "dealtracker.wsgi:application", "--bind", f"127.0.0.1:{port}",
-               "--workers", "3", "--worker-class", "gthread", "--threads", "8", "--log-level", "warning"]  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+        "API_CACHE_URL": "dummy://",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "dealtracker.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "3",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "8",
+        "--log-level",
+        "warning",
+    ]
     # Any answer will do: a 503 only says the broker is not reachable.
     with serving(command, env=env, probe=f"http://127.0.0.1:{port}/healthz") as base:
         yield base

@@ -42,9 +42,14 @@ def test_computed_says_which_stage_of_the_recompute_a_round_waits_for():
     round_ = FundingRoundFactory()
     viewer = client_for("Viewer")
     assert computed(viewer, round_.pk) | {"warnings": None} == {
-        "pre_money": None, "post_money": None, "pro_forma": False, "computed_at": None, "stale": True,
-        "related_party_pending": True, "warnings": None,
-    }  # fmt: skip
+        "pre_money": None,
+        "post_money": None,
+        "pro_forma": False,
+        "computed_at": None,
+        "stale": True,
+        "related_party_pending": True,
+        "warnings": None,
+    }
     dirty_drain()
     fresh = computed(viewer, round_.pk)
     assert fresh["stale"] is False and fresh["related_party_pending"] is False and fresh["computed_at"]

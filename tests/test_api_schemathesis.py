@@ -169,8 +169,9 @@ def _round(body: dict[str, Any], case: Any) -> None:
     if isinstance(body.get("ref"), str) and body["ref"]:
         body["ref"] = f"{body['ref'][:40]}-{next(unique)}"
     if isinstance(body.get("status_changed_on"), str):  # not before the round was first reported
-        body["status_changed_on"] = max([body["status_changed_on"], "2026-01-30",
-                                         *(body[d] for d in dates if isinstance(body.get(d), str))])  # fmt: skip
+        body["status_changed_on"] = max(
+            [body["status_changed_on"], "2026-01-30", *(body[d] for d in dates if isinstance(body.get(d), str))]
+        )
 
 
 def _participation(body: dict[str, Any], case: Any) -> None:
@@ -205,8 +206,14 @@ def _fx_rate(body: dict[str, Any], case: Any) -> None:
         body["date"] = f"{1900 + n % 120}-{1 + n % 12:02d}-{1 + n % 28:02d}"
 
 
-RULES = {"organizations": _organization, "rounds": _round, "participations": _participation,
-         "relationships": _relationship, "metrics": _metric, "fx-rates": _fx_rate}  # fmt: skip
+RULES = {
+    "organizations": _organization,
+    "rounds": _round,
+    "participations": _participation,
+    "relationships": _relationship,
+    "metrics": _metric,
+    "fx-rates": _fx_rate,
+}
 
 
 def _lost_on_the_wire(value: Any) -> bool:
@@ -217,8 +224,12 @@ def _lost_on_the_wire(value: Any) -> bool:
 # The suite draws the same cases on every run, so a red run is reproducible; DEALTRACKER_API_EXPLORE=1 draws
 # new cases, and more of them, to hunt for what the fixed ones miss. Beyond its coverage cases, each operation
 # gets a tenth of the Hypothesis profile's examples (see tests/conftest.py): every example is a request.
-@settings(max_examples=max(40, API_EXAMPLES) if EXPLORE else API_EXAMPLES, derandomize=not EXPLORE, deadline=None,
-          suppress_health_check=list(HealthCheck))  # fmt: skip
+@settings(
+    max_examples=max(40, API_EXAMPLES) if EXPLORE else API_EXAMPLES,
+    derandomize=not EXPLORE,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_every_operation_honours_its_schema(case, token):
     if case.meta.generation.mode.is_positive:
         _follow_documented_rules(case)

@@ -19,17 +19,32 @@ BN = Decimal(10) ** 9
 
 @pytest.fixture
 def seed():
-    org = {slug: OrganizationFactory(name=name, slug=slug) for slug, name in
-           [("openai", "OpenAI"), ("nvidia", "NVIDIA"), ("microsoft", "Microsoft"), ("amazon", "Amazon"),
-            ("fund", "Plain Fund")]}  # fmt: skip
+    org = {
+        slug: OrganizationFactory(name=name, slug=slug)
+        for slug, name in [
+            ("openai", "OpenAI"),
+            ("nvidia", "NVIDIA"),
+            ("microsoft", "Microsoft"),
+            ("amazon", "Amazon"),
+            ("fund", "Plain Fund"),
+        ]
+    }
     org["aws"] = OrganizationFactory(name="Amazon Web Services", slug="aws", parent=org["amazon"])
-    round_ = FundingRound.objects.create(target=org["openai"], status="in_talks", round_type="corporate_round",
-                                         reported_on=datetime.date(2026, 1, 30))  # fmt: skip
+    round_ = FundingRound.objects.create(
+        target=org["openai"], status="in_talks", round_type="corporate_round", reported_on=datetime.date(2026, 1, 30)
+    )
     for slug in ("nvidia", "microsoft", "amazon", "fund"):
         ParticipationFactory(round=round_, investor=org[slug])
-    Relationship.objects.create(provider=org["nvidia"], client=org["openai"], kind="compute_supply",
-                                annual_value_qualifier="exact", annual_value_value=5 * BN, annual_value_low=5 * BN,
-                                annual_value_high=5 * BN, annual_value_currency="EUR")  # fmt: skip
+    Relationship.objects.create(
+        provider=org["nvidia"],
+        client=org["openai"],
+        kind="compute_supply",
+        annual_value_qualifier="exact",
+        annual_value_value=5 * BN,
+        annual_value_low=5 * BN,
+        annual_value_high=5 * BN,
+        annual_value_currency="EUR",
+    )
     Relationship.objects.create(provider=org["microsoft"], client=org["openai"], kind="cloud")
     Relationship.objects.create(provider=org["aws"], client=org["openai"], kind="cloud")
     recompute_targets(target_ids=[org["openai"].pk])
@@ -51,8 +66,10 @@ def test_the_seed_deals_investors_are_related_parties_and_a_plain_fund_is_not(se
 
 def test_the_seed_deal_has_one_two_party_cycle_per_supplier(seed):
     org, round_ = seed
-    two = {(c.investor.slug, tuple(c.path)) for c in Cycle.objects.filter(round=round_, length=2)
-           .select_related("investor")}  # fmt: skip
+    two = {
+        (c.investor.slug, tuple(c.path))
+        for c in Cycle.objects.filter(round=round_, length=2).select_related("investor")
+    }
     expected = {(slug, (org[slug].pk, org["openai"].pk, org[slug].pk)) for slug in ("nvidia", "microsoft", "amazon")}
     assert two == expected  # Amazon → OpenAI → AWS counts as back to Amazon's group
 
@@ -69,8 +86,9 @@ def test_the_round_trip_ratio_is_the_flow_back_over_the_investment(seed):
 
 def test_ended_relationships_make_historical_cycles(seed):
     org, round_ = seed
-    Relationship.objects.filter(provider=org["nvidia"]).update(started_on=datetime.date(2020, 1, 1),
-                                                               ended_on=datetime.date(2024, 1, 1))  # fmt: skip
+    Relationship.objects.filter(provider=org["nvidia"]).update(
+        started_on=datetime.date(2020, 1, 1), ended_on=datetime.date(2024, 1, 1)
+    )
     recompute_circularity(target_ids=[org["openai"].pk])
     assert not Cycle.objects.get(round=round_, investor=org["nvidia"], length=2).is_current
     assert Cycle.objects.get(round=round_, investor=org["microsoft"], length=2).is_current

@@ -53,9 +53,14 @@ def wait_until(condition: Callable[[], object], what: str, deadline_s: float = D
 def related_deal() -> tuple[FundingRound, Participation]:
     """An investor that is also the target's cloud provider: its participation is related-party."""
     target, investor = OrganizationFactory(), OrganizationFactory()
-    round_ = FundingRoundFactory(target=target, post_money_valuation_qualifier="exact",
-                                 post_money_valuation_value=1000 * M, post_money_valuation_low=1000 * M,
-                                 post_money_valuation_high=1000 * M, post_money_valuation_currency="EUR")  # fmt: skip
+    round_ = FundingRoundFactory(
+        target=target,
+        post_money_valuation_qualifier="exact",
+        post_money_valuation_value=1000 * M,
+        post_money_valuation_low=1000 * M,
+        post_money_valuation_high=1000 * M,
+        post_money_valuation_currency="EUR",
+    )
     participation = ParticipationFactory(round=round_, investor=investor)
     RelationshipFactory(provider=investor, client=target, kind="cloud")
     DirtyTarget.objects.filter(target=investor).delete()  # marked by the tie; it has no rounds to recompute
@@ -98,8 +103,9 @@ class TestStages:
         target = round_.target_id
         services.dirty_figures_batch()
         version = DirtyTarget.objects.get(target_id=target).version
-        Participation.objects.filter(pk=participation.pk).update(amount_value=100 * M, amount_low=100 * M,
-                                                                 amount_high=100 * M)  # fmt: skip
+        Participation.objects.filter(pk=participation.pk).update(
+            amount_value=100 * M, amount_low=100 * M, amount_high=100 * M
+        )
         assert stage_of(target) == FIGURES
         # Marked again (the participation's round is marked too, its row version bumped by the same change).
         assert DirtyTarget.objects.get(target_id=target).version > version
@@ -273,9 +279,14 @@ class TestConcurrency:
 @pytest.mark.worker
 def test_a_real_worker_shows_an_edits_figures_first_and_its_related_party_flags_after(real_worker):
     target, investor = OrganizationFactory(), OrganizationFactory()
-    round_ = FundingRoundFactory(target=target, post_money_valuation_qualifier="exact",
-                                 post_money_valuation_value=1000 * M, post_money_valuation_low=1000 * M,
-                                 post_money_valuation_high=1000 * M, post_money_valuation_currency="EUR")  # fmt: skip
+    round_ = FundingRoundFactory(
+        target=target,
+        post_money_valuation_qualifier="exact",
+        post_money_valuation_value=1000 * M,
+        post_money_valuation_low=1000 * M,
+        post_money_valuation_high=1000 * M,
+        post_money_valuation_currency="EUR",
+    )
     participation = ParticipationFactory(round=round_, investor=investor)
     wait_until(lambda: not DirtyTarget.objects.exists(), "the first recompute")
     assert ParticipationFigures.objects.get(participation=participation).related_party is False

@@ -35,14 +35,16 @@ CHUNK = 37
 
 def _rows(model: Any, key: tuple[str, ...]) -> dict[tuple[Any, ...], dict[str, Any]]:
     rows = model.objects.values()
-    return {tuple(row[k] for k in key): {k: v for k, v in row.items() if k not in {"id", "computed_at"}}
-            for row in rows}  # fmt: skip
+    return {
+        tuple(row[k] for k in key): {k: v for k, v in row.items() if k not in {"id", "computed_at"}} for row in rows
+    }
 
 
 def stored() -> dict[str, Any]:
     """Every stored result by natural key, all columns but the surrogate id and computed_at."""
-    cycles = sorted(str(sorted((k, v) for k, v in row.items() if k not in {"id", "computed_at"}))
-                    for row in Cycle.objects.values())  # fmt: skip
+    cycles = sorted(
+        str(sorted((k, v) for k, v in row.items() if k not in {"id", "computed_at"})) for row in Cycle.objects.values()
+    )
     return {
         "rounds": _rows(RoundFigures, ("round_id",)),
         "participations": _rows(ParticipationFigures, ("participation_id",)),
@@ -114,15 +116,17 @@ def test_on_generated_data_the_job_stores_what_recompute_targets_stores(generate
 def spoil() -> tuple[int, int, bool]:
     """Stored rows from an earlier state: wrong figures, wrong flags, and a position that no longer exists."""
     RoundFigures.objects.update(pre_money_value=None, pre_money_qualifier=None, warnings=["old"])
-    ParticipationFigures.objects.update(stake_value=Decimal("0.5"), stake_qualifier="approximately",
-                                        related_party=True, related_party_reasons=["old"])  # fmt: skip
+    ParticipationFigures.objects.update(
+        stake_value=Decimal("0.5"), stake_qualifier="approximately", related_party=True, related_party_reasons=["old"]
+    )
     some = Position.objects.filter(pro_forma=False).order_by("target_id", "investor_id").first()
     assert some is not None
     investor = Organization.objects.exclude(positions__target=some.target).order_by("pk").first()
     assert investor is not None
     Position.objects.create(investor=investor, target=some.target, pro_forma=False)
-    Position.objects.filter(pk=some.pk).update(cost_value=Decimal(1), cost_qualifier="exact", cost_low=Decimal(1),
-                                               cost_high=Decimal(1), cost_currency="EUR")  # fmt: skip
+    Position.objects.filter(pk=some.pk).update(
+        cost_value=Decimal(1), cost_qualifier="exact", cost_low=Decimal(1), cost_high=Decimal(1), cost_currency="EUR"
+    )
     return investor.pk, some.target_id, False
 
 
@@ -166,8 +170,7 @@ def test_a_chunk_naming_an_organization_newer_than_the_graph_falls_back_to_its_n
     assert newcomer.pk not in graph.roots
     expected = reference()
     clear()
-    recompute_chunk(target_ids=list(Organization.objects.values_list("pk", flat=True)), table=rate_table(),
-                    graph=graph)  # fmt: skip
+    recompute_chunk(target_ids=list(Organization.objects.values_list("pk", flat=True)), table=rate_table(), graph=graph)
     assert ParticipationFigures.objects.filter(participation__investor=newcomer).exists()
     assert_same(expected, stored())
 

@@ -68,8 +68,11 @@ def kill_and_see_it_restarted(process: subprocess.Popen[str], port: int) -> None
         victim = supervised(process, name)
         assert victim is not None, name
         victim.send_signal(signal.SIGKILL)
-        poll(lambda name=name, pid=victim.pid: (p := supervised(process, name)) is not None and p.pid != pid,
-             60, f"{name} was not restarted")  # fmt: skip
+        poll(
+            lambda name=name, pid=victim.pid: (p := supervised(process, name)) is not None and p.pid != pid,
+            60,
+            f"{name} was not restarted",
+        )
         assert process.poll() is None, "make run stopped when a child died"
         assert supervised(process, "runserver").pid == web.pid, "the web server was restarted too"
         # A fresh heartbeat after the restart: a worker takes tasks through the broker again.
@@ -92,8 +95,12 @@ def run_once(var_dir: Path, port: int, *, break_things: bool = False) -> str:
     env = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
     }
-    env.update(DEALTRACKER_VAR_DIR=str(var_dir), DEALTRACKER_PORT=str(port), PYTHONUNBUFFERED="1",
-               DEALTRACKER_HEARTBEAT_SECONDS="2")  # fmt: skip
+    env.update(
+        DEALTRACKER_VAR_DIR=str(var_dir),
+        DEALTRACKER_PORT=str(port),
+        PYTHONUNBUFFERED="1",
+        DEALTRACKER_HEARTBEAT_SECONDS="2",
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "dealtracker.localrun"],
         cwd=BASE_DIR,
@@ -147,8 +154,9 @@ def test_the_embedded_database_is_private_to_its_owner(tmp_path):
                 psycopg.connect(host=socket_dir, user=user, dbname="dealtracker").close()
         with psycopg.connect(url.stdout.strip()) as conn:
             assert conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone() == (False,)
-            assert conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'dealtracker'"
-                                ).fetchone() == ("dealtracker",)  # fmt: skip
+            assert conn.execute(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'dealtracker'"
+            ).fetchone() == ("dealtracker",)
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute("SET session_replication_role = replica")
     finally:

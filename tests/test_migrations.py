@@ -181,10 +181,15 @@ def test_every_way_of_migrating_ends_with_the_triggers_the_code_defines() -> Non
         today = catalogue(at_once)
         step_by_step = create()
         steps = migrate_step_by_step(step_by_step, plan)
-        findings.compare("Migrating one migration at a time ends differently from migrating in one go:",
-                         today, catalogue(step_by_step), ("in one go", "step by step"))  # fmt: skip
-        findings.note("Trigger functions no trigger runs (drop them in the migration that moved them):",
-                      orphans(at_once))  # fmt: skip
+        findings.compare(
+            "Migrating one migration at a time ends differently from migrating in one go:",
+            today,
+            catalogue(step_by_step),
+            ("in one go", "step by step"),
+        )
+        findings.note(
+            "Trigger functions no trigger runs (drop them in the migration that moved them):", orphans(at_once)
+        )
 
         live = create(template=at_once)
         run_sql(live, *uninstall)
@@ -194,21 +199,35 @@ def test_every_way_of_migrating_ends_with_the_triggers_the_code_defines() -> Non
             "The migrations install other functions or triggers than deals/pipeline/triggers.py and "
             "deals/api/cache.py define today. After changing those modules, add a migration that installs the "
             "new definitions as frozen SQL (docs/development.md):",
-            today, catalogue(live), ("migrated", "live modules"),
-        )  # fmt: skip
+            today,
+            catalogue(live),
+            ("migrated", "live modules"),
+        )
 
         manage(at_once, "migrate", "deals", before, "--no-input", "-v0")
-        findings.compare(f"Migrating back to {before} leaves other triggers than that migration had left:",
-                         steps[before], catalogue(at_once), ("step by step", "reversed"))  # fmt: skip
+        findings.compare(
+            f"Migrating back to {before} leaves other triggers than that migration had left:",
+            steps[before],
+            catalogue(at_once),
+            ("step by step", "reversed"),
+        )
         # Before the migrations were frozen, they ran the live modules' SQL of the day they were applied.
         older_main = create(template=at_once)
         run_sql(older_main, *uninstall, *install)
         manage(older_main, "migrate", "--no-input", "-v0")
-        findings.compare("A database whose earlier migrations ran the modules' SQL of their day ends differently:",
-                         today, catalogue(older_main), ("from zero", "older main"))  # fmt: skip
+        findings.compare(
+            "A database whose earlier migrations ran the modules' SQL of their day ends differently:",
+            today,
+            catalogue(older_main),
+            ("from zero", "older main"),
+        )
         manage(at_once, "migrate", "--no-input", "-v0")
-        findings.compare(f"Migrating forward again from {before} ends differently from the first time:",
-                         today, catalogue(at_once), ("first", "again"))  # fmt: skip
+        findings.compare(
+            f"Migrating forward again from {before} ends differently from the first time:",
+            today,
+            catalogue(at_once),
+            ("first", "again"),
+        )
 
     assert not findings, "\n\n".join(findings)
 

@@ -44,12 +44,20 @@ def openai_rounds():
     for year, amount in ((2019, "1000000000"), (2021, "2000000000"), (2023, "10000000000")):
         r = FundingRoundFactory(target=openai, reported_on=datetime.date(year, 1, 23), round_type="corporate")
         p = ParticipationFactory(
-            round=r, investor=microsoft, amount_value=Decimal(amount), amount_low=Decimal(amount),
+            round=r,
+            investor=microsoft,
+            amount_value=Decimal(amount),
+            amount_low=Decimal(amount),
             amount_high=Decimal(amount),
-        )  # fmt: skip
+        )
         rounds.append((r, p))
-    ParticipationFactory(round=rounds[2][0], investor=nvidia, amount_value=Decimal("100000000"),
-                         amount_low=Decimal("100000000"), amount_high=Decimal("100000000"))  # fmt: skip
+    ParticipationFactory(
+        round=rounds[2][0],
+        investor=nvidia,
+        amount_value=Decimal("100000000"),
+        amount_low=Decimal("100000000"),
+        amount_high=Decimal("100000000"),
+    )
     cloud = RelationshipFactory(provider=microsoft, client=openai, kind="cloud", started_on=datetime.date(2019, 7, 1))
     source = SourceFactory(outlet="Bloomberg", published_on=datetime.date(2023, 1, 23))
     Citation.objects.create(source=source, participation=rounds[2][1])

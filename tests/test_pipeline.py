@@ -51,9 +51,13 @@ def estimate(prefix: str, qualifier: str, value=None, low=None, high=None, curre
 def seed_round():
     openai = OrganizationFactory(name="OpenAI", slug="openai")
     round_ = FundingRound.objects.create(
-        target=openai, round_type="corporate_round", status="in_talks", reported_on=datetime.date(2026, 1, 30),
-        **estimate("amount", "up_to", 60 * BN), **estimate("post_money_valuation", "at_least", 800 * BN),
-    )  # fmt: skip
+        target=openai,
+        round_type="corporate_round",
+        status="in_talks",
+        reported_on=datetime.date(2026, 1, 30),
+        **estimate("amount", "up_to", 60 * BN),
+        **estimate("post_money_valuation", "at_least", 800 * BN),
+    )
     for slug, amount in [
         ("nvidia", estimate("amount", "up_to", 30 * BN)),
         ("microsoft", estimate("amount", "exact", 10 * BN)),
@@ -101,13 +105,19 @@ class TestRecompute:
 
     def test_dilution_over_several_rounds_lands_in_positions(self):
         target, fund, later = OrganizationFactory(), OrganizationFactory(), OrganizationFactory()
-        first = FundingRoundFactory(target=target, reported_on=datetime.date(2020, 1, 1),
-                                    **estimate("post_money_valuation", "exact", 40 * M),
-                                    **estimate("amount", "exact", 10 * M))  # fmt: skip
+        first = FundingRoundFactory(
+            target=target,
+            reported_on=datetime.date(2020, 1, 1),
+            **estimate("post_money_valuation", "exact", 40 * M),
+            **estimate("amount", "exact", 10 * M),
+        )
         ParticipationFactory(round=first, investor=fund, **estimate("amount", "exact", 10 * M))
-        second = FundingRoundFactory(target=target, reported_on=datetime.date(2021, 1, 1),
-                                     **estimate("post_money_valuation", "exact", 120 * M),
-                                     **estimate("amount", "exact", 30 * M))  # fmt: skip
+        second = FundingRoundFactory(
+            target=target,
+            reported_on=datetime.date(2021, 1, 1),
+            **estimate("post_money_valuation", "exact", 120 * M),
+            **estimate("amount", "exact", 30 * M),
+        )
         ParticipationFactory(round=second, investor=later, **estimate("amount", "exact", 30 * M))
         recompute_targets(target_ids=[target.pk])
         position = Position.objects.get(investor=fund, target=target, pro_forma=False)
@@ -119,8 +129,9 @@ class TestRecompute:
         def snapshot():
             rows = list(RoundFigures.objects.values()) + list(ParticipationFigures.objects.values())
             rows += list(Position.objects.values())
-            return sorted((str(sorted((k, v) for k, v in row.items() if k not in {"computed_at", "id"})))
-                          for row in rows)  # fmt: skip
+            return sorted(
+                (str(sorted((k, v) for k, v in row.items() if k not in {"computed_at", "id"}))) for row in rows
+            )
 
         recompute_targets(target_ids=[seed_round.target_id])
         first = snapshot()
@@ -134,18 +145,24 @@ class TestKindsOfMoney:
     def seeded(self) -> tuple[Organization, Organization]:
         """A target whose first round gave FUND 10 % (EUR 10m at EUR 100m post-money)."""
         target, fund = OrganizationFactory(), OrganizationFactory()
-        first = FundingRoundFactory(target=target, reported_on=datetime.date(2020, 1, 1),
-                                    **estimate("post_money_valuation", "exact", 100 * M),
-                                    **estimate("amount", "exact", 10 * M))  # fmt: skip
+        first = FundingRoundFactory(
+            target=target,
+            reported_on=datetime.date(2020, 1, 1),
+            **estimate("post_money_valuation", "exact", 100 * M),
+            **estimate("amount", "exact", 10 * M),
+        )
         ParticipationFactory(round=first, investor=fund, **estimate("amount", "exact", 10 * M))
         return target, fund
 
     def test_a_debt_participation_stores_no_stake_and_dilutes_nobody(self):
         target, fund = self.seeded()
         lender = OrganizationFactory()
-        debt = FundingRoundFactory(target=target, reported_on=datetime.date(2021, 1, 1),
-                                   **estimate("pre_money_valuation", "exact", 200 * M),
-                                   **estimate("amount", "exact", 50 * M))  # fmt: skip
+        debt = FundingRoundFactory(
+            target=target,
+            reported_on=datetime.date(2021, 1, 1),
+            **estimate("pre_money_valuation", "exact", 200 * M),
+            **estimate("amount", "exact", 50 * M),
+        )
         loan = ParticipationFactory(
             round=debt, investor=lender, instrument="debt", **estimate("amount", "exact", 50 * M)
         )
@@ -162,9 +179,13 @@ class TestKindsOfMoney:
         settings.REPORTING_CURRENCY = "EUR"
         FxRate.objects.create(date=datetime.date(2026, 1, 1), base="EUR", quote="USD", rate=Decimal("1.25"))
         target, fund = OrganizationFactory(), OrganizationFactory()
-        round_ = FundingRoundFactory(target=target, reported_on=datetime.date(2026, 1, 30),
-                                     price_per_share=Decimal(20), shares_outstanding_pre=Decimal(20 * M),
-                                     **estimate("amount", "exact", 100 * M, currency="USD"))  # fmt: skip
+        round_ = FundingRoundFactory(
+            target=target,
+            reported_on=datetime.date(2026, 1, 30),
+            price_per_share=Decimal(20),
+            shares_outstanding_pre=Decimal(20 * M),
+            **estimate("amount", "exact", 100 * M, currency="USD"),
+        )
         ParticipationFactory(round=round_, investor=fund, **estimate("amount", "exact", 100 * M, currency="USD"))
         recompute_targets(target_ids=[target.pk])
         figures = RoundFigures.objects.get(round=round_)
@@ -176,9 +197,12 @@ class TestKindsOfMoney:
     def test_a_pending_condition_is_stored_as_pro_forma_and_a_failed_one_counts_zero(self):
         target, fund = self.seeded()
         amazon = OrganizationFactory(name="Amazon", slug="amazon")
-        round_ = FundingRoundFactory(target=target, reported_on=datetime.date(2021, 1, 1),
-                                     **estimate("post_money_valuation", "exact", 200 * M),
-                                     **estimate("amount", "exact", 50 * M))  # fmt: skip
+        round_ = FundingRoundFactory(
+            target=target,
+            reported_on=datetime.date(2021, 1, 1),
+            **estimate("post_money_valuation", "exact", 200 * M),
+            **estimate("amount", "exact", 50 * M),
+        )
         part = ParticipationFactory(round=round_, investor=amazon, **estimate("amount", "exact", 50 * M))
         aws = Condition.objects.create(participation=part, kind="cloud_usage", description="OpenAI uses AWS")
         recompute_targets(target_ids=[target.pk])
@@ -205,8 +229,12 @@ class TestCodec:
     def test_columns_round_trip_and_computed_figures_round_outward(self):
         third = Estimate.build(qualifier="between", low=Decimal(1) / 3, high=Decimal(2) / 3)
         columns = as_columns("stake", third, ratio=True, fitted=True)
-        assert columns == {"stake_value": None, "stake_low": Decimal("0.3333333333333333"),
-                           "stake_high": Decimal("0.6666666666666667"), "stake_qualifier": "between"}  # fmt: skip
+        assert columns == {
+            "stake_value": None,
+            "stake_low": Decimal("0.3333333333333333"),
+            "stake_high": Decimal("0.6666666666666667"),
+            "stake_qualifier": "between",
+        }
         assert read_columns(columns, "stake", ratio=True) == third.quantized(16)
         money = Estimate.exact(Decimal(10) ** 19, "EUR")  # beyond the columns' room: stored as unknown
         assert as_columns("cost", money, fitted=True)["cost_qualifier"] == "undisclosed"
@@ -231,9 +259,11 @@ class TestTriggers:
         DirtyTarget.objects.all().delete()
         with connection.cursor() as cursor:
             cursor.execute("UPDATE deals_participation SET is_lead = true WHERE round_id = %s", [round_.pk])
-            cursor.execute("INSERT INTO deals_participation (round_id, investor_id, is_lead, instrument, status, "
-                           "created_at, updated_at) VALUES (%s, %s, false, 'equity', 'proposed', now(), now())",
-                           [round_.pk, investor.pk])  # fmt: skip
+            cursor.execute(
+                "INSERT INTO deals_participation (round_id, investor_id, is_lead, instrument, status, "
+                "created_at, updated_at) VALUES (%s, %s, false, 'equity', 'proposed', now(), now())",
+                [round_.pk, investor.pk],
+            )
         assert dirty_ids() == {round_.target_id}
 
     def test_an_fx_rate_marks_targets_with_figures_in_that_currency_on_or_after_its_date(self):

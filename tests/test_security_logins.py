@@ -34,14 +34,17 @@ def site_login(client: Client, password: str, address: str = "203.0.113.7") -> i
 
 
 def admin_login(client: Client, password: str, address: str = "203.0.113.7") -> int:
-    response = client.post(reverse("admin:login"), {"username": "analyst", "password": password},
-                           REMOTE_ADDR=address)  # fmt: skip
+    response = client.post(reverse("admin:login"), {"username": "analyst", "password": password}, REMOTE_ADDR=address)
     return response.status_code
 
 
 def api_login(client: Client, password: str, address: str = "203.0.113.7") -> int:
-    response = client.post(reverse("api-token"), {"username": "analyst", "password": password},
-                           content_type="application/json", REMOTE_ADDR=address)  # fmt: skip
+    response = client.post(
+        reverse("api-token"),
+        {"username": "analyst", "password": password},
+        content_type="application/json",
+        REMOTE_ADDR=address,
+    )
     return response.status_code
 
 
@@ -69,8 +72,12 @@ def test_the_api_lockout_is_a_json_429(analyst, settings):
     client = Client()
     for i in range(settings.AXES_FAILURE_LIMIT):
         api_login(client, f"wrong-{i}")
-    response = client.post(reverse("api-token"), {"username": "analyst", "password": PASSWORD},
-                           content_type="application/json", REMOTE_ADDR="203.0.113.7")  # fmt: skip
+    response = client.post(
+        reverse("api-token"),
+        {"username": "analyst", "password": PASSWORD},
+        content_type="application/json",
+        REMOTE_ADDR="203.0.113.7",
+    )
     assert response.status_code == 429
     assert "Too many failed login attempts" in response.json()["detail"]
     assert not AuthToken.objects.exists()
@@ -84,14 +91,26 @@ def test_behind_the_proxy_the_forwarded_address_is_the_clients(analyst, settings
     client = Client()
     for i in range(settings.AXES_FAILURE_LIMIT):
         # The guesser forges a first entry each time; the proxy appends the address it really came from.
-        client.post(reverse("login"), {"username": "analyst", "password": f"wrong-{i}"}, REMOTE_ADDR="10.0.0.2",
-                    HTTP_X_FORWARDED_FOR=f"8.8.{i}.8, 9.9.9.9")  # fmt: skip
+        client.post(
+            reverse("login"),
+            {"username": "analyst", "password": f"wrong-{i}"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"8.8.{i}.8, 9.9.9.9",
+        )
     assert site_login(Client(), PASSWORD, address="10.0.0.2") == 302  # the proxy itself is not locked out
-    locked = Client().post(reverse("login"), {"username": "analyst", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2",
-                           HTTP_X_FORWARDED_FOR="9.9.9.9")  # fmt: skip
+    locked = Client().post(
+        reverse("login"),
+        {"username": "analyst", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="9.9.9.9",
+    )
     assert locked.status_code == 429
-    other = Client().post(reverse("login"), {"username": "analyst", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2",
-                          HTTP_X_FORWARDED_FOR="1.1.1.1")  # fmt: skip
+    other = Client().post(
+        reverse("login"),
+        {"username": "analyst", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="1.1.1.1",
+    )
     assert other.status_code == 302
 
 
@@ -103,8 +122,9 @@ def token_client(token: str) -> APIClient:
 
 def test_a_token_is_stored_only_as_a_hash_and_expires_after_the_ttl(analyst, settings):
     client = Client()
-    response = client.post(reverse("api-token"), {"username": "analyst", "password": PASSWORD},
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        reverse("api-token"), {"username": "analyst", "password": PASSWORD}, content_type="application/json"
+    )
     token = response.json()["token"]
     stored = AuthToken.objects.get(user=analyst)
     assert token not in (stored.digest, stored.token_key) and token.startswith(stored.token_key)
@@ -176,9 +196,14 @@ def test_a_password_change_revokes_every_token(analyst, how):
     else:
         client = Client()
         client.force_login(analyst)
-        response = client.post(reverse("password_change"), {"old_password": PASSWORD,
-                               "new_password1": "a-new-and-different-passphrase",
-                               "new_password2": "a-new-and-different-passphrase"})  # fmt: skip
+        response = client.post(
+            reverse("password_change"),
+            {
+                "old_password": PASSWORD,
+                "new_password1": "a-new-and-different-passphrase",
+                "new_password2": "a-new-and-different-passphrase",
+            },
+        )
         assert response.status_code == 302
     for token in (first, second):
         assert token_client(token).get("/api/rounds/").status_code == 401

@@ -91,8 +91,14 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     import os
 
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEALTRACKER_ENV", "SECRET_KEY", "DEBUG"}}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env={**clean, **env},
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_responses_carry_the_security_headers():
@@ -111,8 +117,11 @@ def test_production_responses_carry_the_security_headers():
 
 
 def test_production_refuses_the_example_secret_key():
-    example = dict(line.split("=", 1) for line in (BASE_DIR / ".env.example").read_text().splitlines()
-                   if line and not line.startswith("#"))  # fmt: skip
+    example = dict(
+        line.split("=", 1)
+        for line in (BASE_DIR / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
     result = manage("check", env={**PRODUCTION_ENV, "SECRET_KEY": example["SECRET_KEY"]})
     assert result.returncode == 2
     assert "SECRET_KEY: is the example value from .env.example" in result.stderr
@@ -129,8 +138,9 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]
 EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 
 
-@pytest.mark.parametrize("template", sorted(p.relative_to(BASE_DIR).as_posix()
-                                            for p in (BASE_DIR / "templates").rglob("*.html")))  # fmt: skip
+@pytest.mark.parametrize(
+    "template", sorted(p.relative_to(BASE_DIR).as_posix() for p in (BASE_DIR / "templates").rglob("*.html"))
+)
 def test_templates_have_no_inline_script_or_event_handler(template):
     text = (BASE_DIR / template).read_text()
     assert not INLINE_SCRIPT.search(text), template

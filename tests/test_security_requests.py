@@ -82,8 +82,15 @@ def viewer_client() -> Client:
     return client
 
 
-@pytest.mark.parametrize("url", ["/search/?q=open%00ai", "/network/?focus=open%00ai",
-                                 "/organizations/suggest/?q=op%00en", "/rounds/?target_slug=a%00"])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search/?q=open%00ai",
+        "/network/?focus=open%00ai",
+        "/organizations/suggest/?q=op%00en",
+        "/rounds/?target_slug=a%00",
+    ],
+)
 def test_a_nul_byte_in_a_page_query_is_a_400_naming_the_parameter(viewer_client, url):
     response = viewer_client.get(url)
     assert response.status_code == 400
@@ -117,25 +124,87 @@ def test_the_parser_reads_no_more_than_the_limit_whatever_the_length_says(settin
 # --- Fuzz -----------------------------------------------------------------------------------------------
 # Text that has broken servers: NUL, lone surrogates, control characters, right-to-left marks, huge numbers,
 # deep nesting, SQL and template syntax, formula starts; combined at random into bodies and query strings.
-NASTY = st.sampled_from(["\x00", "\ud800", "\udfff", "\u202e", "\ufeff", "\r\n", "'", '"', "\\", "%", "%00",
-                         "{{ 7*7 }}", "'; DROP TABLE x; --", "=HYPERLINK(1)", "9" * 400, "-1e400", "NaN", "💸",
-                         "\t", "../../etc/passwd", "<script>"])  # fmt: skip
+NASTY = st.sampled_from(
+    [
+        "\x00",
+        "\ud800",
+        "\udfff",
+        "\u202e",
+        "\ufeff",
+        "\r\n",
+        "'",
+        '"',
+        "\\",
+        "%",
+        "%00",
+        "{{ 7*7 }}",
+        "'; DROP TABLE x; --",
+        "=HYPERLINK(1)",
+        "9" * 400,
+        "-1e400",
+        "NaN",
+        "💸",
+        "\t",
+        "../../etc/passwd",
+        "<script>",
+    ]
+)
 TEXT = st.one_of(NASTY, st.text(max_size=20), st.builds("".join, st.lists(NASTY, max_size=4)))
-SCALAR = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
-                   st.floats(allow_nan=False), TEXT)  # fmt: skip
-JSON_VALUE = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                          st.dictionaries(TEXT, inner, max_size=4)), max_leaves=12)  # fmt: skip
-FIELDS = ["name", "slug", "kind", "country", "status", "round_type", "amount", "target", "currency", "notes",
-          "reliability", "published_on", "rate", "base", "quote", "value", "qualifier"]  # fmt: skip
+SCALAR = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30), st.floats(allow_nan=False), TEXT
+)
+JSON_VALUE = st.recursive(
+    SCALAR,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(TEXT, inner, max_size=4)),
+    max_leaves=12,
+)
+FIELDS = [
+    "name",
+    "slug",
+    "kind",
+    "country",
+    "status",
+    "round_type",
+    "amount",
+    "target",
+    "currency",
+    "notes",
+    "reliability",
+    "published_on",
+    "rate",
+    "base",
+    "quote",
+    "value",
+    "qualifier",
+]
 BODY = st.one_of(
     st.dictionaries(st.sampled_from(FIELDS), JSON_VALUE, max_size=6).map(json.dumps),
     JSON_VALUE.map(json.dumps),
     st.integers(min_value=65, max_value=3000).map(lambda n: "[" * n + "]" * n),
     TEXT,  # not JSON at all
 )
-QUERY_NAMES = st.one_of(st.sampled_from(["q", "focus", "name", "slug", "status", "target_slug", "investor_slug",
-                                         "ordering", "cursor", "page", "page_size", "currency", "format",
-                                         "announced_after", "amount_min"]), TEXT)  # fmt: skip
+QUERY_NAMES = st.one_of(
+    st.sampled_from(
+        [
+            "q",
+            "focus",
+            "name",
+            "slug",
+            "status",
+            "target_slug",
+            "investor_slug",
+            "ordering",
+            "cursor",
+            "page",
+            "page_size",
+            "currency",
+            "format",
+            "announced_after",
+            "amount_min",
+        ]
+    ),
+    TEXT,
+)
 QUERY = st.lists(st.tuples(QUERY_NAMES, TEXT), min_size=1, max_size=3)
 
 
@@ -148,10 +217,21 @@ def query_string(pairs: list[tuple[str, str]]) -> str:
     return "&".join(f"{encoded(name)}={encoded(value)}" for name, value in pairs)
 
 
-API_WRITES = ["/api/organizations/", "/api/rounds/", "/api/sources/", "/api/fx-rates/", "/api/metrics/",
-              "/api/auth/token/"]  # fmt: skip
-FUZZ = settings(max_examples=150, derandomize=True, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+API_WRITES = [
+    "/api/organizations/",
+    "/api/rounds/",
+    "/api/sources/",
+    "/api/fx-rates/",
+    "/api/metrics/",
+    "/api/auth/token/",
+]
+FUZZ = settings(
+    max_examples=150,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @FUZZ

@@ -27,14 +27,29 @@ def logged_in(user: User) -> Client:
 
 
 def pages(round_) -> list[str]:
-    return [reverse("deals:dashboard"), reverse("deals:round_list"), reverse("deals:round_export"),
-            reverse("deals:round_detail", args=[round_.pk]), reverse("deals:organization_list"),
-            reverse("deals:organization_detail", args=[round_.target.slug]), reverse("deals:network"),
-            reverse("deals:search") + "?q=a", reverse("deals:organization_suggest") + "?q=ab"]  # fmt: skip
+    return [
+        reverse("deals:dashboard"),
+        reverse("deals:round_list"),
+        reverse("deals:round_export"),
+        reverse("deals:round_detail", args=[round_.pk]),
+        reverse("deals:organization_list"),
+        reverse("deals:organization_detail", args=[round_.target.slug]),
+        reverse("deals:network"),
+        reverse("deals:search") + "?q=a",
+        reverse("deals:organization_suggest") + "?q=ab",
+    ]
 
 
-API = ["/api/rounds/", "/api/organizations/", "/api/participations/", "/api/relationships/", "/api/sources/",
-       "/api/metrics/", "/api/fx-rates/", "/api/jobs/"]  # fmt: skip
+API = [
+    "/api/rounds/",
+    "/api/organizations/",
+    "/api/participations/",
+    "/api/relationships/",
+    "/api/sources/",
+    "/api/metrics/",
+    "/api/fx-rates/",
+    "/api/jobs/",
+]
 
 
 def test_a_user_without_a_role_reads_no_page(round_):

@@ -47,8 +47,9 @@ def admin_form_data(response: Any) -> dict[str, str]:
 def state(round_: FundingRound) -> dict[str, Any]:
     """The round's columns, its status history and its audit log, without what differs between rows anyway."""
     row = {k: v for k, v in FundingRound.objects.filter(pk=round_.pk).values().get().items() if k not in OWN}
-    history = list(round_.status_changes.values_list("changed_on", "from_status", "to_status", "source", "note",
-                                                     "recorded_by"))  # fmt: skip
+    history = list(
+        round_.status_changes.values_list("changed_on", "from_status", "to_status", "source", "note", "recorded_by")
+    )
     audit = sorted(  # one transaction's events share their time; their order across tables is not kept
         (event["model"], event["label"], [c for c in event["changes"] if c[0] not in OWN | {"round"}])
         for event in selectors.object_history(round_, related=True)
@@ -63,27 +64,44 @@ def test_a_status_change_through_the_admin_the_api_and_the_service_writes_the_sa
     by_admin, by_api, by_service = rounds
 
     page = admin_client.get(reverse("admin:deals_fundinground_change", args=[by_admin.pk]))
-    data = {**admin_form_data(page), "status": "announced", "status_changed_on": CHANGED.isoformat(),
-            "status_source": str(source.pk), "status_note": "Press release"}  # fmt: skip
+    data = {
+        **admin_form_data(page),
+        "status": "announced",
+        "status_changed_on": CHANGED.isoformat(),
+        "status_source": str(source.pk),
+        "status_note": "Press release",
+    }
     saved = admin_client.post(reverse("admin:deals_fundinground_change", args=[by_admin.pk]), data)
     assert saved.status_code == 302, saved.context["adminform"].form.errors if saved.context else saved
 
     api = APIClient()
     api.force_authenticate(user)
-    patched = api.patch(f"/api/rounds/{by_api.pk}/", {"status": "announced", "status_changed_on": CHANGED.isoformat(),
-                        "status_source": source.pk, "status_note": "Press release"}, format="json")  # fmt: skip
+    patched = api.patch(
+        f"/api/rounds/{by_api.pk}/",
+        {
+            "status": "announced",
+            "status_changed_on": CHANGED.isoformat(),
+            "status_source": source.pk,
+            "status_note": "Press release",
+        },
+        format="json",
+    )
     assert patched.status_code == 200, patched.json()
     assert "status_note" not in patched.json()  # write-only
 
-    services.round_change_status(round=by_service, to_status="announced", changed_on=CHANGED, source=source,
-                                 note="Press release", user=user)  # fmt: skip
+    services.round_change_status(
+        round=by_service, to_status="announced", changed_on=CHANGED, source=source, note="Press release", user=user
+    )
 
     admin_state, api_state, service_state = (state(r) for r in rounds)
     assert admin_state["round"]["announced_on"] == CHANGED and admin_state["round"]["status"] == "announced"
     assert admin_state["history"] == [(CHANGED, "in_talks", "announced", source.pk, "Press release", user.pk)]
     changes = [(model, label) for model, label, _ in admin_state["audit"]]
-    assert changes == [("deals.FundingRoundEvent", "insert"), ("deals.FundingRoundEvent", "update"),
-                       ("deals.RoundStatusChangeEvent", "insert")]  # fmt: skip
+    assert changes == [
+        ("deals.FundingRoundEvent", "insert"),
+        ("deals.FundingRoundEvent", "update"),
+        ("deals.RoundStatusChangeEvent", "insert"),
+    ]
     assert admin_state == api_state == service_state
 
 
@@ -116,8 +134,10 @@ def test_a_status_change_dated_before_the_first_report_is_a_field_error_and_writ
 
 
 def test_a_new_round_records_its_first_status_and_keeps_the_dates_it_is_given():
-    round_ = services.round_create(values={"target": OrganizationFactory(), "status": "announced",
-                                           "reported_on": REPORTED}, status_changed_on=REPORTED)  # fmt: skip
+    round_ = services.round_create(
+        values={"target": OrganizationFactory(), "status": "announced", "reported_on": REPORTED},
+        status_changed_on=REPORTED,
+    )
     assert round_.announced_on is None
     assert list(round_.status_changes.values_list("from_status", "to_status")) == [("", "announced")]
 
@@ -125,16 +145,22 @@ def test_a_new_round_records_its_first_status_and_keeps_the_dates_it_is_given():
 def test_a_participation_is_written_with_its_conditions_and_sources():
     aws, source = OrganizationFactory(), SourceFactory()
     participation = services.participation_create(
-        values={"round": FundingRoundFactory(), "investor": OrganizationFactory(), "amount_qualifier": "undisclosed",
-                "amount_currency": "EUR"},
-        conditions=[{"kind": "cloud_usage", "description": "Uses AWS", "counterparty": aws}], sources=[source],
-    )  # fmt: skip
+        values={
+            "round": FundingRoundFactory(),
+            "investor": OrganizationFactory(),
+            "amount_qualifier": "undisclosed",
+            "amount_currency": "EUR",
+        },
+        conditions=[{"kind": "cloud_usage", "description": "Uses AWS", "counterparty": aws}],
+        sources=[source],
+    )
     assert participation.conditions.get().counterparty == aws
     services.participation_update(participation=participation, values={"is_lead": True}, conditions=[])
     assert not participation.conditions.exists() and list(participation.sources.all()) == [source]
     with pytest.raises(ValidationError):  # a condition without a description is refused, and nothing kept
-        services.participation_update(participation=participation, values={"is_lead": False},
-                                      conditions=[{"kind": "other", "description": ""}])  # fmt: skip
+        services.participation_update(
+            participation=participation, values={"is_lead": False}, conditions=[{"kind": "other", "description": ""}]
+        )
     participation.refresh_from_db()
     assert participation.is_lead
 

@@ -48,32 +48,50 @@ def snapshot() -> list[str]:
 def make_targets(n: int) -> list[Organization]:
     orgs = Organization.objects.bulk_create(Organization(name=f"Target {i}", slug=f"target-{i}") for i in range(n))
     FundingRound.objects.bulk_create(
-        FundingRound(target=org, status="closed", amount_qualifier="exact", amount_value=Decimal(i + 1) * 1000,
-                     amount_low=Decimal(i + 1) * 1000, amount_high=Decimal(i + 1) * 1000, amount_currency="EUR",
-                     post_money_valuation_qualifier="exact", post_money_valuation_value=Decimal(10**7),
-                     post_money_valuation_low=Decimal(10**7), post_money_valuation_high=Decimal(10**7),
-                     post_money_valuation_currency="EUR")
+        FundingRound(
+            target=org,
+            status="closed",
+            amount_qualifier="exact",
+            amount_value=Decimal(i + 1) * 1000,
+            amount_low=Decimal(i + 1) * 1000,
+            amount_high=Decimal(i + 1) * 1000,
+            amount_currency="EUR",
+            post_money_valuation_qualifier="exact",
+            post_money_valuation_value=Decimal(10**7),
+            post_money_valuation_low=Decimal(10**7),
+            post_money_valuation_high=Decimal(10**7),
+            post_money_valuation_currency="EUR",
+        )
         for i, org in enumerate(orgs)
-    )  # fmt: skip
+    )
     return orgs
 
 
 def test_an_orm_edit_is_reflected_by_a_real_worker_within_a_deadline(real_worker):
     target = Organization.objects.create(name="OpenAI", slug="openai")
     round_ = FundingRound.objects.create(
-        target=target, status="in_talks", amount_qualifier="up_to", amount_value=Decimal(60), amount_high=Decimal(60),
-        amount_currency="EUR", post_money_valuation_qualifier="at_least", post_money_valuation_value=Decimal(800),
-        post_money_valuation_low=Decimal(800), post_money_valuation_currency="EUR",
-    )  # fmt: skip
+        target=target,
+        status="in_talks",
+        amount_qualifier="up_to",
+        amount_value=Decimal(60),
+        amount_high=Decimal(60),
+        amount_currency="EUR",
+        post_money_valuation_qualifier="at_least",
+        post_money_valuation_value=Decimal(800),
+        post_money_valuation_low=Decimal(800),
+        post_money_valuation_currency="EUR",
+    )
     wait_until(lambda: RoundFigures.objects.filter(round=round_).exists(), 30, "the worker to compute the round")
-    FundingRound.objects.filter(pk=round_.pk).update(post_money_valuation_value=Decimal(900),
-                                                     post_money_valuation_low=Decimal(900))  # fmt: skip
+    FundingRound.objects.filter(pk=round_.pk).update(
+        post_money_valuation_value=Decimal(900), post_money_valuation_low=Decimal(900)
+    )
     round_.refresh_from_db()
     round_.save()  # the ORM save enqueues at once; the bulk update alone would wait for the minute's sweep
     wait_until(
         lambda: RoundFigures.objects.filter(round=round_, post_money_low=Decimal(900)).exists(),
-        30, "the edit to be recomputed",
-    )  # fmt: skip
+        30,
+        "the edit to be recomputed",
+    )
     wait_until(lambda: not DirtyTarget.objects.exists(), 30, "the dirty set to drain")
 
 
@@ -82,9 +100,12 @@ def test_a_killed_workers_full_recompute_resumes_and_matches_a_clean_run(setting
     make_targets(300)
     DirtyTarget.objects.all().delete()
     job = Job.objects.create(kind=JobKind.FULL_RECOMPUTE, params={"chunk_size": 1})
-    common = {"broker_url": settings.CELERY_BROKER_URL, "result_backend": settings.CELERY_RESULT_BACKEND,
-              "database": database_url(connection.settings_dict),
-              "extra_env": {"DEALTRACKER_JOB_STALE_AFTER": "1"}}  # fmt: skip
+    common = {
+        "broker_url": settings.CELERY_BROKER_URL,
+        "result_backend": settings.CELERY_RESULT_BACKEND,
+        "database": database_url(connection.settings_dict),
+        "extra_env": {"DEALTRACKER_JOB_STALE_AFTER": "1"},
+    }
     app.conf.task_always_eager = False
     try:
         with celery_worker(**common) as first:
@@ -109,10 +130,18 @@ def test_a_killed_workers_full_recompute_resumes_and_matches_a_clean_run(setting
 
 def write_while_broker_is_down(round_id: int, broker_url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url(connection.settings_dict), "CELERY_BROKER_URL": broker_url}
-    code = (f"from deals.models import FundingRound; r = FundingRound.objects.get(pk={round_id}); "
-            "r.notes = 'written while the broker was down'; r.save(); print('saved')")  # fmt: skip
-    return subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    code = (
+        f"from deals.models import FundingRound; r = FundingRound.objects.get(pk={round_id}); "
+        "r.notes = 'written while the broker was down'; r.save(); print('saved')"
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_writes_succeed_while_the_broker_is_unreachable_and_drain_when_a_worker_returns():
@@ -125,8 +154,11 @@ def test_writes_succeed_while_the_broker_is_unreachable_and_drain_when_a_worker_
     assert DirtyTarget.objects.filter(target=target).exists()
     app.conf.task_always_eager = False
     try:
-        with celery_worker(broker_url=settings.CELERY_BROKER_URL, result_backend=settings.CELERY_RESULT_BACKEND,
-                           database=database_url(connection.settings_dict)):  # fmt: skip
+        with celery_worker(
+            broker_url=settings.CELERY_BROKER_URL,
+            result_backend=settings.CELERY_RESULT_BACKEND,
+            database=database_url(connection.settings_dict),
+        ):
             wait_until(lambda: not DirtyTarget.objects.exists(), 60, "the dirty set to drain")
     finally:
         app.conf.task_always_eager = True
@@ -140,8 +172,10 @@ def test_with_redis_stopped_writes_succeed_and_the_dirty_set_drains_after_it_res
     broker = f"redis://127.0.0.1:{port}/0"
 
     def start_redis() -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no",
-                                    "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)  # fmt: skip
+        process = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+            stdout=subprocess.DEVNULL,
+        )
         wait_until(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 20, "redis to listen")
         return process
 

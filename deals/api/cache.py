@@ -39,10 +39,22 @@ CACHED_FORMATS = frozenset({"json", "csv"})
 
 #: The tables whose rows any cached response may show (jobs are not cached; audit events are not shown).
 VERSIONED_TABLES = (
-    "deals_organization", "deals_source", "deals_citation", "deals_fundinground", "deals_roundstatuschange",
-    "deals_participation", "deals_condition", "deals_relationship", "deals_metric", "deals_fxrate",
-    "deals_roundfigures", "deals_participationfigures", "deals_position", "deals_cycle", "deals_dirtytarget",
-)  # fmt: skip
+    "deals_organization",
+    "deals_source",
+    "deals_citation",
+    "deals_fundinground",
+    "deals_roundstatuschange",
+    "deals_participation",
+    "deals_condition",
+    "deals_relationship",
+    "deals_metric",
+    "deals_fxrate",
+    "deals_roundfigures",
+    "deals_participationfigures",
+    "deals_position",
+    "deals_cycle",
+    "deals_dirtytarget",
+)
 
 INSTALL_SQL = """
 CREATE SEQUENCE deals_data_version_seq;
@@ -112,8 +124,11 @@ def install_sql() -> str:
 
 
 def uninstall_sql() -> str:
-    parts = [f"DROP TRIGGER IF EXISTS {table}_version_{suffix} ON {table};"
-             for table in VERSIONED_TABLES for suffix, *_ in _TRIGGERS]  # fmt: skip
+    parts = [
+        f"DROP TRIGGER IF EXISTS {table}_version_{suffix} ON {table};"
+        for table in VERSIONED_TABLES
+        for suffix, *_ in _TRIGGERS
+    ]
     parts += [
         "DROP FUNCTION IF EXISTS deals_data_statement();",
         "DROP FUNCTION IF EXISTS deals_data_changed();",

@@ -32,10 +32,13 @@ def nest_model_errors(message_dict: dict[str, list[str]]) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail = nest_model_errors(exc.message_dict) if hasattr(exc, "error_dict") else {
-            "non_field_errors": exc.messages}  # fmt: skip
+        detail = (
+            nest_model_errors(exc.message_dict) if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, IntegrityError):
-        return Response({"non_field_errors": [f"The change conflicts with existing data: {exc.__cause__ or exc}"]},
-                        status=status.HTTP_400_BAD_REQUEST)  # fmt: skip
+        return Response(
+            {"non_field_errors": [f"The change conflicts with existing data: {exc.__cause__ or exc}"]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     return drf_exception_handler(exc, context)

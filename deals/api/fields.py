@@ -65,8 +65,13 @@ class CurrencyField(serializers.ChoiceField):
         self.error_messages["invalid_choice"] = "“{input}” is not an ISO 4217 currency code."
 
 
-@extend_schema_field({"type": "string", "enum": ["", *sorted(COUNTRY_CODES)],
-                      "description": "ISO 3166-1 alpha-2 code, e.g. US; empty if unknown."})  # fmt: skip
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": ["", *sorted(COUNTRY_CODES)],
+        "description": "ISO 3166-1 alpha-2 code, e.g. US; empty if unknown.",
+    }
+)
 class CountryField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=["", *sorted(COUNTRY_CODES)], allow_blank=True, **kwargs)
@@ -89,23 +94,37 @@ ESTIMATE_SCHEMA: dict[str, Any] = {
         "send only what the qualifier needs and the server fills the implied bound."
     ),
     "properties": {
-        "value": {"type": "string", "format": "decimal", "pattern": MONEY_PATTERN, "nullable": True,
-                  "example": "30000000000"},
+        "value": {
+            "type": "string",
+            "format": "decimal",
+            "pattern": MONEY_PATTERN,
+            "nullable": True,
+            "example": "30000000000",
+        },
         "low": {"type": "string", "format": "decimal", "pattern": MONEY_PATTERN, "nullable": True},
-        "high": {"type": "string", "format": "decimal", "pattern": MONEY_PATTERN, "nullable": True,
-                 "example": "30000000000"},
+        "high": {
+            "type": "string",
+            "format": "decimal",
+            "pattern": MONEY_PATTERN,
+            "nullable": True,
+            "example": "30000000000",
+        },
         "qualifier": {"type": "string", "enum": Qualifier.values},
         "currency": {**CURRENCY_SCHEMA, "nullable": True, "example": "EUR"},
         "converted": {
-            "type": "object", "nullable": True, "readOnly": True,
+            "type": "object",
+            "nullable": True,
+            "readOnly": True,
             "description": "With ?currency=XYZ: the figure at the latest rate on or before its date.",
-            "properties": {k: {"type": "string", "nullable": True}
-                           for k in ("currency", "value", "low", "high", "rate", "rate_date")},
+            "properties": {
+                k: {"type": "string", "nullable": True}
+                for k in ("currency", "value", "low", "high", "rate", "rate_date")
+            },
         },
     },
     "required": ["qualifier"],
     "additionalProperties": False,
-}  # fmt: skip
+}
 
 
 def _decimal(raw: Any, part: str, errors: dict[str, list[str]]) -> Decimal | None:

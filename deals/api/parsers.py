@@ -90,11 +90,13 @@ class StrictJSONParser(JSONParser):
         try:
             text = raw.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise ParseError(_("The body is not valid %(encoding)s: %(error)s") % {"encoding": encoding,
-                                                                                  "error": exc}) from None  # fmt: skip
+            raise ParseError(
+                _("The body is not valid %(encoding)s: %(error)s") % {"encoding": encoding, "error": exc}
+            ) from None
         if nesting_depth(text) > settings.API_JSON_MAX_DEPTH:
-            raise ParseError(_("JSON nested deeper than %(depth)s levels is not accepted.")
-                             % {"depth": settings.API_JSON_MAX_DEPTH})  # fmt: skip
+            raise ParseError(
+                _("JSON nested deeper than %(depth)s levels is not accepted.") % {"depth": settings.API_JSON_MAX_DEPTH}
+            )
         try:
             data = json.loads(text, parse_constant=self._refuse_constant)
         except ValueError as exc:

@@ -112,14 +112,24 @@ class RoundRows:
         return self.fill(self.plan, row, lambda column: estimate(row, column), on, built_here)
 
     def participation_data(self, participation: tuple[Any, ...], on: datetime.date | None) -> dict[str, Any]:
-        columns = {"id": participation[P_ID], "investor_id": participation[P_INVESTOR],
-                   "is_lead": participation[P_LEAD], "status": participation[P_STATUS]}  # fmt: skip
+        columns = {
+            "id": participation[P_ID],
+            "investor_id": participation[P_INVESTOR],
+            "is_lead": participation[P_LEAD],
+            "status": participation[P_STATUS],
+        }
         amount = lambda _column: from_columns(*participation[P_AMOUNT])  # noqa: E731
         investor_name = lambda _name, _kind: str(self.names[participation[P_INVESTOR]])  # noqa: E731
         return self.fill(self.participation_plan, columns, amount, on, investor_name)
 
-    def fill(self, plan: Plan, values: Mapping[str, Any], estimate_of: Callable[[str], Any],
-             on: datetime.date | None, built_here: Callable[[str, str], Any]) -> dict[str, Any]:  # fmt: skip
+    def fill(
+        self,
+        plan: Plan,
+        values: Mapping[str, Any],
+        estimate_of: Callable[[str], Any],
+        on: datetime.date | None,
+        built_here: Callable[[str, str], Any],
+    ) -> dict[str, Any]:
         """One object's JSON by its serializer's plan: columns through their fields, estimates converted."""
         data: dict[str, Any] = {}
         for name, kind, column, represent in plan:

@@ -70,10 +70,13 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
             _tighten_parameters(operation)
             codes = {**COMMON, **(PRECONDITION if method in {"put", "patch", "delete"} else {})}
             for code, description in codes.items():
-                operation["responses"].setdefault(code, {
-                    "description": description,
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                })  # fmt: skip
+                operation["responses"].setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
             if any(p.get("name") == "format" for p in operation.get("parameters", [])):
                 _document_csv(operation)
             if any(p.get("name") == "If-None-Match" for p in operation.get("parameters", [])):
@@ -99,9 +102,15 @@ def _tighten_parameters(operation: dict[str, Any]) -> None:
     parameters = operation.get("parameters", [])
     names = {p.get("name") for p in parameters if p.get("in") == "query"}
     if "cursor" in names and "ordering" not in names:
-        parameters.append({"name": "ordering", "in": "query", "required": False,
-                           "description": "id for oldest first; newest first (-id) by default.",
-                           "schema": {"type": "string", "enum": ["-id", "id"]}})  # fmt: skip
+        parameters.append(
+            {
+                "name": "ordering",
+                "in": "query",
+                "required": False,
+                "description": "id for oldest first; newest first (-id) by default.",
+                "schema": {"type": "string", "enum": ["-id", "id"]},
+            }
+        )
     for parameter in parameters:
         if parameter.get("in") != "query":
             continue

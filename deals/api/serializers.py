@@ -31,13 +31,19 @@ class StrictModelSerializer(serializers.ModelSerializer):
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
-        models.CharField: strict.StrictCharField, models.TextField: strict.StrictCharField,
-        models.SlugField: strict.StrictSlugField, models.URLField: strict.StrictURLField,
-        models.IntegerField: strict.StrictIntegerField, models.SmallIntegerField: strict.StrictIntegerField,
-        models.BigIntegerField: strict.StrictIntegerField, models.PositiveIntegerField: strict.StrictIntegerField,
-        models.PositiveSmallIntegerField: strict.StrictIntegerField, models.BooleanField: strict.StrictBooleanField,
-        models.DateField: strict.StrictDateField, models.DecimalField: StrictDecimalField,
-    }  # fmt: skip
+        models.CharField: strict.StrictCharField,
+        models.TextField: strict.StrictCharField,
+        models.SlugField: strict.StrictSlugField,
+        models.URLField: strict.StrictURLField,
+        models.IntegerField: strict.StrictIntegerField,
+        models.SmallIntegerField: strict.StrictIntegerField,
+        models.BigIntegerField: strict.StrictIntegerField,
+        models.PositiveIntegerField: strict.StrictIntegerField,
+        models.PositiveSmallIntegerField: strict.StrictIntegerField,
+        models.BooleanField: strict.StrictBooleanField,
+        models.DateField: strict.StrictDateField,
+        models.DecimalField: StrictDecimalField,
+    }
     serializer_related_field = strict.StrictPrimaryKeyRelatedField
 
 
@@ -73,14 +79,27 @@ class OrganizationSerializer(ValidatedModelSerializer):
     roles = serializers.SerializerMethodField()
     country = strict.CountryField(required=False)
     slug = strict.StrictSlugField(
-        max_length=200, required=False, allow_blank=True,
+        max_length=200,
+        required=False,
+        allow_blank=True,
         help_text="Unique; derived from the name (and made unique) when not given on create.",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "slug", "kind", "country", "website", "description", "founded_on", "parent",
-                  "aliases", "roles"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "kind",
+            "country",
+            "website",
+            "description",
+            "founded_on",
+            "parent",
+            "aliases",
+            "roles",
+        ]
 
     def validate_slug(self, value: str) -> str:
         others = Organization.objects.filter(slug=value)
@@ -123,8 +142,18 @@ class ParticipationSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Participation
-        fields = ["id", "round", "investor", "amount", "is_lead", "instrument", "status", "conditions", "sources",
-                  "computed"]  # fmt: skip
+        fields = [
+            "id",
+            "round",
+            "investor",
+            "amount",
+            "is_lead",
+            "instrument",
+            "status",
+            "conditions",
+            "sources",
+            "computed",
+        ]
 
     def get_computed(self, obj: Participation) -> dict[str, Any]:
         figures = getattr(obj, "figures", None)
@@ -179,25 +208,54 @@ class RoundSerializer(ValidatedModelSerializer):
     participations = ParticipationSummarySerializer(many=True, read_only=True)
     computed = serializers.DictField(read_only=True, help_text=ROUND_COMPUTED_HELP)
     status_changed_on = strict.StrictDateField(
-        write_only=True, required=False, allow_null=True,
+        write_only=True,
+        required=False,
+        allow_null=True,
         help_text="When the status sent was reported (recorded in the status history); today if not given. "
         "Used only when the status changes. On or after reported_on when it fills announced_on or closed_on.",
-    )  # fmt: skip
+    )
     status_source = strict.StrictPrimaryKeyRelatedField(
-        queryset=Source.objects.all(), write_only=True, required=False, allow_null=True,
+        queryset=Source.objects.all(),
+        write_only=True,
+        required=False,
+        allow_null=True,
         help_text="The id of the source that reported the status change (recorded in the status history).",
-    )  # fmt: skip
+    )
     status_note = strict.StrictCharField(
-        write_only=True, required=False, allow_blank=True, max_length=500,
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=500,
         help_text="A note on the status change (recorded in the status history).",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = FundingRound
-        fields = ["id", "target", "round_type", "status", "reported_on", "reported_on_precision", "announced_on",
-                  "announced_on_precision", "closed_on", "closed_on_precision", "amount", "pre_money_valuation",
-                  "post_money_valuation", "price_per_share", "shares_outstanding_pre", "notes", "ref", "sources",
-                  "participations", "computed", "status_changed_on", "status_source", "status_note"]  # fmt: skip
+        fields = [
+            "id",
+            "target",
+            "round_type",
+            "status",
+            "reported_on",
+            "reported_on_precision",
+            "announced_on",
+            "announced_on_precision",
+            "closed_on",
+            "closed_on_precision",
+            "amount",
+            "pre_money_valuation",
+            "post_money_valuation",
+            "price_per_share",
+            "shares_outstanding_pre",
+            "notes",
+            "ref",
+            "sources",
+            "participations",
+            "computed",
+            "status_changed_on",
+            "status_source",
+            "status_note",
+        ]
         list_serializer_class = RoundListSerializer
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
@@ -225,8 +283,17 @@ class RelationshipSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Relationship
-        fields = ["id", "provider", "client", "kind", "description", "annual_value", "started_on", "ended_on",
-                  "sources"]  # fmt: skip
+        fields = [
+            "id",
+            "provider",
+            "client",
+            "kind",
+            "description",
+            "annual_value",
+            "started_on",
+            "ended_on",
+            "sources",
+        ]
 
 
 class MetricSerializer(ValidatedModelSerializer):
@@ -235,8 +302,18 @@ class MetricSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Metric
-        fields = ["id", "organization", "kind", "label", "period_year", "period_date", "value", "percent",
-                  "is_forecast", "sources"]  # fmt: skip
+        fields = [
+            "id",
+            "organization",
+            "kind",
+            "label",
+            "period_year",
+            "period_date",
+            "value",
+            "percent",
+            "is_forecast",
+            "sources",
+        ]
 
 
 class FxRateSerializer(ValidatedModelSerializer):

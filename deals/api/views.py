@@ -34,21 +34,26 @@ CURRENCY = OpenApiParameter(
     "currency", OpenApiTypes.STR, description='Also give every figure in this ISO 4217 currency ("converted").'
 )
 IF_MATCH = OpenApiParameter(
-    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
     description="The ETag of the version you edited; a different current version gives 412. Optional.",
-)  # fmt: skip
+)
 IF_NONE_MATCH = OpenApiParameter(
-    "If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
     description="The ETag of the version you hold; 304 (no body) while it is still the current one. Optional.",
-)  # fmt: skip
+)
 
 #: What every resource documents: ?currency= on reads, If-Match on writes.
 DOCUMENTED = extend_schema_view(
     list=extend_schema(parameters=[CURRENCY]),
     retrieve=extend_schema(parameters=[CURRENCY, IF_NONE_MATCH]),
-    update=extend_schema(parameters=[IF_MATCH]), partial_update=extend_schema(parameters=[IF_MATCH]),
+    update=extend_schema(parameters=[IF_MATCH]),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
     destroy=extend_schema(parameters=[IF_MATCH]),
-)  # fmt: skip
+)
 
 WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 
@@ -270,11 +275,17 @@ class RoundViewSet(DealsViewSet):
 
 def cycle_data(cycle: Any) -> dict[str, Any]:
     return {
-        "id": cycle.id, "target": cycle.target_id, "round": cycle.round_id, "investor": cycle.investor_id,
-        "path": cycle.path, "edges": cycle.edges, "length": cycle.length, "is_current": cycle.is_current,
+        "id": cycle.id,
+        "target": cycle.target_id,
+        "round": cycle.round_id,
+        "investor": cycle.investor_id,
+        "path": cycle.path,
+        "edges": cycle.edges,
+        "length": cycle.length,
+        "is_current": cycle.is_current,
         "round_trip": cycle.round_trip.to_dict() if cycle.round_trip else None,
         "net_new_cash": cycle.net_new_cash.to_dict() if cycle.net_new_cash else None,
-    }  # fmt: skip
+    }
 
 
 @DOCUMENTED
@@ -294,10 +305,20 @@ class PositionSerializer(serializers.Serializer):
             value = getattr(p, name)
             return value.to_dict() if value is not None else None
 
-        return {"investor": p.investor_id, "investor_name": p.investor.name, "target": p.target_id,
-                "target_name": p.target.name, "pro_forma": p.pro_forma, "stake": est("stake"), "cost": est("cost"),
-                "mark_value": est("mark_value"), "moic": est("moic"), "step_up": est("step_up"),
-                "as_of_round": p.as_of_round_id, "computed_at": p.computed_at}  # fmt: skip
+        return {
+            "investor": p.investor_id,
+            "investor_name": p.investor.name,
+            "target": p.target_id,
+            "target_name": p.target.name,
+            "pro_forma": p.pro_forma,
+            "stake": est("stake"),
+            "cost": est("cost"),
+            "mark_value": est("mark_value"),
+            "moic": est("moic"),
+            "step_up": est("step_up"),
+            "as_of_round": p.as_of_round_id,
+            "computed_at": p.computed_at,
+        }
 
 
 PRO_FORMA = OpenApiParameter("pro_forma", OpenApiTypes.BOOL, description="Include rounds that have not closed.")
@@ -305,8 +326,13 @@ PRO_FORMA = OpenApiParameter("pro_forma", OpenApiTypes.BOOL, description="Includ
 
 @DOCUMENTED
 class OrganizationViewSet(DealsViewSet):
-    action_parameters = {"list": {"currency"}, "retrieve": {"currency"}, "portfolio": {"pro_forma"},
-                         "cap_table": {"pro_forma"}, "funding": {"currency"}}  # fmt: skip
+    action_parameters = {
+        "list": {"currency"},
+        "retrieve": {"currency"},
+        "portfolio": {"pro_forma"},
+        "cap_table": {"pro_forma"},
+        "funding": {"currency"},
+    }
     serializer_class = api.OrganizationSerializer
     filterset_class = filtersets.OrganizationFilterSet
 
@@ -320,8 +346,7 @@ class OrganizationViewSet(DealsViewSet):
         return value == "true"
 
     def _organization(self, pk: str | None) -> Organization:
-        return get_object_or_404(Organization, pk=pk) if pk and pk.isdigit() else get_object_or_404(
-            Organization, pk=-1)  # fmt: skip
+        return get_object_or_404(Organization, pk=pk) if pk and pk.isdigit() else get_object_or_404(Organization, pk=-1)
 
     @extend_schema(parameters=[PRO_FORMA], responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
@@ -382,8 +407,9 @@ class FxRateViewSet(DealsViewSet):
     queryset = FxRate.objects.all()
 
 
-class JobViewSet(StrictQueryMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin,
-                 viewsets.GenericViewSet):  # fmt: skip
+class JobViewSet(
+    StrictQueryMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """Long-running jobs: POST {"kind": "full_recompute"} starts one (202); GET shows its progress."""
 
     serializer_class = api.JobSerializer

@@ -74,8 +74,9 @@ def predecessors(graph: Links) -> dict[int, set[int]]:
     return dict(into)
 
 
-def return_paths(graph: Links, into: Mapping[int, set[int]], start: int, goal: int, max_edges: int,
-                 limit: int | None = None) -> tuple[list[list[Edge]], bool]:  # fmt: skip
+def return_paths(
+    graph: Links, into: Mapping[int, set[int]], start: int, goal: int, max_edges: int, limit: int | None = None
+) -> tuple[list[list[Edge]], bool]:
     """The simple paths ``start`` → … → ``goal`` of at most ``max_edges`` edges; and whether there are more.
 
     At most ``limit`` of them (all with None): the shortest first, then by the nodes nearest the goal, then
@@ -93,8 +94,9 @@ def return_paths(graph: Links, into: Mapping[int, set[int]], start: int, goal: i
     return found, False
 
 
-def _exact(graph: Links, into: Mapping[int, set[int]], start: int, goal: int, length: int,
-           avoid: frozenset[int]) -> Iterator[list[Edge]]:  # fmt: skip
+def _exact(
+    graph: Links, into: Mapping[int, set[int]], start: int, goal: int, length: int, avoid: frozenset[int]
+) -> Iterator[list[Edge]]:
     """The simple paths ``start`` → … → ``goal`` of exactly ``length`` edges whose inner nodes avoid ``avoid``."""
     out = graph.get(start, {})
     if length == 1:
@@ -107,15 +109,19 @@ def _exact(graph: Links, into: Mapping[int, set[int]], start: int, goal: int, le
             if y == start or y in avoid:
                 continue
             lasts = graph[y][goal]
-            heads = _two(graph, into, out, y, avoid | {y}) if length == 3 else \
-                _exact(graph, into, start, y, length - 1, avoid | {y})  # fmt: skip
+            heads = (
+                _two(graph, into, out, y, avoid | {y})
+                if length == 3
+                else _exact(graph, into, start, y, length - 1, avoid | {y})
+            )
             for head in heads:
                 for last in lasts:
                     yield [*head, last]
 
 
-def _two(graph: Links, into: Mapping[int, set[int]], out: dict[int, list[Edge]], goal: int,
-         avoid: frozenset[int]) -> list[list[Edge]]:  # fmt: skip
+def _two(
+    graph: Links, into: Mapping[int, set[int]], out: dict[int, list[Edge]], goal: int, avoid: frozenset[int]
+) -> list[list[Edge]]:
     """The paths of two edges from the node whose edges are ``out`` to ``goal``: through the nodes both sides
     know, found by intersecting the smaller side with the larger."""
     before = into.get(goal)

@@ -142,15 +142,23 @@ class Estimate:
             # Exact, without exponent or storage padding: 60000000000, 0.0375.
             return None if x is None else format(x.normalize(), "f")
 
-        return {"value": s(self.value), "low": s(self.low), "high": s(self.high),
-                "qualifier": Qualifier(self.qualifier).value, "currency": self.currency}  # fmt: skip
+        return {
+            "value": s(self.value),
+            "low": s(self.low),
+            "high": s(self.high),
+            "qualifier": Qualifier(self.qualifier).value,
+            "currency": self.currency,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Estimate:
         return cls.build(
-            qualifier=data["qualifier"], value=data.get("value"), low=data.get("low"), high=data.get("high"),
+            qualifier=data["qualifier"],
+            value=data.get("value"),
+            low=data.get("low"),
+            high=data.get("high"),
             currency=data.get("currency"),
-        )  # fmt: skip
+        )
 
     # Interval arithmetic -------------------------------------------------------------------------------
 

@@ -132,6 +132,11 @@ class Converter:
         if result.estimate is None:
             return None
         data = result.estimate.to_dict()
-        return {"currency": self.currency, "value": data["value"], "low": data["low"], "high": data["high"],
-                "rate": format(result.rate.normalize(), "f") if result.rate is not None else None,
-                "rate_date": result.rate_date.isoformat() if result.rate_date else None}  # fmt: skip
+        return {
+            "currency": self.currency,
+            "value": data["value"],
+            "low": data["low"],
+            "high": data["high"],
+            "rate": format(result.rate.normalize(), "f") if result.rate is not None else None,
+            "rate_date": result.rate_date.isoformat() if result.rate_date else None,
+        }

@@ -70,8 +70,11 @@ class ParticipationIn:
     @property
     def counts(self) -> bool:
         """Whether its money counts: known, not withdrawn, and no condition of it failed."""
-        return (self.amount is not None and self.status != "withdrawn"
-                and not any(c.status == "failed" for c in self.conditions))  # fmt: skip
+        return (
+            self.amount is not None
+            and self.status != "withdrawn"
+            and not any(c.status == "failed" for c in self.conditions)
+        )
 
     @property
     def pending_conditions(self) -> tuple[ConditionIn, ...]:
@@ -168,8 +171,11 @@ def compute_round(r: RoundIn) -> RoundOut:
     """Post-money, pre-money, stakes and consistency warnings of one round."""
     warnings: list[str] = []
     active = _active(r)
-    currencies = {e.currency for e in [r.amount, r.pre_money, r.post_money, *(p.amount for p in active)]
-                  if e is not None and e.currency}  # fmt: skip
+    currencies = {
+        e.currency
+        for e in [r.amount, r.pre_money, r.post_money, *(p.amount for p in active)]
+        if e is not None and e.currency
+    }
     if len(currencies) > 1:
         warnings.append(f"Figures in several currencies ({', '.join(sorted(currencies))}); convert them first.")
     commitments = total([p.amount for p in active if p.amount is not None])
@@ -186,8 +192,19 @@ def compute_round(r: RoundIn) -> RoundOut:
     stakes: dict[int, Estimate] = {}
     if counted and post is not None and post.is_known:
         stakes = {p.id: p.amount / post for p in active if p.amount is not None and r.buys_shares(p)}
-    return RoundOut(r.id, pre, post, amount, r.status in PENDING, counted, tuple(warnings), stakes, new_money,
-                    r.new_shares, conditional)  # fmt: skip
+    return RoundOut(
+        r.id,
+        pre,
+        post,
+        amount,
+        r.status in PENDING,
+        counted,
+        tuple(warnings),
+        stakes,
+        new_money,
+        r.new_shares,
+        conditional,
+    )
 
 
 def _consistency(commitments: Estimate, amount: Estimate) -> list[str]:
@@ -232,8 +249,9 @@ def _growth(out: RoundOut, previous_post: Estimate | None) -> _Interval:
     return _Interval.of(out.pre_money).div(_Interval.of(previous_post))
 
 
-def _position(investor: int, holding: _Holding, cohorts: list[_Interval], last: RoundIn, step_up: Estimate | None,
-              pro_forma: bool) -> PositionOut:  # fmt: skip
+def _position(
+    investor: int, holding: _Holding, cohorts: list[_Interval], last: RoundIn, step_up: Estimate | None, pro_forma: bool
+) -> PositionOut:
     investments = [(amount, cohorts[cohort]) for amount, cohort in holding.investments]
     amounts = [amount for amount, _ in investments]
     cost = total(amounts)
@@ -250,8 +268,9 @@ def _position(investor: int, holding: _Holding, cohorts: list[_Interval], last: 
         weight = sum((v for v, _ in mids if v is not None), Decimal(0))
         mid = sum((v * m for v, m in mids if v is not None and m is not None), Decimal(0)) / weight if weight else None
     moic = _Interval(lo, hi, mid).estimate(None) if growths else None
-    return PositionOut(investor, last.target_id, holding.stake.estimate(None), cost, mark, moic, step_up,
-                       pro_forma, last.id)  # fmt: skip
+    return PositionOut(
+        investor, last.target_id, holding.stake.estimate(None), cost, mark, moic, step_up, pro_forma, last.id
+    )
 
 
 def _later_growth(growths: list[_Interval]) -> list[_Interval]:
@@ -267,8 +286,9 @@ def _later_growth(growths: list[_Interval]) -> list[_Interval]:
         for k in range(len(growths) - 1, -1, -1):
             products[k] = later
             later = growths[k].mul(later)
-    return [_Interval(+g.lo, None if g.hi is None else +g.hi, None if g.mid is None else +g.mid, g.approx)
-            for g in products]  # fmt: skip
+    return [
+        _Interval(+g.lo, None if g.hi is None else +g.hi, None if g.mid is None else +g.mid, g.approx) for g in products
+    ]
 
 
 def compute_positions(rounds: Iterable[RoundIn], *, include_pro_forma: bool = False) -> list[PositionOut]:
@@ -309,6 +329,7 @@ def compute_positions(rounds: Iterable[RoundIn], *, include_pro_forma: bool = Fa
             previous_post = out.post_money
     last = considered[-1]
     cohorts = _later_growth(growths)
-    pro_forma = include_pro_forma and any(r.status in PENDING or any(p.pending_conditions for p in _active(r))
-                                          for r in considered)  # fmt: skip
+    pro_forma = include_pro_forma and any(
+        r.status in PENDING or any(p.pending_conditions for p in _active(r)) for r in considered
+    )
     return [_position(i, h, cohorts, last, step_up, pro_forma) for i, h in sorted(holdings.items())]

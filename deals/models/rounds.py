@@ -31,8 +31,9 @@ from deals.models.sources import Source
 ROUND_DATE_COLUMNS = ("closed_on", "announced_on", "reported_on")
 
 
-def round_date(closed_on: datetime.date | None, announced_on: datetime.date | None,
-               reported_on: datetime.date | None) -> datetime.date | None:  # fmt: skip
+def round_date(
+    closed_on: datetime.date | None, announced_on: datetime.date | None, reported_on: datetime.date | None
+) -> datetime.date | None:
     """The round's best-known date (see :data:`ROUND_DATE_COLUMNS`)."""
     return closed_on or announced_on or reported_on
 

@@ -43,8 +43,11 @@ def counted_money() -> QuerySet[Participation]:
     """Participations whose money flows, the engine's rule in SQL: not withdrawn, in a round not abandoned,
     and with no failed condition. Every equity edge of the money graph (here and on the network page) is one."""
     failed = Condition.objects.filter(participation=OuterRef("pk"), status=ConditionStatus.FAILED)
-    return (Participation.objects.exclude(status=ParticipationStatus.WITHDRAWN)
-            .exclude(round__status=RoundStatus.ABANDONED).exclude(Exists(failed)))  # fmt: skip
+    return (
+        Participation.objects.exclude(status=ParticipationStatus.WITHDRAWN)
+        .exclude(round__status=RoundStatus.ABANDONED)
+        .exclude(Exists(failed))
+    )
 
 
 def group_roots(ids: set[int] | None = None) -> dict[int, int]:
@@ -65,8 +68,14 @@ def group_roots(ids: set[int] | None = None) -> dict[int, int]:
 
 
 def _rel_edge(r: Relationship, roots: dict[int, int], today: datetime.date) -> Edge:
-    return Edge(roots[r.client_id], roots[r.provider_id], r.kind, r.annual_value, r.is_current(today),
-                f"{r.get_kind_display().lower()} from {r.provider.name} to {r.client.name}")  # fmt: skip
+    return Edge(
+        roots[r.client_id],
+        roots[r.provider_id],
+        r.kind,
+        r.annual_value,
+        r.is_current(today),
+        f"{r.get_kind_display().lower()} from {r.provider.name} to {r.client.name}",
+    )
 
 
 @dataclass(frozen=True)
@@ -99,8 +108,9 @@ def whole_graph() -> Graph:
     return Graph(roots, members, graph, predecessors(graph), today)
 
 
-def _neighbourhood(start: set[int], roots: dict[int, int], members: dict[int, list[int]], hops: int,
-                   today: datetime.date) -> set[Edge]:  # fmt: skip
+def _neighbourhood(
+    start: set[int], roots: dict[int, int], members: dict[int, list[int]], hops: int, today: datetime.date
+) -> set[Edge]:
     """The money edges within ``hops`` steps of the ``start`` groups, loaded hop by hop.
 
     A cycle search from a target never goes further than ``hops`` edges, so this is all of the graph it can
@@ -126,8 +136,12 @@ def _neighbourhood(start: set[int], roots: dict[int, int], members: dict[int, li
     return edges
 
 
-def _reasons(participation: Participation, roots: dict[int, int], names: dict[int, str],
-             between: dict[tuple[int, int], list[Relationship]]) -> list[str]:  # fmt: skip
+def _reasons(
+    participation: Participation,
+    roots: dict[int, int],
+    names: dict[int, str],
+    between: dict[tuple[int, int], list[Relationship]],
+) -> list[str]:
     investor, target = roots[participation.investor_id], roots[participation.round.target_id]
     reasons = []
     for r in [*between.get((investor, target), []), *between.get((target, investor), [])]:
@@ -142,26 +156,45 @@ def _reasons(participation: Participation, roots: dict[int, int], names: dict[in
     return sorted(set(reasons))
 
 
-def _cycle(participation: Participation, path: list[Edge], roots: dict[int, int], table: RateTable,
-           now: Any) -> dict[str, Any]:  # fmt: skip
+def _cycle(
+    participation: Participation, path: list[Edge], roots: dict[int, int], table: RateTable, now: Any
+) -> dict[str, Any]:
     amount = participation.amount
     converter = Converter(table, amount.currency if amount is not None else None)
     when = participation.round.date
-    converted = [Edge(edge.source, edge.target, edge.kind, converter.to(edge.amount, when), edge.current, edge.label)
-                 for edge in path]  # fmt: skip
+    converted = [
+        Edge(edge.source, edge.target, edge.kind, converter.to(edge.amount, when), edge.current, edge.label)
+        for edge in path
+    ]
     back = flow_back(converted)
     ratio = back / amount if back is not None and amount is not None and amount.is_known else None
     net = amount - back if back is not None and amount is not None else None
     investor, target = roots[participation.investor_id], roots[participation.round.target_id]
     nodes = [investor, target, *[edge.target for edge in path]]
     edges = [{"from": investor, "to": target, "kind": "equity", "amount": amount.to_dict() if amount else None}]
-    edges += [{"from": e.source, "to": e.target, "kind": e.kind, "current": e.current, "label": e.label,
-               "amount": e.amount.to_dict() if e.amount else None} for e in path]  # fmt: skip
+    edges += [
+        {
+            "from": e.source,
+            "to": e.target,
+            "kind": e.kind,
+            "current": e.current,
+            "label": e.label,
+            "amount": e.amount.to_dict() if e.amount else None,
+        }
+        for e in path
+    ]
     return dict(
-        target_id=participation.round.target_id, round_id=participation.round_id, investor_id=investor, path=nodes,
-        edges=edges, length=len(path) + 1, is_current=all(e.current for e in path), computed_at=now,
-        **as_columns("round_trip", ratio, ratio=True, fitted=True), **as_columns("net_new_cash", net, fitted=True),
-    )  # fmt: skip
+        target_id=participation.round.target_id,
+        round_id=participation.round_id,
+        investor_id=investor,
+        path=nodes,
+        edges=edges,
+        length=len(path) + 1,
+        is_current=all(e.current for e in path),
+        computed_at=now,
+        **as_columns("round_trip", ratio, ratio=True, fitted=True),
+        **as_columns("net_new_cash", net, fitted=True),
+    )
 
 
 def _knows(graph: Graph, participations: Sequence[Participation]) -> bool:
@@ -172,8 +205,9 @@ def _knows(graph: Graph, participations: Sequence[Participation]) -> bool:
 
 
 @transaction.atomic
-def recompute_circularity(*, target_ids: Sequence[int], graph: Graph | None = None,
-                          table: RateTable | None = None) -> None:  # fmt: skip
+def recompute_circularity(
+    *, target_ids: Sequence[int], graph: Graph | None = None, table: RateTable | None = None
+) -> None:
     """Recompute cycles and related-party flags for the rounds of ``target_ids``.
 
     Without ``graph`` the neighbourhood of the targets is loaded; a full recompute passes the whole graph
@@ -184,9 +218,11 @@ def recompute_circularity(*, target_ids: Sequence[int], graph: Graph | None = No
     max_edges = settings.DEALTRACKER_CYCLE_MAX_LENGTH
     participations = list(
         Participation.objects.filter(round__target_id__in=target_ids)
-        .exclude(status=ParticipationStatus.WITHDRAWN).select_related("round").prefetch_related("conditions")
+        .exclude(status=ParticipationStatus.WITHDRAWN)
+        .select_related("round")
+        .prefetch_related("conditions")
         .annotate(money_flows=Exists(counted_money().filter(pk=OuterRef("pk"))))
-    )  # fmt: skip
+    )
     if graph is not None and not _knows(graph, participations):
         graph = None  # an organization created since the graph was loaded: load this neighbourhood afresh
     roots, members = (graph.roots, graph.members) if graph is not None else _groups()

@@ -12,8 +12,11 @@ from psycopg.types.json import Jsonb
 
 def columns(model: type[models.Model]) -> list[str]:
     """The columns a computed row gives: every concrete field but a generated (auto) primary key."""
-    return [f.attname for f in model._meta.concrete_fields
-            if not (f.primary_key and isinstance(f, models.AutoField | models.BigAutoField))]  # fmt: skip
+    return [
+        f.attname
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and isinstance(f, models.AutoField | models.BigAutoField))
+    ]
 
 
 def copy_rows(cursor: Any, table: str, model: type[models.Model], rows: Iterable[dict[str, Any]]) -> list[str]:

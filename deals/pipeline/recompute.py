@@ -33,8 +33,16 @@ from deals.models.rounds import ROUND_DATE_COLUMNS, round_date
 from deals.pipeline import circularity, copying
 from deals.pipeline.rates import rate_table
 
-__all__ = ["Batch", "compute", "load", "rate_table", "recompute_chunk", "recompute_figures", "recompute_targets",
-           "write"]  # fmt: skip
+__all__ = [
+    "Batch",
+    "compute",
+    "load",
+    "rate_table",
+    "recompute_chunk",
+    "recompute_figures",
+    "recompute_targets",
+    "write",
+]
 
 #: The columns of participation figures that belong to the circular-flow analysis, which runs next.
 CIRCULAR_COLUMNS = ("related_party", "related_party_reasons", "cycles_truncated")
@@ -102,16 +110,27 @@ def load(target_ids: Sequence[int]) -> Loaded:
             conditions[participation_id].append(ConditionIn(*condition))
         cursor.execute(_PARTICIPATIONS_SQL, [ids])
         for pk, round_id, investor_id, status, instrument, *amount in cursor.fetchall():
-            row = ParticipationRow(pk, investor_id, status, instrument, from_columns(*amount),
-                                   tuple(conditions.pop(pk, ())))  # fmt: skip
+            row = ParticipationRow(
+                pk, investor_id, status, instrument, from_columns(*amount), tuple(conditions.pop(pk, ()))
+            )
             participations[round_id].append(row)
         cursor.execute(_ROUNDS_SQL, [ids])
         rows = cursor.fetchall()
     by_target: Loaded = defaultdict(list)
     for pk, target_id, round_type, status, closed_on, announced_on, reported_on, price, shares, *figures in rows:
         amount, pre, post = (from_columns(*figures[i : i + 5]) for i in range(0, 15, 5))
-        round_ = RoundRow(pk, target_id, round_type, status, round_date(closed_on, announced_on, reported_on),
-                          amount, pre, post, price, shares)  # fmt: skip
+        round_ = RoundRow(
+            pk,
+            target_id,
+            round_type,
+            status,
+            round_date(closed_on, announced_on, reported_on),
+            amount,
+            pre,
+            post,
+            price,
+            shares,
+        )
         by_target[target_id].append((round_, participations.pop(pk, [])))
     return by_target
 
@@ -124,13 +143,22 @@ def _round_input(round_: RoundRow, participations: Sequence[ParticipationRow], c
         price_estimate = to(Estimate.exact(round_.price_per_share, round_.currency), on)
         price = price_estimate.value if price_estimate is not None else None
     return RoundIn(
-        id=round_.pk, target_id=round_.target_id, status=round_.status, date=on, amount=to(round_.amount, on),
-        pre_money=to(round_.pre_money_valuation, on), post_money=to(round_.post_money_valuation, on),
+        id=round_.pk,
+        target_id=round_.target_id,
+        status=round_.status,
+        date=on,
+        amount=to(round_.amount, on),
+        pre_money=to(round_.pre_money_valuation, on),
+        post_money=to(round_.post_money_valuation, on),
         currency=converter.currency,
-        participations=[ParticipationIn(p.pk, p.investor_id, to(p.amount, on), p.status, p.instrument, p.conditions)
-                        for p in participations],
-        price_per_share=price, shares_outstanding_pre=round_.shares_outstanding_pre, round_type=round_.round_type,
-    )  # fmt: skip
+        participations=[
+            ParticipationIn(p.pk, p.investor_id, to(p.amount, on), p.status, p.instrument, p.conditions)
+            for p in participations
+        ],
+        price_per_share=price,
+        shares_outstanding_pre=round_.shares_outstanding_pre,
+        round_type=round_.round_type,
+    )
 
 
 class Batch:
@@ -146,8 +174,9 @@ def _conditions_data(conditions: Sequence[ConditionIn]) -> list[dict[str, Any]]:
     return [{"id": c.id, "kind": c.kind, "description": c.description} for c in conditions]
 
 
-def figures_of_round(round_: RoundRow, participations: Sequence[ParticipationRow], table: RateTable, batch: Batch,
-                     now: Any) -> RoundIn:  # fmt: skip
+def figures_of_round(
+    round_: RoundRow, participations: Sequence[ParticipationRow], table: RateTable, batch: Batch, now: Any
+) -> RoundIn:
     """Compute one round in its own currency and queue its rows; return its input in the reporting currency."""
     reporting = settings.REPORTING_CURRENCY
     native = Converter(table, round_.currency)
@@ -157,34 +186,54 @@ def figures_of_round(round_: RoundRow, participations: Sequence[ParticipationRow
     amount_reporting = to_reporting.to(out.amount, round_.date)
     post_reporting = to_reporting.to(out.post_money, round_.date)
     rate = to_reporting.rate
-    batch.rounds.append(dict(
-        round_id=round_.pk, pro_forma=out.pro_forma, counted=out.counted,
-        warnings=[*out.warnings, *native.warnings, *to_reporting.warnings],
-        computed_at=now, fx_rate=rate.rate if rate else None, fx_rate_date=rate.date if rate else None,
-        **as_columns("pre_money", out.pre_money, fitted=True), **as_columns("post_money", out.post_money, fitted=True),
-        **as_columns("amount_reporting", amount_reporting, fitted=True),
-        **as_columns("post_money_reporting", post_reporting, fitted=True),
-    ))  # fmt: skip
+    batch.rounds.append(
+        dict(
+            round_id=round_.pk,
+            pro_forma=out.pro_forma,
+            counted=out.counted,
+            warnings=[*out.warnings, *native.warnings, *to_reporting.warnings],
+            computed_at=now,
+            fx_rate=rate.rate if rate else None,
+            fx_rate_date=rate.date if rate else None,
+            **as_columns("pre_money", out.pre_money, fitted=True),
+            **as_columns("post_money", out.post_money, fitted=True),
+            **as_columns("amount_reporting", amount_reporting, fitted=True),
+            **as_columns("post_money_reporting", post_reporting, fitted=True),
+        )
+    )
     for p in own.participations:
-        batch.participations.append(dict(
-            participation_id=p.id, computed_at=now, related_party=False, related_party_reasons=[],
-            cycles_truncated=False, pending_conditions=_conditions_data(out.conditional.get(p.id, ())),
-            **as_columns("stake", out.stakes.get(p.id), ratio=True, fitted=True),
-            **as_columns("amount_reporting", to_reporting.to(p.amount, round_.date), fitted=True),
-        ))  # fmt: skip
+        batch.participations.append(
+            dict(
+                participation_id=p.id,
+                computed_at=now,
+                related_party=False,
+                related_party_reasons=[],
+                cycles_truncated=False,
+                pending_conditions=_conditions_data(out.conditional.get(p.id, ())),
+                **as_columns("stake", out.stakes.get(p.id), ratio=True, fitted=True),
+                **as_columns("amount_reporting", to_reporting.to(p.amount, round_.date), fitted=True),
+            )
+        )
     return _round_input(round_, participations, Converter(table, reporting))
 
 
 def positions_of_target(target_id: int, rounds: list[RoundIn], batch: Batch, now: Any) -> None:
     for pro_forma in (False, True):
         for p in compute_positions(rounds, include_pro_forma=pro_forma):
-            batch.positions.append(dict(
-                investor_id=p.investor_id, target_id=target_id, pro_forma=pro_forma, as_of_round_id=p.as_of_round_id,
-                computed_at=now, **as_columns("stake", p.stake, ratio=True, fitted=True),
-                **as_columns("cost", p.cost, fitted=True), **as_columns("mark_value", p.mark_value, fitted=True),
-                **as_columns("moic", p.moic, ratio=True, fitted=True),
-                **as_columns("step_up", p.step_up, ratio=True, fitted=True),
-            ))  # fmt: skip
+            batch.positions.append(
+                dict(
+                    investor_id=p.investor_id,
+                    target_id=target_id,
+                    pro_forma=pro_forma,
+                    as_of_round_id=p.as_of_round_id,
+                    computed_at=now,
+                    **as_columns("stake", p.stake, ratio=True, fitted=True),
+                    **as_columns("cost", p.cost, fitted=True),
+                    **as_columns("mark_value", p.mark_value, fitted=True),
+                    **as_columns("moic", p.moic, ratio=True, fitted=True),
+                    **as_columns("step_up", p.step_up, ratio=True, fitted=True),
+                )
+            )
 
 
 def compute(by_target: Mapping[int, Sequence[tuple[RoundRow, Sequence[ParticipationRow]]]], table: RateTable) -> Batch:
@@ -208,8 +257,9 @@ def _copy(cursor: Any, model: Any, rows: list[dict[str, Any]]) -> tuple[str, lis
     return temporary, copying.copy_rows(cursor, temporary, model, rows)
 
 
-def _upsert(cursor: Any, model: Any, temporary: str, columns: list[str], conflict: list[str],
-            keep: Sequence[str] = ()) -> None:  # fmt: skip
+def _upsert(
+    cursor: Any, model: Any, temporary: str, columns: list[str], conflict: list[str], keep: Sequence[str] = ()
+) -> None:
     names = ", ".join(columns)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in conflict and c not in keep)
     cursor.execute(

@@ -59,8 +59,9 @@ def dirty_figures_batch(*, batch_size: int = BATCH_SIZE, target_ids: Sequence[in
         claimed = _claim(cursor, stage=DirtyTarget.Stage.FIGURES, batch_size=batch_size, target_ids=target_ids)
         if claimed:
             recompute_figures(target_ids=claimed)
-            cursor.execute("UPDATE deals_dirtytarget SET stage = %s WHERE target_id = ANY(%s)",
-                           [DirtyTarget.Stage.FLAGS, claimed])  # fmt: skip
+            cursor.execute(
+                "UPDATE deals_dirtytarget SET stage = %s WHERE target_id = ANY(%s)", [DirtyTarget.Stage.FLAGS, claimed]
+            )
     return claimed
 
 

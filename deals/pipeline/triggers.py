@@ -64,8 +64,11 @@ $$ LANGUAGE plpgsql;
 
 
 def _trigger(table: str, event: str) -> str:
-    referencing = {"INSERT": "NEW TABLE AS new_rows", "DELETE": "OLD TABLE AS old_rows",
-                   "UPDATE": "NEW TABLE AS new_rows OLD TABLE AS old_rows"}[event]  # fmt: skip
+    referencing = {
+        "INSERT": "NEW TABLE AS new_rows",
+        "DELETE": "OLD TABLE AS old_rows",
+        "UPDATE": "NEW TABLE AS new_rows OLD TABLE AS old_rows",
+    }[event]
     name = f"{table}_mark_dirty_{event.lower()}"
     return (
         f"DROP TRIGGER IF EXISTS {name} ON {table};\n"

@@ -186,24 +186,55 @@ def round_export(request: HttpRequest) -> HttpResponseBase:
         rounds = rounds.order_by(*selectors.NEWEST_FIRST)
     currency = reporting_currency()
     header = [
-        "id", "reported_on", "announced_on", "closed_on", "target", "round_type", "status", "amount",
-        "amount_qualifier", "amount_value", "amount_low", "amount_high", "amount_currency",
-        f"amount_{currency.lower()}_low", f"amount_{currency.lower()}_high", "post_money", "investors", "url",
-    ]  # fmt: skip
+        "id",
+        "reported_on",
+        "announced_on",
+        "closed_on",
+        "target",
+        "round_type",
+        "status",
+        "amount",
+        "amount_qualifier",
+        "amount_value",
+        "amount_low",
+        "amount_high",
+        "amount_currency",
+        f"amount_{currency.lower()}_low",
+        f"amount_{currency.lower()}_high",
+        "post_money",
+        "investors",
+        "url",
+    ]
 
     def rows() -> Any:
         writer = csv.writer(_Echo())
         yield writer.writerow(header)
         for r in rounds.iterator(chunk_size=2000):
             figures = getattr(r, "figures", None)
-            yield writer.writerow(safe_row([
-                r.pk, r.reported_on, r.announced_on, r.closed_on, r.target.name, r.round_type, r.status,
-                describe(r.amount, language="en"), r.amount_qualifier, r.amount_value, r.amount_low, r.amount_high,
-                r.amount_currency, getattr(figures, "amount_reporting_low", None),
-                getattr(figures, "amount_reporting_high", None), describe(r.post_money_valuation, language="en"),
-                "; ".join(p.investor.name for p in r.participations.all()),
-                request.build_absolute_uri(reverse("deals:round_detail", args=[r.pk])),
-            ]))  # fmt: skip
+            yield writer.writerow(
+                safe_row(
+                    [
+                        r.pk,
+                        r.reported_on,
+                        r.announced_on,
+                        r.closed_on,
+                        r.target.name,
+                        r.round_type,
+                        r.status,
+                        describe(r.amount, language="en"),
+                        r.amount_qualifier,
+                        r.amount_value,
+                        r.amount_low,
+                        r.amount_high,
+                        r.amount_currency,
+                        getattr(figures, "amount_reporting_low", None),
+                        getattr(figures, "amount_reporting_high", None),
+                        describe(r.post_money_valuation, language="en"),
+                        "; ".join(p.investor.name for p in r.participations.all()),
+                        request.build_absolute_uri(reverse("deals:round_detail", args=[r.pk])),
+                    ]
+                )
+            )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="dealtracker-rounds.csv"'

@@ -55,8 +55,9 @@ def test_the_search_finds_every_simple_path_in_its_order_and_stops_at_the_limit(
 
 
 def test_a_path_reaches_the_goal_only_at_its_end_and_visits_no_node_twice():
-    graph = links([Edge(1, 2, "x"), Edge(2, 1, "x"), Edge(2, 3, "x"), Edge(3, 1, "x"), Edge(3, 2, "x"),
-                   Edge(1, 3, "x")])  # fmt: skip
+    graph = links(
+        [Edge(1, 2, "x"), Edge(2, 1, "x"), Edge(2, 3, "x"), Edge(3, 1, "x"), Edge(3, 2, "x"), Edge(1, 3, "x")]
+    )
     paths, more = return_paths(graph, predecessors(graph), start=2, goal=1, max_edges=3)
     assert [[(e.source, e.target) for e in p] for p in paths] == [[(2, 1)], [(2, 3), (3, 1)]]
     assert not more  # not 2 → 1 → 3 → 1, nor 2 → 3 → 2 → 1

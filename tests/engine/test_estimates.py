@@ -51,8 +51,13 @@ class TestRules:
     def test_round_trips_through_a_dict_with_decimal_strings(self):
         e = Estimate.build(qualifier="between", low=10 * BN, high=20 * BN, currency="EUR")
         data = e.to_dict()
-        assert data == {"value": None, "low": "10000000000", "high": "20000000000", "qualifier": "between",
-                        "currency": "EUR"}  # fmt: skip
+        assert data == {
+            "value": None,
+            "low": "10000000000",
+            "high": "20000000000",
+            "qualifier": "between",
+            "currency": "EUR",
+        }
         assert Estimate.from_dict(data) == e
 
 

@@ -56,7 +56,10 @@ def test_the_seed_round_in_usd_at_the_reports_date():
     result = convert(amount, "USD", D(2026, 1, 30), TABLE)
     assert result.estimate is not None
     assert (result.estimate.qualifier, result.estimate.high, result.estimate.currency) == (
-        Qualifier.UP_TO, Decimal("71.4") * BN, "USD")  # fmt: skip
+        Qualifier.UP_TO,
+        Decimal("71.4") * BN,
+        "USD",
+    )
     assert (result.rate, result.rate_date) == (Decimal("1.19"), D(2026, 1, 30))
 
 

@@ -43,12 +43,27 @@ def between(lo: Decimal, hi: Decimal) -> Estimate:
 
 
 def seed() -> RoundIn:
-    return RoundIn(1, 1, "closed", D(2020, 1, 1), exact(10 * M), None, exact(100 * M), "EUR",
-                   [ParticipationIn(1, FUND, exact(10 * M))])  # fmt: skip
+    return RoundIn(
+        1,
+        1,
+        "closed",
+        D(2020, 1, 1),
+        exact(10 * M),
+        None,
+        exact(100 * M),
+        "EUR",
+        [ParticipationIn(1, FUND, exact(10 * M))],
+    )
 
 
-def later(round_type: str, participations: list[ParticipationIn], *, pre: Estimate | None = None,
-          amount: Estimate | None = None, status: str = "closed") -> RoundIn:  # fmt: skip
+def later(
+    round_type: str,
+    participations: list[ParticipationIn],
+    *,
+    pre: Estimate | None = None,
+    amount: Estimate | None = None,
+    status: str = "closed",
+) -> RoundIn:
     return RoundIn(2, 1, status, D(2021, 1, 1), amount, pre, None, "EUR", participations, round_type=round_type)
 
 
@@ -77,9 +92,12 @@ class TestDebt:
 
     def test_equity_beside_debt_is_diluted_by_the_equity_alone(self):
         # EUR 30m of equity and EUR 20m of debt at EUR 200m pre: post 230m, new stake 30/230, FUND 10 % × 200/230.
-        mixed = later("series_a", [ParticipationIn(2, BUYER, exact(30 * M)),
-                                   ParticipationIn(3, LENDER, exact(20 * M), instrument="debt")],
-                      pre=exact(200 * M), amount=exact(50 * M))  # fmt: skip
+        mixed = later(
+            "series_a",
+            [ParticipationIn(2, BUYER, exact(30 * M)), ParticipationIn(3, LENDER, exact(20 * M), instrument="debt")],
+            pre=exact(200 * M),
+            amount=exact(50 * M),
+        )
         out = compute_round(mixed)
         assert out.post_money == exact(230 * M)
         assert out.stakes == {2: Estimate.exact(CONTEXT.divide(Decimal(30), Decimal(230)))}
@@ -116,10 +134,20 @@ class TestSecondary:
 def seed_deal(amazon: ConditionIn, status: str = "closed") -> RoundIn:
     """The seed deal at exactly EUR 800bn post-money, Amazon's part on the AWS condition."""
     return RoundIn(
-        3, 1, status, D(2026, 1, 30), None, None, exact(800_000 * M), "EUR",
-        [ParticipationIn(11, NVIDIA, exact(30_000 * M)), ParticipationIn(12, MICROSOFT, exact(10_000 * M)),
-         ParticipationIn(13, AMAZON, between(10_000 * M, 20_000 * M), conditions=(amazon,))],
-    )  # fmt: skip
+        3,
+        1,
+        status,
+        D(2026, 1, 30),
+        None,
+        None,
+        exact(800_000 * M),
+        "EUR",
+        [
+            ParticipationIn(11, NVIDIA, exact(30_000 * M)),
+            ParticipationIn(12, MICROSOFT, exact(10_000 * M)),
+            ParticipationIn(13, AMAZON, between(10_000 * M, 20_000 * M), conditions=(amazon,)),
+        ],
+    )
 
 
 class TestConditions:
@@ -154,8 +182,18 @@ class TestConditions:
 @given(rounds(), st.sampled_from(sorted(NO_SHARES | SECONDARY)), amounts)
 def test_money_that_issues_no_shares_changes_no_earlier_holders_stake(r, round_type, amount):
     # The sale is priced at the earlier round's post-money, so a secondary has a valuation to divide by.
-    money = RoundIn(99, r.target_id, "closed", D(2030, 1, 1), exact(amount), r.post_money, None, "EUR",
-                    [ParticipationIn(999, 999, exact(amount))], round_type=round_type)  # fmt: skip
+    money = RoundIn(
+        99,
+        r.target_id,
+        "closed",
+        D(2030, 1, 1),
+        exact(amount),
+        r.post_money,
+        None,
+        "EUR",
+        [ParticipationIn(999, 999, exact(amount))],
+        round_type=round_type,
+    )
     before = {p.investor_id: p.stake for p in compute_positions([r])}
     after = {p.investor_id: p.stake for p in compute_positions([r, money]) if p.investor_id != 999}
     assert after == before

@@ -31,14 +31,20 @@ def exact(v: Decimal) -> Estimate:
 
 def seed_round(post: Estimate, status: str = "in_talks") -> RoundIn:
     return RoundIn(
-        id=1, target_id=1, status=status, date=D(2026, 1, 30), amount=up_to(60 * BN), pre_money=None,
-        post_money=post, currency="EUR",
+        id=1,
+        target_id=1,
+        status=status,
+        date=D(2026, 1, 30),
+        amount=up_to(60 * BN),
+        pre_money=None,
+        post_money=post,
+        currency="EUR",
         participations=[
             ParticipationIn(11, NVIDIA, up_to(30 * BN), "proposed"),
             ParticipationIn(12, MICROSOFT, exact(10 * BN), "proposed"),
             ParticipationIn(13, AMAZON, between(10 * BN, 20 * BN), "proposed"),
         ],
-    )  # fmt: skip
+    )
 
 
 class TestSeedDeal:
@@ -80,8 +86,18 @@ class TestImpliedValuation:
         assert compute_round(r).post_money == exact(500 * M)
 
     def test_price_per_share_times_shares_gives_pre_money(self):
-        r = RoundIn(1, 1, "closed", D(2024, 1, 1), exact(100 * M), None, None, "EUR",
-                    price_per_share=Decimal("20"), shares_outstanding_pre=Decimal(20 * M))  # fmt: skip
+        r = RoundIn(
+            1,
+            1,
+            "closed",
+            D(2024, 1, 1),
+            exact(100 * M),
+            None,
+            None,
+            "EUR",
+            price_per_share=Decimal("20"),
+            shares_outstanding_pre=Decimal(20 * M),
+        )
         out = compute_round(r)
         assert out.pre_money == exact(400 * M) and out.post_money == exact(500 * M)
 
@@ -90,13 +106,40 @@ def chain() -> list[RoundIn]:
     """Seed: FUND puts 10m into 40m post (25 %). Series A: NVIDIA 30m at 120m post (pre 90m, step-up 2.25×).
     Series B: MICROSOFT 100m at 500m post (pre 400m)."""
     return [
-        RoundIn(1, 1, "closed", D(2020, 1, 1), exact(10 * M), None, exact(40 * M), "EUR",
-                [ParticipationIn(1, FUND, exact(10 * M))]),
-        RoundIn(2, 1, "closed", D(2021, 1, 1), exact(30 * M), None, exact(120 * M), "EUR",
-                [ParticipationIn(2, NVIDIA, exact(30 * M))]),
-        RoundIn(3, 1, "announced", D(2022, 1, 1), exact(100 * M), None, exact(500 * M), "EUR",
-                [ParticipationIn(3, MICROSOFT, exact(100 * M))]),
-    ]  # fmt: skip
+        RoundIn(
+            1,
+            1,
+            "closed",
+            D(2020, 1, 1),
+            exact(10 * M),
+            None,
+            exact(40 * M),
+            "EUR",
+            [ParticipationIn(1, FUND, exact(10 * M))],
+        ),
+        RoundIn(
+            2,
+            1,
+            "closed",
+            D(2021, 1, 1),
+            exact(30 * M),
+            None,
+            exact(120 * M),
+            "EUR",
+            [ParticipationIn(2, NVIDIA, exact(30 * M))],
+        ),
+        RoundIn(
+            3,
+            1,
+            "announced",
+            D(2022, 1, 1),
+            exact(100 * M),
+            None,
+            exact(500 * M),
+            "EUR",
+            [ParticipationIn(3, MICROSOFT, exact(100 * M))],
+        ),
+    ]
 
 
 class TestPositions:
@@ -124,8 +167,17 @@ class TestPositions:
         assert all(p.pro_forma for p in pro_forma)
 
     def test_an_abandoned_round_dilutes_nobody(self):
-        abandoned = RoundIn(9, 1, "abandoned", D(2023, 1, 1), exact(500 * M), None, exact(1000 * M), "EUR",
-                            [ParticipationIn(9, AMAZON, exact(500 * M))])  # fmt: skip
+        abandoned = RoundIn(
+            9,
+            1,
+            "abandoned",
+            D(2023, 1, 1),
+            exact(500 * M),
+            None,
+            exact(1000 * M),
+            "EUR",
+            [ParticipationIn(9, AMAZON, exact(500 * M))],
+        )
         with_it = {p.investor_id: p.stake for p in compute_positions([*chain(), abandoned])}
         without = {p.investor_id: p.stake for p in compute_positions(chain())}
         assert with_it == without
@@ -147,8 +199,15 @@ def rounds(draw: st.DrawFn) -> RoundIn:
         amount = draw(st.sampled_from([exact(lo), up_to(hi), between(lo, hi)]))
         parts.append(ParticipationIn(i + 1, 100 + i, amount))
     post_lo = draw(amounts) * 100
-    post = draw(st.sampled_from([exact(post_lo), between(post_lo, post_lo * 2),
-                                 Estimate.build(qualifier="at_least", value=post_lo, currency="EUR")]))  # fmt: skip
+    post = draw(
+        st.sampled_from(
+            [
+                exact(post_lo),
+                between(post_lo, post_lo * 2),
+                Estimate.build(qualifier="at_least", value=post_lo, currency="EUR"),
+            ]
+        )
+    )
     return RoundIn(1, 1, draw(st.sampled_from(["in_talks", "closed"])), D(2025, 1, 1), None, None, post, "EUR", parts)
 
 

@@ -37,8 +37,11 @@ def install(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalInstall]:
 def clean_checksum(install: LocalInstall) -> dict[str, str]:
     """The computed tables after a full recompute nobody disturbed (in-process, no worker involved), of the
     data as the test finds it (an earlier test may have edited it)."""
-    poll(lambda: install.query("SELECT count(*) FROM deals_dirtytarget")[0][0] == 0, deadline_s=300,
-         what="the worker did not drain what start-up marked dirty")  # fmt: skip
+    poll(
+        lambda: install.query("SELECT count(*) FROM deals_dirtytarget")[0][0] == 0,
+        deadline_s=300,
+        what="the worker did not drain what start-up marked dirty",
+    )
     install.clear_computed()
     install.manage("recompute_valuations", "--full", "--chunk-size", "500")
     return install.checksum()

@@ -40,8 +40,11 @@ def test_writes_during_a_broker_outage_are_kept_and_recomputed_after(install, cl
 
     install.broker.stop()
     try:
-        status, health = poll(lambda: (s := install.healthz())[0] == 503 and s, deadline_s=30,
-                              what="/healthz did not report the stopped broker")  # fmt: skip
+        status, health = poll(
+            lambda: (s := install.healthz())[0] == 503 and s,
+            deadline_s=30,
+            what="/healthz did not report the stopped broker",
+        )
         assert health["broker"]["ok"] is False
 
         status, job = install.http("POST", "/api/jobs/", {"kind": "full_recompute"}, token)
@@ -53,9 +56,12 @@ def test_writes_during_a_broker_outage_are_kept_and_recomputed_after(install, cl
         while time.monotonic() < deadline:
             pk, value, currency = targets[step % len(targets)]
             new_value = value - (step + 1)
-            status, body = install.http("PATCH", f"/api/participations/{pk}/",
-                                        {"amount": {"value": str(new_value), "qualifier": "exact",
-                                                    "currency": currency}}, token)  # fmt: skip
+            status, body = install.http(
+                "PATCH",
+                f"/api/participations/{pk}/",
+                {"amount": {"value": str(new_value), "qualifier": "exact", "currency": currency}},
+                token,
+            )
             assert status == 200, body
             written[pk] = new_value
             step += 1
@@ -63,10 +69,16 @@ def test_writes_during_a_broker_outage_are_kept_and_recomputed_after(install, cl
     finally:
         install.broker.start()
 
-    poll(lambda: install.job(job["id"])[0] == "succeeded", deadline_s=240,
-         what=f"the job posted during the outage never ran\n{install.log_tail()}")  # fmt: skip
-    poll(lambda: install.query("SELECT count(*) FROM deals_dirtytarget")[0][0] == 0, deadline_s=240,
-         what="the writes made during the outage were not all recomputed")  # fmt: skip
+    poll(
+        lambda: install.job(job["id"])[0] == "succeeded",
+        deadline_s=240,
+        what=f"the job posted during the outage never ran\n{install.log_tail()}",
+    )
+    poll(
+        lambda: install.query("SELECT count(*) FROM deals_dirtytarget")[0][0] == 0,
+        deadline_s=240,
+        what="the writes made during the outage were not all recomputed",
+    )
     poll(lambda: install.healthz()[0] == 200, deadline_s=60, what="/healthz did not recover")
 
     stored = dict(install.query("SELECT id, amount_value FROM deals_participation WHERE id = ANY(%s)", [list(written)]))
@@ -75,5 +87,7 @@ def test_writes_during_a_broker_outage_are_kept_and_recomputed_after(install, cl
     after_outage = install.checksum()
     install.manage("recompute_valuations", "--full", "--chunk-size", "500")
     assert install.checksum() == after_outage, "the incremental recompute left figures a full recompute changes"
-    print(f"\n[faults] broker down {OUTAGE_S:.0f} s: {writes} writes answered 200, 0 lost "
-          f"({len(written)} participations), job {job['id']} queued → succeeded, all recomputed")  # fmt: skip
+    print(
+        f"\n[faults] broker down {OUTAGE_S:.0f} s: {writes} writes answered 200, 0 lost "
+        f"({len(written)} participations), job {job['id']} queued → succeeded, all recomputed"
+    )

@@ -30,10 +30,16 @@ def test_a_database_restart_mid_recompute_is_survived(install, clean_checksum):
     before = server_pid(install)
     install.manage_module("dealtracker.embedded_postgres", "stop")  # waits until the server is down
 
-    poll(lambda: server_pid(install) not in (None, before), deadline_s=60,
-         what="the supervisor did not start the database again")  # fmt: skip
-    poll(lambda: install.job(job_id)[0] == "succeeded", deadline_s=300,
-         what=f"job {job_id} did not finish after the restart\n{install.log_tail()}")  # fmt: skip
+    poll(
+        lambda: server_pid(install) not in (None, before),
+        deadline_s=60,
+        what="the supervisor did not start the database again",
+    )
+    poll(
+        lambda: install.job(job_id)[0] == "succeeded",
+        deadline_s=300,
+        what=f"job {job_id} did not finish after the restart\n{install.log_tail()}",
+    )
     assert install.checksum() == clean_checksum
     poll(lambda: install.healthz()[0] == 200, deadline_s=60, what="/healthz did not recover")
     print(f"\n[faults] database stopped mid job {job_id}; restarted by the supervisor; figures equal the clean run's")

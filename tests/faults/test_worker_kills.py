@@ -57,8 +57,11 @@ def test_full_recomputes_finish_with_a_clean_runs_figures_through_ten_kill_9s(in
                 break
             kills.append((job_id, target, at))
             done = at
-        poll(lambda job_id=job_id: install.job(job_id)[0] == "succeeded", deadline_s=300,
-             what=f"job {job_id} did not finish\n{install.log_tail()}")  # fmt: skip
+        poll(
+            lambda job_id=job_id: install.job(job_id)[0] == "succeeded",
+            deadline_s=300,
+            what=f"job {job_id} did not finish\n{install.log_tail()}",
+        )
         assert install.checksum() == clean_checksum, f"job {job_id}'s figures differ from the clean run's"
     print(f"\n[faults] {len(kills)} kills over {jobs} jobs survived (job, process, progress): {kills}")
     print(f"[faults] computed tables equal the clean run's: {clean_checksum}")

@@ -35,8 +35,13 @@ def get(url: str, headers: dict[str, str] | None = None, timeout: float = 5) -> 
         return exc.code, dict(exc.headers), exc.read()
 
 
-def wait_until_answering(url: str, process: subprocess.Popen[Any], *, deadline_s: float = 60,
-                         accept: Callable[[int], bool] = lambda status: True) -> int:  # fmt: skip
+def wait_until_answering(
+    url: str,
+    process: subprocess.Popen[Any],
+    *,
+    deadline_s: float = 60,
+    accept: Callable[[int], bool] = lambda status: True,
+) -> int:
     """Poll ``url`` until it answers with a status ``accept`` takes; fail if ``process`` exits or time runs out."""
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:

@@ -57,23 +57,84 @@ FIRST_DAY = datetime.date(2000, 1, 1)
 LAST_DAY = datetime.date(2026, 6, 30)
 SPAN_DAYS = (LAST_DAY - FIRST_DAY).days
 #: Currencies, their share of rounds and roughly how many units make one EUR (the start of the rate walk).
-CURRENCIES = {"USD": (45, 1.1), "EUR": (30, 1.0), "GBP": (9, 0.85), "JPY": (5, 150.0), "CNY": (5, 7.5),
-              "INR": (3, 90.0), "CHF": (3, 0.95)}  # fmt: skip
+CURRENCIES = {
+    "USD": (45, 1.1),
+    "EUR": (30, 1.0),
+    "GBP": (9, 0.85),
+    "JPY": (5, 150.0),
+    "CNY": (5, 7.5),
+    "INR": (3, 90.0),
+    "CHF": (3, 0.95),
+}
 COUNTRIES = ("US", "US", "US", "GB", "DE", "FR", "CN", "IN", "JP", "IL", "CA", "SE", "CH", "NL", "SG", "KR")
-ADJECTIVES = ("Blue", "North", "Quantum", "Bright", "Silver", "Open", "Deep", "Rapid", "Solid", "Clear", "Prime",
-              "Nova", "Vast", "Iron", "Green", "Lumen", "Polar", "Swift", "Atlas", "Cobalt")  # fmt: skip
-COMPANY_NOUNS = ("Labs", "Systems", "Robotics", "Health", "Energy", "Networks", "Analytics", "Bio", "Logistics",
-                 "Semiconductors", "Payments", "Foods", "Mobility", "Security", "Cloud")  # fmt: skip
-INVESTOR_NOUNS = {"vc_fund": "Ventures", "pe_fund": "Capital Partners", "angel": "Angels",
-                  "corporate": "Corporation", "sovereign_fund": "Investment Authority"}  # fmt: skip
+ADJECTIVES = (
+    "Blue",
+    "North",
+    "Quantum",
+    "Bright",
+    "Silver",
+    "Open",
+    "Deep",
+    "Rapid",
+    "Solid",
+    "Clear",
+    "Prime",
+    "Nova",
+    "Vast",
+    "Iron",
+    "Green",
+    "Lumen",
+    "Polar",
+    "Swift",
+    "Atlas",
+    "Cobalt",
+)
+COMPANY_NOUNS = (
+    "Labs",
+    "Systems",
+    "Robotics",
+    "Health",
+    "Energy",
+    "Networks",
+    "Analytics",
+    "Bio",
+    "Logistics",
+    "Semiconductors",
+    "Payments",
+    "Foods",
+    "Mobility",
+    "Security",
+    "Cloud",
+)
+INVESTOR_NOUNS = {
+    "vc_fund": "Ventures",
+    "pe_fund": "Capital Partners",
+    "angel": "Angels",
+    "corporate": "Corporation",
+    "sovereign_fund": "Investment Authority",
+}
 OUTLETS = ("Reuters", "Bloomberg", "Handelsblatt", "Financial Times", "TechCrunch", "Les Echos", "Nikkei")
 #: Round types with their weight and the log10 range of their size in EUR.
-ROUND_TYPES = {"pre_seed": (6, 4.7, 6.0), "seed": (16, 5.5, 6.8), "angel": (4, 4.5, 6.0), "series_a": (14, 6.5, 7.7),
-               "series_b": (9, 7.0, 8.2), "series_c": (6, 7.5, 8.7), "series_d": (3, 8.0, 9.2),
-               "series_e": (2, 8.2, 9.5), "series_f": (1, 8.5, 9.7), "series_unknown": (10, 5.5, 8.0),
-               "corporate_round": (4, 7.0, 9.5), "private_equity": (5, 7.5, 9.5), "debt_financing": (7, 6.5, 9.0),
-               "convertible_note": (3, 5.5, 7.5), "grant": (3, 4.5, 6.5), "secondary_market": (2, 7.0, 9.0),
-               "equity_crowdfunding": (2, 4.5, 6.0), "post_ipo_equity": (2, 8.0, 9.8)}  # fmt: skip
+ROUND_TYPES = {
+    "pre_seed": (6, 4.7, 6.0),
+    "seed": (16, 5.5, 6.8),
+    "angel": (4, 4.5, 6.0),
+    "series_a": (14, 6.5, 7.7),
+    "series_b": (9, 7.0, 8.2),
+    "series_c": (6, 7.5, 8.7),
+    "series_d": (3, 8.0, 9.2),
+    "series_e": (2, 8.2, 9.5),
+    "series_f": (1, 8.5, 9.7),
+    "series_unknown": (10, 5.5, 8.0),
+    "corporate_round": (4, 7.0, 9.5),
+    "private_equity": (5, 7.5, 9.5),
+    "debt_financing": (7, 6.5, 9.0),
+    "convertible_note": (3, 5.5, 7.5),
+    "grant": (3, 4.5, 6.5),
+    "secondary_market": (2, 7.0, 9.0),
+    "equity_crowdfunding": (2, 4.5, 6.0),
+    "post_ipo_equity": (2, 8.0, 9.8),
+}
 STATUSES = {"closed": 55, "announced": 15, "rumored": 8, "in_talks": 8, "term_sheet": 6, "abandoned": 8}
 ROUND_QUALIFIERS = {"exact": 50, "approximately": 15, "up_to": 10, "at_least": 5, "between": 12, "undisclosed": 8}
 SHARE_QUALIFIERS = {"exact": 60, "approximately": 10, "up_to": 12, "at_least": 5, "between": 8, "undisclosed": 5}
@@ -81,17 +142,29 @@ VALUATION_QUALIFIERS = {"exact": 50, "at_least": 20, "approximately": 20, "betwe
 #: How many investors a round has (the mean is 3).
 PARTICIPANTS = {0: 4, 1: 20, 2: 22, 3: 20, 4: 14, 5: 9, 6: 5, 7: 3, 8: 3}
 INVESTOR_KINDS = {"vc_fund": 45, "angel": 20, "corporate": 20, "pe_fund": 10, "sovereign_fund": 5}
-RELATIONSHIP_KINDS = {"compute_supply": 15, "cloud": 25, "distribution": 15, "licensing": 10, "services": 25,
-                      "other": 10}  # fmt: skip
+RELATIONSHIP_KINDS = {
+    "compute_supply": 15,
+    "cloud": 25,
+    "distribution": 15,
+    "licensing": 10,
+    "services": 25,
+    "other": 10,
+}
 DISTRIBUTIONS: dict[str, dict[Any, int]] = {
-    "investor_kind": INVESTOR_KINDS, "reliability": {"official": 15, "confirmed": 25, "report": 50, "rumor": 10},
+    "investor_kind": INVESTOR_KINDS,
+    "reliability": {"official": 15, "confirmed": 25, "report": 50, "rumor": 10},
     "round_type": {k: w for k, (w, _, _) in ROUND_TYPES.items()},
     "currency": {k: w for k, (w, _) in CURRENCIES.items()},
-    "status": STATUSES, "round_qualifier": ROUND_QUALIFIERS, "precision": {"day": 85, "month": 10, "year": 5},
-    "valuation_qualifier": VALUATION_QUALIFIERS, "participants": PARTICIPANTS, "share_qualifier": SHARE_QUALIFIERS,
+    "status": STATUSES,
+    "round_qualifier": ROUND_QUALIFIERS,
+    "precision": {"day": 85, "month": 10, "year": 5},
+    "valuation_qualifier": VALUATION_QUALIFIERS,
+    "participants": PARTICIPANTS,
+    "share_qualifier": SHARE_QUALIFIERS,
     "participation_status": {"committed": 80, "proposed": 15, "withdrawn": 5},
-    "instrument": {"equity": 85, "safe": 5, "convertible_note": 7, "debt": 3}, "relationship_kind": RELATIONSHIP_KINDS,
-}  # fmt: skip
+    "instrument": {"equity": 85, "safe": 5, "convertible_note": 7, "debt": 3},
+    "relationship_kind": RELATIONSHIP_KINDS,
+}
 INVESTOR_SHARE = 0.3
 #: Investor activity is a power law: the busiest of 60,000 investors takes part in about 0.5 % of all deals.
 INVESTOR_EXPONENT = 0.6  # of organizations: funds, corporates and angels; the rest are companies that raise
@@ -185,26 +258,85 @@ class Table:
 
 
 TABLES = {
-    "organization": Table(Organization, ("id", "name", "slug", "kind", "country", "website", "description",
-                                         "founded_on", "aliases", "created_at", "updated_at", "parent_id")),
-    "source": Table(Source, ("id", "outlet", "title", "url", "published_on", "language", "reliability", "note",
-                             "created_at")),
-    "round": Table(FundingRound, ("id", "target_id", "round_type", "status", "reported_on", "reported_on_precision",
-                                  "announced_on", "announced_on_precision", "closed_on", "closed_on_precision",
-                                  "price_per_share", "shares_outstanding_pre", "notes", "ref", "created_at",
-                                  "updated_at", *column_names("amount"),
-                                  *column_names("pre_money_valuation"),
-                                  *column_names("post_money_valuation"))),
-    "participation": Table(Participation, ("id", "round_id", "investor_id", "is_lead", "instrument", "status",
-                                           "created_at", "updated_at", *column_names("amount"))),
+    "organization": Table(
+        Organization,
+        (
+            "id",
+            "name",
+            "slug",
+            "kind",
+            "country",
+            "website",
+            "description",
+            "founded_on",
+            "aliases",
+            "created_at",
+            "updated_at",
+            "parent_id",
+        ),
+    ),
+    "source": Table(
+        Source, ("id", "outlet", "title", "url", "published_on", "language", "reliability", "note", "created_at")
+    ),
+    "round": Table(
+        FundingRound,
+        (
+            "id",
+            "target_id",
+            "round_type",
+            "status",
+            "reported_on",
+            "reported_on_precision",
+            "announced_on",
+            "announced_on_precision",
+            "closed_on",
+            "closed_on_precision",
+            "price_per_share",
+            "shares_outstanding_pre",
+            "notes",
+            "ref",
+            "created_at",
+            "updated_at",
+            *column_names("amount"),
+            *column_names("pre_money_valuation"),
+            *column_names("post_money_valuation"),
+        ),
+    ),
+    "participation": Table(
+        Participation,
+        (
+            "id",
+            "round_id",
+            "investor_id",
+            "is_lead",
+            "instrument",
+            "status",
+            "created_at",
+            "updated_at",
+            *column_names("amount"),
+        ),
+    ),
     "condition": Table(Condition, ("id", "participation_id", "kind", "description", "status", "counterparty_id")),
-    "citation": Table(Citation, ("id", "source_id", "round_id", "participation_id", "relationship_id", "metric_id",
-                                 "note")),
-    "relationship": Table(Relationship, ("id", "provider_id", "client_id", "kind", "description", "started_on",
-                                         "ended_on", "created_at", "updated_at",
-                                         *column_names("annual_value"))),
+    "citation": Table(
+        Citation, ("id", "source_id", "round_id", "participation_id", "relationship_id", "metric_id", "note")
+    ),
+    "relationship": Table(
+        Relationship,
+        (
+            "id",
+            "provider_id",
+            "client_id",
+            "kind",
+            "description",
+            "started_on",
+            "ended_on",
+            "created_at",
+            "updated_at",
+            *column_names("annual_value"),
+        ),
+    ),
     "fxrate": Table(FxRate, ("id", "date", "base", "quote", "rate", "created_at")),
-}  # fmt: skip
+}
 
 
 class Buffer:
@@ -328,8 +460,9 @@ class Generator:
                 parent = self.investor_ids[self.rng.randrange(index)]
             founded = self.day(datetime.date(1950, 1, 1), recent=True) if self.rng.random() < 0.7 else None
             slug = name.lower().replace(" ", "-")
-            out.add(org_id, name, slug, kind, self.rng.choice(COUNTRIES), "", "", founded, "{}", self.now, self.now,
-                    parent)  # fmt: skip
+            out.add(
+                org_id, name, slug, kind, self.rng.choice(COUNTRIES), "", "", founded, "{}", self.now, self.now, parent
+            )
 
     def sources(self) -> list[int]:
         out, ids = self.buffers["source"], []
@@ -337,8 +470,17 @@ class Generator:
             source_id = self.ids.take("source")
             outlet = self.rng.choice(OUTLETS)
             language = "de" if outlet == "Handelsblatt" else "fr" if outlet == "Les Echos" else "en"
-            out.add(source_id, outlet, f"{outlet} report {source_id}", "", self.day(), language,
-                    self.pick("reliability"), "", self.now)  # fmt: skip
+            out.add(
+                source_id,
+                outlet,
+                f"{outlet} report {source_id}",
+                "",
+                self.day(),
+                language,
+                self.pick("reliability"),
+                "",
+                self.now,
+            )
             ids.append(source_id)
         return ids
 
@@ -355,13 +497,30 @@ class Generator:
             valuation = self.valuation(size, currency)
             amount = self.estimate(self.pick("round_qualifier"), size, currency)
             self.buffers["round"].add(
-                round_id, target, round_type, status, reported, self.pick("precision"), announced, "day", closed, "day",
-                *valuation[0], "", None, self.now, self.now, *amount, *valuation[1], *valuation[2],
-            )  # fmt: skip
+                round_id,
+                target,
+                round_type,
+                status,
+                reported,
+                self.pick("precision"),
+                announced,
+                "day",
+                closed,
+                "day",
+                *valuation[0],
+                "",
+                None,
+                self.now,
+                self.now,
+                *amount,
+                *valuation[1],
+                *valuation[2],
+            )
             self.participations(round_id, target, size, currency)
             if self.rng.random() < 0.3:
-                self.buffers["citation"].add(self.ids.take("citation"), self.rng.choice(source_ids), round_id, None,
-                                             None, None, "")  # fmt: skip
+                self.buffers["citation"].add(
+                    self.ids.take("citation"), self.rng.choice(source_ids), round_id, None, None, None, ""
+                )
 
     def target(self) -> int:
         # A few corporates raise money too; otherwise companies, some of which raise many rounds.
@@ -399,15 +558,26 @@ class Generator:
             participation_id = self.ids.take("participation")
             part = size * self.rng.uniform(0.85, 1.0) * shares[i] / sum(shares)
             self.buffers["participation"].add(
-                participation_id, round_id, investor, i == 0 and self.rng.random() < 0.6, self.pick("instrument"),
-                self.pick("participation_status"), self.now, self.now,
+                participation_id,
+                round_id,
+                investor,
+                i == 0 and self.rng.random() < 0.6,
+                self.pick("instrument"),
+                self.pick("participation_status"),
+                self.now,
+                self.now,
                 *self.estimate(self.pick("share_qualifier"), part, currency),
-            )  # fmt: skip
+            )
             self.remember(investor, target)
             if self.rng.random() < 0.015:
-                self.buffers["condition"].add(self.ids.take("condition"), participation_id, "cloud_usage",
-                                              "The target buys the investor's cloud services.", "pending",
-                                              investor)  # fmt: skip
+                self.buffers["condition"].add(
+                    self.ids.take("condition"),
+                    participation_id,
+                    "cloud_usage",
+                    "The target buys the investor's cloud services.",
+                    "pending",
+                    investor,
+                )
 
     def remember(self, investor: int, target: int) -> None:
         """Reservoir sampling of funding pairs: a fixed-size, uniform sample of all of them."""
@@ -435,8 +605,9 @@ class Generator:
             if self.rng.random() < 0.4:
                 value = self.estimate(self.pick("round_qualifier"), 10 ** self.rng.uniform(5, 9.5), "USD")
             kind = self.pick("relationship_kind")
-            self.buffers["relationship"].add(self.ids.take("relationship"), provider, client, kind, "", started, ended,
-                                             self.now, self.now, *value)  # fmt: skip
+            self.buffers["relationship"].add(
+                self.ids.take("relationship"), provider, client, kind, "", started, ended, self.now, self.now, *value
+            )
 
     def fx_rates(self) -> None:
         """Monthly EUR rates as a random walk; rows that exist already are kept (see ``load_fx``)."""
@@ -498,8 +669,9 @@ class Command(BaseCommand):
         parser.add_argument("--relationships", type=int, help="commercial relationships (default: rounds / 10)")
         parser.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data")
 
-    def handle(self, *args: Any, organizations: int, rounds: int, relationships: int | None, seed: int,
-               **options: Any) -> None:  # fmt: skip
+    def handle(
+        self, *args: Any, organizations: int, rounds: int, relationships: int | None, seed: int, **options: Any
+    ) -> None:
         if organizations < 10 or rounds < 0 or (relationships or 0) < 0:
             raise CommandError("Give at least 10 organizations and no negative counts.")
         scale = Scale(organizations, rounds, rounds // 10 if relationships is None else relationships, seed)

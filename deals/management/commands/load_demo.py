@@ -99,9 +99,10 @@ class Loader:
         if round_ is None:
             first = history[0]
             round_ = services.round_create(
-                values={**values, "ref": ref, "status": first["to"]}, status_changed_on=first["on"],
+                values={**values, "ref": ref, "status": first["to"]},
+                status_changed_on=first["on"],
                 status_source=self.sources.get(first.get("source") or ""),
-            )  # fmt: skip
+            )
         else:
             # A date the dataset leaves open may have been filled by a status change; it stays.
             stated = {k: v for k, v in values.items() if v is not None or k not in STATUS_DATES}
@@ -111,9 +112,11 @@ class Loader:
         for change in history[1:]:
             if (change["on"], change["to"]) not in recorded:
                 round_ = services.round_change_status(
-                    round=round_, to_status=change["to"], changed_on=change["on"],
+                    round=round_,
+                    to_status=change["to"],
+                    changed_on=change["on"],
                     source=self.sources.get(change.get("source") or ""),
-                )  # fmt: skip
+                )
         return round_
 
     def participation(self, round_: FundingRound, record: dict[str, Any]) -> None:
@@ -121,10 +124,14 @@ class Loader:
         values.update(estimate_columns("amount", record.get("amount")))
         investor = self.orgs[record["investor"]]
         conditions = [
-            {"kind": c["kind"], "description": c["description"], "status": c.get("status", "pending"),
-             "counterparty": self.orgs.get(c.get("counterparty") or "")}
+            {
+                "kind": c["kind"],
+                "description": c["description"],
+                "status": c.get("status", "pending"),
+                "counterparty": self.orgs.get(c.get("counterparty") or ""),
+            }
             for c in record.get("conditions", [])
-        ]  # fmt: skip
+        ]
         participation = Participation.objects.filter(round=round_, investor=investor).first()
         if participation is None:
             participation = services.participation_create(
