@@ -111,3 +111,16 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     from tests.support.browser import CHROMIUM
 
     return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+@pytest.fixture
+def viewer(db: None) -> Any:
+    """A web client logged in as a user with the Viewer role (reading is what that role grants)."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    user = User.objects.create_user(username="viewer", password="x-very-long-pass")
+    user.groups.add(Group.objects.get(name="Viewer"))
+    client = Client()
+    client.force_login(user)
+    return client

@@ -8,7 +8,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
@@ -23,15 +22,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def viewer() -> Client:
-    user = User.objects.create_user(username="viewer", password="x-very-long-pass")
-    user.groups.add(Group.objects.get(name="Viewer"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -4,24 +4,13 @@ and English words find notes, results are grouped and ranked, and matches are ma
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from deals.models import FundingRound, Organization
 from tests.factories import FundingRoundFactory, OrganizationFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def viewer() -> Client:
-    user = User.objects.create_user(username="viewer", password="x-very-long-pass")
-    user.groups.add(Group.objects.get(name="Viewer"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

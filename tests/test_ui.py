@@ -30,15 +30,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def viewer() -> Client:
-    user = User.objects.create_user(username="viewer", password="x-very-long-pass")
-    user.groups.add(Group.objects.get(name="Viewer"))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def demo() -> FundingRound:
     call_command("load_demo", stdout=io.StringIO())
     dirty_drain()
