@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
 from django.db.models import BooleanField, Case, Expression, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Lower
@@ -74,13 +75,24 @@ def any_of(field: str, ids: QuerySet[Any]) -> Q:
     return Q(_Operator(F(field), "= ANY", array))
 
 
+def has_trigrams() -> bool:
+    """Whether the database has pg_trgm (asked once per connection). The embedded server of ``make run`` ships no
+    contrib extensions: there, names match by substring and words only, with no tolerance for typos."""
+    cached = connection.__dict__.get("_deals_has_trigrams")
+    if cached is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
+            cached = connection.__dict__["_deals_has_trigrams"] = bool(cursor.fetchone()[0])
+    return bool(cached)
+
+
 def org_condition(text: str) -> Q:
     """Organizations whose name or aliases contain, resemble or hold (as words) ``text``."""
     lowered, squeezed = text.lower(), compact(text)
     condition = Q(search_key__contains=lowered) | Q(search_doc=text_query(text))
     if squeezed and squeezed != lowered:
         condition |= Q(search_key__contains=squeezed)
-    if len(squeezed) >= FUZZY_MIN_LENGTH:
+    if len(squeezed) >= FUZZY_MIN_LENGTH and has_trigrams():
         # ``q <% key``: a word of the names resembles the query; ``lower(name) % q``: the whole name does.
         for variant in dict.fromkeys([lowered, squeezed]):
             condition |= Q(_Operator(Value(variant), "<%%", F("search_key")))
@@ -96,12 +108,15 @@ def org_rank(text: str) -> Greatest:
         default=Value(0.0),
         output_field=FloatField(),
     )
+    rank = SearchRank(F("search_doc"), text_query(text))
+    if not has_trigrams():
+        return Greatest(exact, rank)
     similar = Greatest(
         Func(Value(lowered), F("search_key"), function="word_similarity", output_field=FloatField()),
         Func(Value(squeezed), F("search_key"), function="word_similarity", output_field=FloatField()),
         Func(Lower("name"), Value(lowered), function="similarity", output_field=FloatField()),
     )
-    return Greatest(exact, similar + SearchRank(F("search_doc"), text_query(text)))
+    return Greatest(exact, similar + rank)
 
 
 def terms(text: str) -> list[str]:

@@ -1,5 +1,5 @@
-"""Search that finds what people type: trigram similarity for names and aliases, full-text search in English and
-German for descriptions and notes.
+"""Search that finds what people type: trigram similarity for names and aliases (where the server has pg_trgm),
+full-text search in English and German for descriptions and notes.
 
 An organization's search key and text document are stored, generated columns (the models do not declare them;
 the database fills them in on every write): a trigram match is rechecked row by row, and recomputing four
@@ -11,7 +11,14 @@ through an index on the same kind of function, which needs no recheck.
 from django.db import migrations
 
 FORWARD = r"""
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+-- Trigram similarity where the server has the pg_trgm extension (every packaged PostgreSQL; the embedded
+-- server of `make run` has no contrib extensions, and search there matches substrings and words only).
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  END IF;
+END $$;
 
 -- Name, aliases and the name without spaces or punctuation ("Open AI" finds "OpenAI"), lower-cased.
 CREATE OR REPLACE FUNCTION deals_org_search_key(name text, aliases character varying[]) RETURNS text
@@ -37,8 +44,13 @@ ALTER TABLE deals_organization
   ADD COLUMN search_key text GENERATED ALWAYS AS (deals_org_search_key(name, aliases)) STORED,
   ADD COLUMN search_document tsvector GENERATED ALWAYS AS (deals_org_document(name, aliases, description)) STORED;
 
-CREATE INDEX IF NOT EXISTS organization_name_trgm ON deals_organization USING gin (lower(name) gin_trgm_ops);
-CREATE INDEX IF NOT EXISTS organization_search_key_trgm ON deals_organization USING gin (search_key gin_trgm_ops);
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+    CREATE INDEX IF NOT EXISTS organization_name_trgm ON deals_organization USING gin (lower(name) gin_trgm_ops);
+    CREATE INDEX IF NOT EXISTS organization_search_key_trgm ON deals_organization USING gin (search_key gin_trgm_ops);
+  END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS organization_document ON deals_organization USING gin (search_document);
 CREATE INDEX IF NOT EXISTS round_notes_document ON deals_fundinground USING gin (deals_round_document(notes));
 """
