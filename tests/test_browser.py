@@ -272,9 +272,9 @@ def test_the_network_zooms_pans_and_focuses_on_a_neighbourhood(
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         zoomed = zoom_of(canvas)
         # Scrolling down zooms out; Cytoscape ignores the wheel while the page itself is still scrolling.
-        page.wait_for_function(f"!{CY}.renderer().scrollingPage")
+        page.wait_for_function(f"() => !{CY}.renderer().scrollingPage")  # a function: a string would need eval
         page.mouse.wheel(0, 300)
-        page.wait_for_function(f"{CY}.zoom() < {zoomed}")
+        page.wait_for_function(f"() => {CY}.zoom() < {zoomed}")
         pan = page.evaluate(f"{CY}.pan()")
         page.mouse.move(box["x"] + 8, box["y"] + 8)  # a corner: no node there, so dragging pans
         page.mouse.down()
@@ -316,7 +316,7 @@ def test_the_network_zooms_pans_and_focuses_on_a_neighbourhood(
         box = canvas.bounding_box()
         tooltip = page.locator("#network-tooltip")
         # Under load Cytoscape may answer a move a moment late: hover until it does, up to a deadline.
-        page.wait_for_function(f"!{CY}.renderer().scrollingPage")
+        page.wait_for_function(f"() => !{CY}.renderer().scrollingPage")  # a function: a string would need eval
         deadline = time.monotonic() + 10
         while not tooltip.is_visible():
             assert time.monotonic() < deadline, "hovering the edge showed no tooltip"
@@ -355,7 +355,8 @@ def test_a_thousand_organizations_stay_responsive(transactional_db: None, live_s
     Participation.objects.bulk_create(Participation(round=r, investor=hub, status="committed") for r in rounds)
     pairs = {tuple(rng.sample(orgs, 2)) for _ in range(1500)}
     Relationship.objects.bulk_create(Relationship(provider=a, client=b, kind="cloud") for a, b in pairs)
-    User.objects.create_user(username="analyst", password=PASSWORD)
+    analyst = User.objects.create_user(username="analyst", password=PASSWORD)
+    analyst.groups.add(Group.objects.get(name="Viewer"))  # reading is what the Viewer role grants
     context = browser.new_context(locale="en", viewport=DESKTOP)
     try:
         page = context.new_page()
