@@ -57,6 +57,10 @@ STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"bekannt gegeben",
             r"kündigte an",
             r"hat sich \S+ gesichert",
+            r"sammelt",
+            r"erhält",
+            r"erhielt",
+            r"gab\s+(?:\w+\s+){0,3}bekannt",
         ),
     ),
     ("term_sheet", _rx(r"term sheet", r"Absichtserklärung", r"letter of intent")),
@@ -112,7 +116,10 @@ _VALUATION_BEFORE = _rx(
     r"Unternehmenswert",
     r"Marktwert",
 )
-_VALUATION_AFTER = re.compile(r"^\W{0,3}(?:[\w-]+\s){0,2}?(?:valuation|Bewertung)", re.IGNORECASE)
+_VALUATION_AFTER = re.compile(
+    r"^\s?(?:(?:post-money|pre-money|implied|current)\s)?(?:valuation|Bewertung)|^\s(?:\w+\s)?bewert\w*",
+    re.IGNORECASE,
+)
 _PRE = _rx(
     r"pre-money",
     r"pre money",
@@ -164,10 +171,19 @@ _LEAD_AFTER = _rx(
     r"co-led by",
     r"led by",
     r"angeführt von",
+    r"angeführt (?:wird|wurde) (?:die )?(?:Finanzierungsrunde|Runde) von",
     r"unter (?:der )?Führung von",
     r"lead investors? (?:is |are |was )?",
     r"Lead-Investor(?:en)? (?:ist |sind )?",
     r"federführend (?:ist |sind )?",
+)
+_LEAD_LATE = _rx(
+    r"(?:and |und )?(?:is )?(?:leading|leads|co-leads|co-led|led) the (?:round|financing)",
+    r"(?:und )?(?:führt|führte|führen) (?:die )?(?:Finanzierungsrunde|Runde) an",
+)
+_TOOK_PART = _rx(
+    r"(?:also |too )?(?:took part|joined(?: the round)?|participated|invested)",
+    r"(?:beteiligten|beteiligen) sich",
 )
 _LEAD_BEFORE = re.compile(
     r"^\W{0,2}(?:(?:has |have |is |are |will |would )?(?:led|leads|leading|co-led|co-leads)\b|"
@@ -185,7 +201,9 @@ _CONDITION = _rx(
     r"depend(?:s|ent|ing)? on",
     r"provided that",
     r"on (?:the )?condition",
-    r"abhängig (?:machen|gemacht|von|davon)",
+    r"abhängig (?:machen|gemacht|von|vom|davon)",
+    r"in tranches",
+    r"in Tranchen",
     r"davon abhängig",
     r"unter der Bedingung",
     r"unter der Voraussetzung",
@@ -196,10 +214,10 @@ _CONDITION = _rx(
 )
 CONDITION_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("regulatory", _rx(r"regulat\w*", r"antitrust", r"approval", r"Genehmigung\w*", r"Kartell\w*", r"Aufsicht\w*")),
+    ("milestone", _rx(r"milestone\w*", r"Meilenstein\w*", r"tranche\w*", r"Tranche\w*")),
     ("cloud_usage", _rx(r"cloud\w*", r"Cloud\w*", r"AWS", r"Azure", r"data cent(?:re|er)s?", r"Rechenzentr\w*")),
     ("distribution", _rx(r"distribut\w*", r"sales channels?", r"Vertrieb\w*", r"Vertriebskan\w*", r"resell\w*")),
     ("exclusivity", _rx(r"exclusiv\w*", r"Exklusiv\w*")),
-    ("milestone", _rx(r"milestone\w*", r"Meilenstein\w*", r"tranche\w*", r"Tranche\w*")),
 ]
 TIE_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -300,16 +318,21 @@ _COMMIT_VERB = _rx(
 )
 _FROM_AFTER = re.compile(r"^\W{0,3}(?:from|von|by|vom)\s", re.IGNORECASE)
 _RAISE_AFTER = re.compile(
-    r"^(?:['’]s?|s)?\s(?:\w+\s){0,3}?(?:rais\w*|secur\w*|sammel\w*|erhält|erhielt|bekommt|holt|seek\w*|"
-    r"is in talks|verhandelt|closes|closed|landed|bagged|nets|gets|will get)\b",
+    r"^(?:['’]s?|s)?(?:,[^,.;]{0,80},)?\s(?:\w+\s){0,3}?(?:rais\w*|secur\w*|sammel\w*|erhält|erhielt|bekommt|holt|"
+    r"seek\w*|is in talks|verhandelt|führt Gespräche|closes|closed|landed|bagged|nets|gets|will get)\b|"
+    r"^s?\s(?:hat|haben)\s[^.;]{0,80}?\s(?:eingesammelt|erhalten|gesichert)\b",
     re.IGNORECASE,
 )
 _TARGET_BEFORE = re.compile(
-    r"(?:invest\w*|stake|Beteiligung|Anteil\w*|einsteigen|Kapitalspritze|Finanzierungsrunde|funding round|round|"
-    r"Runde|Geld|money|backing|valuation|Bewertung|Einstieg|beteilig\w*|beisteuern|pumpen)"
-    r"\W+(?:[\w-]+\W+){0,3}?(?:in|into|an|bei|für|for|of|von|des|at)\s(?:the\s|den\s|dem\s|die\s|der\s)?"
-    r"(?:[\w-]+\s)?$",
+    r"(?:(?:invest\w*|stake|Beteiligung|Anteil\w*|einsteigen|Kapitalspritze|Finanzierungsrunde|funding round|round|"
+    r"Runde|Geld|money|backing|Einstieg|beteilig\w*|beisteuern|pumpen|offer|Angebot)"
+    r"\W+(?:[\w-]+\W+){0,3}?(?:in|into|an|bei|für|for|at)|(?:valuation|Bewertung) (?:of|von|des))"
+    r"\s(?:the\s|den\s|dem\s|die\s|der\s)?(?:[\w-]+\s)?$",
     re.IGNORECASE,
+)
+#: "… 4 Mrd. Dollar in Anthropic": the organization money goes into, in a sentence about money.
+_TARGET_IN = re.compile(
+    r"(?:\d|bn|Mrd\.?|Milliarden|Millionen|billion|million|Dollar|Euro|€|\$)\s(?:in|into)\s$", re.IGNORECASE
 )
 _TARGET_AFTER = re.compile(
     r"^(?:['’]s?|s)?(?:-|\s)(?:valuation|Bewertung|main investor|largest investor|biggest backer|Hauptinvestor)",
@@ -421,10 +444,17 @@ class Analysis:
         return out
 
 
-_CHAIN_GAP = re.compile(r"\s*(?:,\s*|\s(?:and|und|&)\s|\s)?(?:the\s)?")
+_CHAIN_GAP = re.compile(
+    r"\s*(?:,\s*|\s(?:and|und|&)\s|\s)?(?:the\s|die\s|der\s)?(?:(?:existing|new|bestehende[rn]?|neue[rn]?)\s)?"
+    r"(?:(?:backer|investor|Investor|Geldgeber)\s)?"
+)
+_TRANCHE = re.compile(
+    r"(?:the first|the remaining|the rest of|a first|die ersten|eine erste|der erste)\s$", re.IGNORECASE
+)
 _LISTING = re.compile(
     r"(?:investors? (?:include|including|are)|backed by|joined by|alongside|participation (?:of|from)|"
-    r"darunter|Investoren (?:sind|wie)|beteiligt sind|mit dabei sind)\s",
+    r"darunter|Investoren (?:sind|wie)|beteiligt sind|mit dabei sind|Zu den (?:Investoren|Geldgebern) gehören|"
+    r"Unter den (?:Investoren|Geldgebern) sind)\s",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[;:]|\s[–—]\s|,\s(?:while|whereas|während|wobei|and|und)\s")
@@ -481,10 +511,16 @@ class _Reader:
         first: dict[str, Mention] = {}
         for i, m in enumerate(self.mentions):
             first.setdefault(m.name, m)
-            tail = text[m.end : m.end + 60]
+            tail = text[m.end : m.end + 120]
+            before = text[max(0, m.start - 80) : m.start]
+            quote = self.quote(self.sentence_of(m.start))
+            if _ELSEWHERE.search(quote) or _PAST_ROUND.search(quote):
+                continue  # another round's sentence says nothing of this one's target
             score = 0.5 if i == 0 else 0.0
-            if _TARGET_BEFORE.search(text[max(0, m.start - 80) : m.start]):
+            if _TARGET_BEFORE.search(before) or _TARGET_IN.search(before):
                 score += 3
+            if _LEAD_AFTER.search(before[-40:]) or _TOOK_PART.match(tail.lstrip()):
+                score -= 3  # an investor named as such
             if _RAISE_AFTER.match(tail):
                 score += 3
                 self.raisers.add(m.name)
@@ -535,6 +571,8 @@ class _Reader:
         after = text[mo.end : s.end]
         if s.paragraph in self.noise_paragraphs:
             a.role = "noise"
+        elif _TRANCHE.search(clause_before[-25:]):
+            a.role = "tranche"  # "the first $10bn": part of an amount stated before
         elif prev_end > 0 and re.search(
             r"\(\s*(?:\w+\s){0,2}$", text[max(prev_end, s.start, mo.start - 20) : mo.start]
         ):
@@ -573,7 +611,7 @@ class _Reader:
         a.role = "round"
         if nearest is not None and nearest.name != self.target_name:
             a.role, a.organization = "commitment", nearest
-        elif _FROM_AFTER.match(text[mo.end : s.end]) and len(after_orgs) == 1 and nearest is None:
+        elif _FROM_AFTER.match(text[mo.end : s.end]) and len(after_orgs) == 1 and len(before) <= 1:
             a.role, a.organization = "commitment", after_orgs[0]
         elif nearest is None and _COMMIT_VERB.search(self.quote(s)) and last_investor is not None:
             a.role, a.organization = "commitment", last_investor
@@ -636,9 +674,26 @@ class _Reader:
             end = org.end
         return out
 
+    def chain_before(self, s: Sentence, end: int) -> list[Mention]:
+        """The organizations listed up to ``end``: "Nvidia, Brookfield and Intel Capital (also took part)"."""
+        out: list[Mention] = []
+        for org in reversed([o for o in self.orgs_in(s) if o.end <= end]):
+            if not _CHAIN_GAP.fullmatch(self.text[org.end : end]):
+                break
+            if org.name != self.target_name:
+                out.append(org)
+            end = org.start
+        return out[::-1]
+
     def leads(self) -> list[tuple[Mention, Sentence, int, int]]:
         found: list[tuple[Mention, Sentence, int, int]] = []
         for s in self.live():
+            for m in _LEAD_LATE.finditer(self.text, s.start, s.end):
+                chained = self.chain_before(s, m.start())
+                if not chained:  # "ASML contributing €1.3bn and leading the round"
+                    before = [o for o in self.orgs_in(s) if o.end <= m.start() and o.name != self.target_name]
+                    chained = before[-1:]
+                found += [(org, s, org.start, m.end()) for org in chained]
             for m in _LEAD_AFTER.finditer(self.text, s.start, s.end):
                 found += [(org, s, m.start(), org.end) for org in self.chain(s, m.end())]
             for org in self.orgs_in(s):
@@ -715,6 +770,8 @@ class _Reader:
         for s in self.live():
             for m in _LISTING.finditer(self.text, s.start, s.end):
                 found += [(org, s) for org in self.chain(s, m.end())]
+            for m in _TOOK_PART.finditer(self.text, s.start, s.end):
+                found += [(org, s) for org in self.chain_before(s, m.start())]
         return found
 
 

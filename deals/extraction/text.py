@@ -115,7 +115,8 @@ def sentences(text: str) -> list[Sentence]:
             continue
         if m.group(0) == ".":
             word = re.search(r"([\wÄÖÜäöüß]+)$", text[start : m.start()])
-            if word and (word.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"\d{1,2}", word.group(1))):
+            # not after an abbreviation (Mrd.), a German ordinal (30.) or an initial (T. Rowe Price)
+            if word and (word.group(1).lower() in _ABBREVIATIONS or re.fullmatch(r"\d{1,2}|[A-Z]", word.group(1))):
                 continue
         end = m.end()
         if text[start:end].strip():
@@ -277,7 +278,10 @@ _UNKNOWN_STOP = frozenset(
     ]
 )
 _NAME = r"(?:[A-Z][\w&.-]*[a-z0-9][\w&-]*|[A-Z]{2,}[\w-]*|[a-z]+[A-Z][\w-]*)"
-_SUFFIX = r"(?:Capital|Ventures|Partners|Inc\.?|AG|GmbH|SE|Ltd\.?|Labs|AI|Technologies|Group|Holdings|Fund|Investments)"
+_SUFFIX = (
+    r"(?:Capital|Ventures|Partners|Inc\.?|AG|GmbH|SE|Ltd\.?|Labs|AI|Technologies|Group|Holdings|Fund|Investments|"
+    r"Management|Industries)"
+)
 _UNKNOWN_PATTERNS = [
     # internal capitals or digits: OpenAI, SoftBank, xAI, CoreWeave
     re.compile(r"(?<![\w-])(?:[A-Z][a-z]+[A-Z][\w]*|[a-z]+[A-Z][\w]*)(?![\w])"),
@@ -285,7 +289,8 @@ _UNKNOWN_PATTERNS = [
     re.compile(rf"(?<![\w-])(?:[A-Z][\w&]+\s){{1,3}}{_SUFFIX}(?![\w])"),
     # after a role word: led by Sequoia, angeführt von Lightspeed, investors include Accel
     re.compile(
-        rf"(?:led by|co-led by|angeführt von|unter Führung von|backed by|investors? including|investors include|"
+        rf"(?:led by|co-led by|angeführt von|Runde von|Finanzierungsrunde von|unter Führung von|backed by|"
+        rf"investors? including|investors include|"
         rf"Investoren wie|Investor|investor|Geldgeber|sowie|as well as)\s(?P<name>{_NAME}(?:\s{_NAME})?)"
     ),
     # the subject of a raise: "Mistral has raised", "Helsing sammelt"
