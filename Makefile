@@ -78,7 +78,7 @@ bench: install
 
 # Pure Python, no database: one core, as the target is stated.
 bench-extraction: install
-	taskset -c 0 $(PY) -m bench.extraction || $(PY) -m bench.extraction
+	$(shell command -v taskset >/dev/null && echo taskset -c 0) $(PY) -m bench.extraction
 
 clean:
 	-$(PY) -m dealtracker.embedded_postgres stop
