@@ -58,8 +58,7 @@ class DraftProposal:
             ("pre_money_valuation", r.pre_money_valuation),
             ("post_money_valuation", r.post_money_valuation),
         ):
-            if item is not None:
-                evidence[name] = _evidence(item.quote)
+            evidence[name] = None if item is None else _evidence(item.quote)
         return {
             "language": d.language,
             "source": self.source.to_dict(),

@@ -61,12 +61,12 @@ class EvidenceSerializer(serializers.Serializer):
 
 
 class RoundEvidenceSerializer(serializers.Serializer):
-    target = EvidenceSerializer(required=False, read_only=True)
-    status = EvidenceSerializer(required=False, read_only=True)
-    round_type = EvidenceSerializer(required=False, read_only=True)
-    amount = EvidenceSerializer(required=False, read_only=True)
-    pre_money_valuation = EvidenceSerializer(required=False, read_only=True)
-    post_money_valuation = EvidenceSerializer(required=False, read_only=True)
+    target = EvidenceSerializer(allow_null=True, read_only=True)
+    status = EvidenceSerializer(allow_null=True, read_only=True)
+    round_type = EvidenceSerializer(allow_null=True, read_only=True)
+    amount = EvidenceSerializer(allow_null=True, read_only=True)
+    pre_money_valuation = EvidenceSerializer(allow_null=True, read_only=True)
+    post_money_valuation = EvidenceSerializer(allow_null=True, read_only=True)
 
 
 class DraftRoundSerializer(serializers.Serializer):
