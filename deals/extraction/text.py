@@ -173,21 +173,22 @@ class OrgIndex:
     organizations: list[KnownOrganization] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._patterns: list[tuple[re.Pattern[str], KnownOrganization, bool]] = []
+        # A short spelling ("SAP", "xAI", "Meta") matches only as written or in capitals, not "sap" or "meta".
+        self._patterns: list[tuple[re.Pattern[str], KnownOrganization, str]] = []
         for org in self.organizations:
             for spelling in {org.name, *org.aliases}:
                 if not spelling.strip():
                     continue
                 # Inflection-tolerant: OpenAI's, OpenAIs, NVIDIAs, Amazon-Tochter; any case for longer names.
                 pattern = re.compile(rf"(?<![\w-]){re.escape(spelling)}(?:['’]s|['’]|s|es)?(?![\w])", re.IGNORECASE)
-                self._patterns.append((pattern, org, len(spelling) <= 4))
+                self._patterns.append((pattern, org, spelling if len(spelling) <= 4 else ""))
         self.by_name = {org.name: org for org in self.organizations}
 
     def find(self, text: str) -> list[Mention]:
         found: list[Mention] = []
         for pattern, org, short in self._patterns:
             for m in pattern.finditer(text):
-                if short and not m.group(0)[0].isupper():
+                if short and m.group(0)[: len(short)] not in (short, short.upper()):
                     continue
                 found.append(Mention(m.start(), m.end(), m.group(0), org.name, True, org.key))
         return _non_overlapping(found)
@@ -275,6 +276,13 @@ _UNKNOWN_STOP = frozenset(
         "Euro",
         "Dollar",
         "US-Dollar",
+        "European",
+        "American",
+        "German",
+        "French",
+        "British",
+        "Chinese",
+        "Generative",
     ]
 )
 _NAME = r"(?:[A-Z][\w&.-]*[a-z0-9][\w&-]*|[A-Z]{2,}[\w-]*|[a-z]+[A-Z][\w-]*)"

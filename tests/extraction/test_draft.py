@@ -177,3 +177,21 @@ def test_traps():
     assert roles["$9.99"] == "noise"
     assert roles["30%"] == "other"  # a growth rate, not a stake
     assert all(p.investor.name != "Anthropic" for p in d.participations)
+
+
+def test_short_names_match_as_written_only():
+    orgs = [KnownOrganization("xAI", key=1), KnownOrganization("SAP", key=2), KnownOrganization("Meta", key=3)]
+    d = draft("xAI and SAP talk; XAI and Meta too, but not the sap of a tree nor metadata or meta.", "en", orgs)
+    assert [f.text for f in d.findings if f.kind == "organization"] == ["xAI", "SAP", "XAI", "Meta"]
+
+
+def test_the_extraction_imports_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, deals.extraction; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'rest_framework')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
