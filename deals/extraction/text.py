@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -168,29 +169,39 @@ class Mention:
     key: object = None
 
 
+@functools.lru_cache(maxsize=64)
+def _names_pattern(spellings: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for every spelling, longest first; inflection-tolerant (OpenAI's, OpenAIs, NVIDIAs,
+    Amazon-Tochter) and in any case (short spellings are checked for case after matching)."""
+    alternatives = "|".join(re.escape(x) for x in sorted(spellings, key=lambda x: (-len(x), x)))
+    return re.compile(rf"(?<![\w-])(?P<name>{alternatives})(?:['’]s|['’]|s|es)?(?![\w])", re.IGNORECASE)
+
+
 @dataclass
 class OrgIndex:
     organizations: list[KnownOrganization] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        # A short spelling ("SAP", "xAI", "Meta") matches only as written or in capitals, not "sap" or "meta".
-        self._patterns: list[tuple[re.Pattern[str], KnownOrganization, str]] = []
+        self.by_spelling: dict[str, tuple[str, KnownOrganization]] = {}
         for org in self.organizations:
-            for spelling in {org.name, *org.aliases}:
-                if not spelling.strip():
-                    continue
-                # Inflection-tolerant: OpenAI's, OpenAIs, NVIDIAs, Amazon-Tochter; any case for longer names.
-                pattern = re.compile(rf"(?<![\w-]){re.escape(spelling)}(?:['’]s|['’]|s|es)?(?![\w])", re.IGNORECASE)
-                self._patterns.append((pattern, org, spelling if len(spelling) <= 4 else ""))
+            for spelling in sorted({org.name, *org.aliases}):
+                if spelling.strip():
+                    self.by_spelling.setdefault(spelling.lower(), (spelling, org))
+        self.pattern = (
+            _names_pattern(tuple(sorted(s for s, _ in self.by_spelling.values()))) if self.by_spelling else None
+        )
         self.by_name = {org.name: org for org in self.organizations}
 
     def find(self, text: str) -> list[Mention]:
         found: list[Mention] = []
-        for pattern, org, short in self._patterns:
-            for m in pattern.finditer(text):
-                if short and m.group(0)[: len(short)] not in (short, short.upper()):
-                    continue
-                found.append(Mention(m.start(), m.end(), m.group(0), org.name, True, org.key))
+        if self.pattern is None:
+            return found
+        for m in self.pattern.finditer(text):
+            spelling, org = self.by_spelling[m["name"].lower()]
+            # A short spelling ("SAP", "xAI", "Meta") matches only as written or in capitals, not "sap" or "meta".
+            if len(spelling) <= 4 and m["name"] not in (spelling, spelling.upper()):
+                continue
+            found.append(Mention(m.start(), m.end(), m.group(0), org.name, True, org.key))
         return _non_overlapping(found)
 
 
