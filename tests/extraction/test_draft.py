@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from deals.extraction import KnownOrganization, detect_language, draft
 
 BN = Decimal(10) ** 9
@@ -195,3 +198,18 @@ def test_the_extraction_imports_no_django():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+TOKENS = [*"0123456789 .,;:-–€$%()\n", "bis zu ", "up to ", "Mrd.", "bn", "OpenAI", "Nvidia", "led by ", "Series C"]
+
+
+@given(
+    st.lists(st.sampled_from([*TOKENS, "Euro", "Milliarden", "zwischen ", " und ", "2026"]), max_size=60).map("".join),
+    st.sampled_from(["en", "de", None]),
+)
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_a_draft_whose_figures_the_text_states(text, language):
+    d = draft(text, language, ORGS)
+    assert d.to_dict() == draft(text, language, ORGS).to_dict()
+    for f in d.figures():
+        assert text[f.quote.start : f.quote.end] == f.quote.text
