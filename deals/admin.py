@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from deals import formatting, services
+from deals.estimate_input import model_form, with_estimate_text
 from deals.models import (
     Citation,
     Condition,
@@ -39,7 +40,12 @@ from deals.selectors import object_history
 def estimate_fieldset(name: str, label: Any) -> tuple[Any, dict[str, Any]]:
     return (
         label,
-        {"fields": [(f"{name}_qualifier", f"{name}_value", f"{name}_low", f"{name}_high", f"{name}_currency")]},
+        {
+            "fields": [
+                f"{name}_text",
+                (f"{name}_qualifier", f"{name}_value", f"{name}_low", f"{name}_high", f"{name}_currency"),
+            ]
+        },
     )
 
 
@@ -173,7 +179,7 @@ class ConditionInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):
 
 class ParticipationInline(PreloadedLabelsMixin, nested_admin.NestedStackedInline):
     model = Participation
-    form = ParticipationForm
+    form = with_estimate_text(ParticipationForm)
     extra = 0
     autocomplete_fields = ["investor"]
     inlines = [ConditionInline]
@@ -329,7 +335,7 @@ class FundingRoundForm(forms.ModelForm):
 
 @admin.register(FundingRound)
 class FundingRoundAdmin(BaseAdmin):
-    form = FundingRoundForm
+    form = with_estimate_text(FundingRoundForm)
     list_display = ["__str__", "status", "amount_in_words", "post_money_in_words", "reported_on"]
     list_filter = ["status", "round_type", "amount_currency"]
     list_select_related = ["target"]
@@ -396,7 +402,7 @@ class FundingRoundAdmin(BaseAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(BaseAdmin):
-    form = ParticipationForm
+    form = with_estimate_text(ParticipationForm)
     list_display = ["investor", "round", "amount_in_words", "is_lead", "status"]
     list_filter = ["status", "instrument", "is_lead"]
     list_select_related = ["investor", "round__target"]
@@ -418,6 +424,7 @@ class ParticipationAdmin(BaseAdmin):
 
 @admin.register(Relationship)
 class RelationshipAdmin(BaseAdmin):
+    form = model_form(Relationship)
     list_display = ["provider", "client", "kind", "annual_value_in_words", "started_on", "ended_on"]
     list_filter = ["kind"]
     list_select_related = ["provider", "client"]
@@ -436,6 +443,7 @@ class RelationshipAdmin(BaseAdmin):
 
 @admin.register(Metric)
 class MetricAdmin(BaseAdmin):
+    form = model_form(Metric)
     list_display = ["organization", "kind", "period_year", "period_date", "figure", "is_forecast"]
     list_filter = ["kind", "is_forecast"]
     list_select_related = ["organization"]

@@ -142,6 +142,9 @@ def _follow_documented_rules(case: Any) -> None:
     for key in ("url", "website"):
         if isinstance(body.get(key), str) and body[key]:
             body[key] = _web_address(body[key])
+    source = body.get("source")  # a draft's source, given inline
+    if isinstance(source, dict) and isinstance(source.get("url"), str) and source["url"]:
+        source["url"] = _web_address(source["url"])
     for key in ("price_per_share", "shares_outstanding_pre", "rate"):
         if key in body:
             body[key] = _positive(body[key])

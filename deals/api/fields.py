@@ -16,6 +16,7 @@ from deals.choices import Qualifier
 from deals.countries import COUNTRY_CODES
 from deals.engine.currencies import ISO_4217_CODES
 from deals.engine.estimates import Estimate, EstimateError
+from deals.extraction.money import UnreadableEstimate, parse_estimate
 from deals.models import FundingRound, Metric, Participation, Relationship
 from deals.models.estimates import MONEY_DIGITS, MONEY_PLACES, as_columns
 
@@ -91,7 +92,9 @@ ESTIMATE_SCHEMA: dict[str, Any] = {
     "description": (
         "An uncertain amount. exact: low = high = value; approximately: value, optional bounds; up_to: high = "
         "value; at_least: low = value, no high; between: low and high; undisclosed: no numbers. A write may "
-        "send only what the qualifier needs and the server fills the implied bound."
+        "send only what the qualifier needs and the server fills the implied bound. A write may instead send "
+        '{"text": "up to €60bn"} alone: the figure as a report writes it ("10–20 Mrd. €", "at least 800bn EUR"), '
+        "read by the report parser; a text it cannot read as one amount with its currency is refused."
     ),
     "properties": {
         "value": {
@@ -156,6 +159,21 @@ def date_of(instance: Any) -> datetime.date | None:
     return getattr(instance, "date", None)
 
 
+def _from_text(data: dict[str, Any]) -> Estimate:
+    """{"text": "up to €60bn"}: the figure as written, read by the report parser, or a field error."""
+    if set(data) != {"text"}:
+        raise serializers.ValidationError({"text": ["Send either text alone or the figure's parts, not both."]})
+    text = data["text"]
+    if not isinstance(text, str) or len(text) > 200:
+        raise serializers.ValidationError(
+            {"text": ["Expected the figure as written, a string of at most 200 characters."]}
+        )
+    try:
+        return parse_estimate(text)
+    except UnreadableEstimate as exc:
+        raise serializers.ValidationError({"text": [str(exc)]}) from None
+
+
 @extend_schema_field(ESTIMATE_SCHEMA)
 class EstimateField(serializers.Field):
     """Reads and writes the five columns of a model Estimate as one object (source="*")."""
@@ -184,6 +202,8 @@ class EstimateField(serializers.Field):
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise serializers.ValidationError("Expected an object with qualifier, value, low, high and currency.")
+        if "text" in data:
+            return as_columns(self.prefix, _from_text(data))
         errors: dict[str, list[str]] = {}
         unknown = set(data) - {"value", "low", "high", "qualifier", "currency", "converted"}
         if unknown:
