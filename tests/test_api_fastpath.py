@@ -24,6 +24,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from deals.api.cache import LocalEntries
 from deals.api.tokencache import read_versions
 from deals.tokens import token_create, token_revoke
 from tests.factories import ParticipationFactory
@@ -251,3 +252,14 @@ def test_the_versions_read_is_the_health_check_of_a_kept_connection(round_):
     db.health_check_done = False
     versions = read_versions()
     assert versions is not None and db.connection.info.backend_pid != pid
+
+
+def test_local_copies_are_bounded_by_size_least_recently_used_first():
+    local = LocalEntries()
+    for name in ("a", "b", "c"):
+        local.put(name, (name.encode() * 40, []), limit=100)
+    assert local.get("a") is None and local.get("c") is not None and local.get("b") is not None
+    local.put("d", (b"d" * 40, []), limit=100)  # "b" was used after "c": "c" goes
+    assert local.get("c") is None and local.get("b") is not None and local.size == 80
+    local.put("huge", (b"x" * 101, []), limit=100)
+    assert local.get("huge") is None

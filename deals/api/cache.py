@@ -25,6 +25,8 @@ uncommitted writes of its own.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -198,20 +200,78 @@ def response_of(entry: Entry) -> HttpResponse:
     return response
 
 
+class LocalEntries:
+    """The entries this process read or stored last, kept in its memory in front of a shared cache (Redis):
+    an entry's key names the data version it holds, so a copy is never stale and needs no invalidation.
+    Bounded by their total size (``API_CACHE_LOCAL_BYTES``), the least recently used dropped first."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Entry | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry, limit: int) -> None:
+        size = len(entry[0])
+        if size > limit:
+            return
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = entry
+            self.size += size
+            while self.size > limit:
+                _key, dropped = self.entries.popitem(last=False)
+                self.size -= len(dropped[0])
+
+
+local_entries = LocalEntries()
+
+
+def _local_limit() -> int:
+    """The local copies' budget: none when nothing is cached (``dummy://``) or the cache is this process's
+    memory already."""
+    backend = settings.CACHES[settings.API_CACHE_ALIAS]["BACKEND"]
+    return settings.API_CACHE_LOCAL_BYTES if backend.endswith("RedisCache") else 0
+
+
+def stored_entry(key: str) -> Entry | None:
+    """The entry under ``key``: this process's copy, else the cache's (copied here)."""
+    limit = _local_limit()
+    entry = local_entries.get(key) if limit else None
+    if entry is None:
+        entry = caches[settings.API_CACHE_ALIAS].get(key)
+        if entry is not None and limit:
+            local_entries.put(key, entry, limit)
+    return entry
+
+
+def store_entry(key: str, entry: Entry) -> None:
+    caches[settings.API_CACHE_ALIAS].set(key, entry, settings.API_CACHE_SECONDS)
+    limit = _local_limit()
+    if limit:
+        local_entries.put(key, entry, limit)
+
+
 def cached_read(request: Request, read: Callable[[], Response]) -> HttpResponseBase:
     """The stored response of this read if there is one, else ``read()``'s, stored once it is rendered."""
     key = cache_key(request)
     if key is None:
         return read()
-    cache = caches[settings.API_CACHE_ALIAS]
-    stored = cache.get(key)
+    stored = stored_entry(key)
     if stored is not None:
         return response_of(stored)
     response = read()
     if response.status_code == 200:
 
         def store(rendered: Any) -> None:
-            cache.set(key, entry_of(rendered), settings.API_CACHE_SECONDS)
+            store_entry(key, entry_of(rendered))
 
         response.add_post_render_callback(store)
     return response

@@ -20,16 +20,14 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import caches
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from rest_framework.settings import api_settings
 
 from deals.api import tokencache
 from deals.api.authentication import TokenAuthentication
-from deals.api.cache import response_key, response_of
+from deals.api.cache import response_key, response_of, stored_entry
 
 READ_ACTIONS = frozenset({"list", "retrieve"})
 DEFAULT_AUTHENTICATION = ("TokenAuthentication", "SessionAuthentication")
@@ -103,7 +101,7 @@ def cached_answer(request: HttpRequest, permissions: _Permissions, action: str) 
         allowed = permissions.allow(user, method)
     if not allowed:
         return None
-    stored = caches[settings.API_CACHE_ALIAS].get(response_key(request, versions.data))
+    stored = stored_entry(response_key(request, versions.data))
     if stored is None:
         return None
     response = response_of(stored)
