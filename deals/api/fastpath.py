@@ -20,6 +20,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -94,9 +95,10 @@ def cached_answer(request: HttpRequest, permissions: _Permissions, action: str) 
         return None
     method = str(request.method)
     if entry is not None:
-        allowed = entry.grants.get((permissions, method))
+        grant = (permissions, method, settings.PUBLIC_READ)  # the permission classes' inputs besides the user
+        allowed = entry.grants.get(grant)
         if allowed is None:
-            allowed = entry.grants[permissions, method] = permissions.allow(user, method)
+            allowed = entry.grants[grant] = permissions.allow(user, method)
     else:
         allowed = permissions.allow(user, method)
     if not allowed:
