@@ -31,6 +31,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from bench.common import Scale, Section, child_env, log, median, ms
+from deals.api.views import etag
 from deals.models import FundingRound, Participation
 from deals.tokens import token_create, tokens_revoke_all
 from tests.support.servers import free_port, serving
@@ -81,15 +82,31 @@ def parse_wrk(output: str) -> dict[str, float]:
     return result
 
 
-def lua_script(paths: list[str], token: str, folder: Path) -> Path:
-    """A wrk script sending the token and cycling through ``paths``."""
+def lua_script(paths: list[str], token: str, folder: Path, tags: list[str] | None = None) -> Path:
+    """A wrk script sending the token and cycling through ``paths``; with ``tags``, each path's request also
+    sends its ETag as ``If-None-Match`` (a conditional GET)."""
     quoted = ", ".join(f'"{p}"' for p in paths)
-    script = folder / f"paths{abs(hash(tuple(paths)))}.lua"
-    script.write_text(
-        f'paths = {{{quoted}}}\ni = 0\nwrk.headers["Authorization"] = "Token {token}"\n'
-        "request = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n"
-    )
+    script = folder / f"paths{abs(hash((tuple(paths), tuple(tags or ()))))}.lua"
+    text = f'paths = {{{quoted}}}\ni = 0\nwrk.headers["Authorization"] = "Token {token}"\n'
+    if tags is None:
+        text += "request = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n"
+    else:
+        escaped = ", ".join("'" + tag + "'" for tag in tags)  # an ETag is a quoted hex string
+        text += (
+            f"tags = {{{escaped}}}\n"
+            "request = function()\n  i = i % #paths + 1\n"
+            '  return wrk.format(nil, paths[i], {["Authorization"] = wrk.headers["Authorization"], '
+            '["Host"] = wrk.headers["Host"], ["If-None-Match"] = tags[i]})\nend\n'
+        )
+    script.write_text(text)
     return script
+
+
+def round_tags(paths: list[str]) -> list[str]:
+    """The current ETag of each round detail path (``/api/rounds/<id>/``)."""
+    ids = [int(path.rstrip("/").rsplit("/", 1)[1]) for path in paths]
+    versions = dict(FundingRound.objects.filter(pk__in=ids).values_list("pk", "version"))
+    return [etag(FundingRound, pk, versions[pk]) for pk in ids]
 
 
 def wrk(base: str, script: Path, connections: int, seconds: int) -> dict[str, float]:
@@ -141,9 +158,10 @@ LABELS = {
     "deep": "List rounds, page at 90 % depth (cursor)",
     "detail": "Round detail",
     "portfolio": "Organization portfolio",
+    "conditional": "Round detail, If-None-Match with the current ETag (304)",
 }
 #: Endpoints loaded a second time with the response cache on (the bare view again, as the yardstick).
-CACHED = ("bare", "list", "deep", "detail")
+CACHED = ("bare", "list", "deep", "detail", "conditional")
 UNCACHED = "dummy://"
 
 
@@ -167,10 +185,10 @@ def load(base: str, scripts: dict[str, Path], repeats: int, seconds: int, tag: s
     return {name: {k: median(v) for k, v in s.items()} for name, s in samples.items()}
 
 
-def answer_once(base: str, paths: dict[str, list[str]], key: str) -> None:
-    """Each path answers (200) before any load."""
+def answer_once(base: str, paths: dict[str, list[str]], key: str, *, every: bool = False) -> None:
+    """The first paths of each endpoint (``every``: all of them) answer (200) before any load."""
     for endpoint_paths in paths.values():
-        for path in endpoint_paths[:3]:
+        for path in endpoint_paths if every else endpoint_paths[:3]:
             request = urllib.request.Request(base + path, headers={"Authorization": f"Token {key}"})
             urllib.request.urlopen(request, timeout=120).read()
 
@@ -200,12 +218,15 @@ def run(scale: Scale) -> Section:
     cache_url = os.environ.get("API_CACHE_URL") or "locmem://api"
     with tempfile.TemporaryDirectory() as folder:
         scripts = {name: lua_script(p, key, Path(folder)) for name, p in paths.items()}
+        scripts["conditional"] = lua_script(paths["detail"], key, Path(folder), round_tags(paths["detail"]))
+        uncached_scripts = {name: script for name, script in scripts.items() if name != "conditional"}
         with gunicorn(API_CACHE_URL=UNCACHED) as base:
             answer_once(base, paths, key)
-            result = load(base, scripts, scale.repeats, scale.wrk_seconds, "uncached")
+            result = load(base, uncached_scripts, scale.repeats, scale.wrk_seconds, "uncached")
         cached_scripts = {name: scripts[name] for name in CACHED if name in scripts}
         with gunicorn(API_CACHE_URL=cache_url) as base:
             answer_once(base, paths, key)
+            answer_once(base, {"detail": paths["detail"]}, key, every=True)  # the 304s' stored answers
             cached = load(base, cached_scripts, scale.repeats, scale.wrk_seconds, "cached")
     section.figures.update(result)
     section.figures.update({f"cached_{name}": figures for name, figures in cached.items()})
@@ -224,7 +245,7 @@ def run(scale: Scale) -> Section:
             text += f"; {figures['p50'] / first:.2f}× the first page"
         section.add(LABELS[name], target, text, met)
     cached_bare = cached["bare"]["rps"]
-    for name in ("list", "deep", "detail"):
+    for name in ("list", "deep", "detail", "conditional"):
         if name in cached:
             target, met = (
                 ("p50 ≤ 20 ms, p99 ≤ 100 ms, ≥ 50 % of bare", meets_list_target(cached[name], cached_bare))
@@ -235,7 +256,8 @@ def run(scale: Scale) -> Section:
     section.notes.append(
         "Each endpoint was loaded with the response cache off (every request a miss: it reads the data "
         "version, misses and does all its work) and, for the rounds, again with the cache on "
-        f"({section.figures['cache']}), where wrk's repeated paths are served from the cache; each "
+        f"({section.figures['cache']}), where wrk's repeated paths are served from the cache (answered "
+        "before DRF's dispatch); the conditional GETs send each round's current ETag and get 304; each "
         "throughput is compared with the bare view of the same gunicorn."
     )
     if "deep" not in result:

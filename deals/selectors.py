@@ -9,7 +9,8 @@ from typing import Any
 
 import pghistory.models
 from django.conf import settings
-from django.db.models import Count, F, Model, Prefetch, QuerySet, Sum
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, F, Model, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils.translation import gettext as _
 
@@ -81,30 +82,43 @@ ROUND_ROW_COLUMNS = (
 )
 
 
+def _round_row_extras() -> dict[str, Any]:
+    """What a round row carries besides its columns, read by the same statement: its target's recompute stage
+    (as :func:`dirty_stages` gives it; None when it waits for none) and its sources' ids, in the sources' own
+    order (``Source.Meta.ordering``)."""
+    return {
+        "dirty_stage": Subquery(DirtyTarget.objects.filter(target_id=OuterRef("target_id")).values("stage")[:1]),
+        "source_ids": ArraySubquery(
+            Citation.objects.filter(round_id=OuterRef("id"))
+            .order_by("-source__published_on", "source__outlet", "source_id")
+            .values("source_id")
+        ),
+    }
+
+
 def round_rows(rounds: QuerySet[FundingRound]) -> QuerySet[FundingRound, dict[str, Any]]:
-    """``rounds`` (filtered and ordered as they are) as plain rows of :data:`ROUND_ROW_COLUMNS`, for reads that
-    build their output without model instances; :func:`round_row_relations` reads what hangs off a page of them."""
-    return rounds.select_related(None).prefetch_related(None).values(*ROUND_ROW_COLUMNS)
+    """``rounds`` (filtered and ordered as they are) as plain rows of :data:`ROUND_ROW_COLUMNS` with
+    ``dirty_stage`` and ``source_ids``, for reads that build their output without model instances;
+    :func:`round_row_relations` reads their participations."""
+    extras = _round_row_extras()
+    return rounds.select_related(None).prefetch_related(None).annotate(**extras).values(*ROUND_ROW_COLUMNS, *extras)
 
 
 def round_row_relations(round_ids: list[int]) -> dict[str, Any]:
-    """For a page of rounds, as plain rows: their participations as the API summarises them (ordered by id),
-    the names of those investors, and the ids of their sources (in the sources' own order)."""
+    """For a page of rounds, as plain rows in one statement: their participations as the API summarises them
+    (ordered by id) and the names of those investors."""
     if not round_ids:
-        return {"participations": [], "investor_names": {}, "sources": []}
-    participations = list(
+        return {"participations": [], "investor_names": {}}
+    rows = (
         Participation.objects.filter(round_id__in=round_ids)
         .order_by("id")
-        .values_list("id", "round_id", "investor_id", "is_lead", "status", *column_names("amount"))
+        .values_list("id", "round_id", "investor_id", "is_lead", "status", *column_names("amount"), "investor__name")
     )
-    investors = {row[2] for row in participations}
-    names = dict(Organization.objects.filter(id__in=investors).values_list("id", "name")) if investors else {}
-    sources = list(
-        Citation.objects.filter(round_id__in=round_ids)
-        .order_by("-source__published_on", "source__outlet", "source_id")  # Source.Meta.ordering
-        .values_list("round_id", "source_id")
-    )
-    return {"participations": participations, "investor_names": names, "sources": sources}
+    participations, names = [], {}
+    for row in rows:
+        participations.append(row[:-1])
+        names[row[2]] = row[-1]
+    return {"participations": participations, "investor_names": names}
 
 
 def participation_queryset() -> QuerySet[Participation]:

@@ -174,6 +174,9 @@ def parse_cache_url(url: str) -> dict[str, Any]:
 #: they expire after API_CACHE_SECONDS only to free the space of versions no one asks for any more.
 API_CACHE_ALIAS = "api"
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 600, minimum=1)
+#: With a shared cache (Redis), each web process also keeps copies of the entries it used last, up to this many
+#: bytes (0: none); entries are keyed by the data version, so a copy is never stale.
+API_CACHE_LOCAL_BYTES = env_int("API_CACHE_LOCAL_MB", 32, minimum=0) * 1024 * 1024
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     API_CACHE_ALIAS: env_parsed("API_CACHE_URL", parse_cache_url("locmem://api"), parse_cache_url),

@@ -1,4 +1,8 @@
-"""How API requests authenticate: "Authorization: Token <token>", checked against knox's hashed tokens."""
+"""How API requests authenticate: "Authorization: Token <token>", checked against knox's hashed tokens.
+
+A read that has read the data and auth versions (every GET of a resource does, deals/api/fastpath.py) takes
+the token's user from the token lookup cache (deals/api/tokencache.py), valid for that auth version only.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,33 @@ from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.models import AuthToken
 from rest_framework import exceptions
+from rest_framework.request import Request
+
+from deals.api import tokencache
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
     """knox's token check, with a header that is no token at all a 401 rather than a decoding error (500)."""
 
+    versions: tokencache.Versions | None = None
+
+    def authenticate(self, request: Request) -> tuple[Any, AuthToken] | None:
+        # Only versions the request has read already: reading them here would cost what the lookup does.
+        self.versions = getattr(request, tokencache.REQUEST_ATTRIBUTE, None)  # Request passes it on
+        return super().authenticate(request)
+
     def authenticate_credentials(self, token: bytes) -> tuple[Any, AuthToken]:
+        if self.versions is not None:
+            try:
+                entry = tokencache.cached_token(token.decode("ascii"), self.versions)
+            except UnicodeDecodeError:
+                entry = None
+            if entry is not None:
+                return entry.credentials()
+        return self.check_token(token)
+
+    def check_token(self, token: bytes) -> tuple[Any, AuthToken]:
+        """knox's check against the database: the token's row, its expiry and its user."""
         try:
             token.decode("ascii")
         except UnicodeDecodeError:

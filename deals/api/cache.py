@@ -13,27 +13,33 @@ next value of a sequence as the transaction commits. So:
 - a version number is never used twice (a sequence is not rolled back), and the row carries a random
   ``epoch`` from its creation, so a recreated database does not meet entries of an earlier one.
 
-A read takes the version first (one small query), then its data, and stores the rendered bytes under a key of
-the database, epoch, version, absolute URL (the pages' links are absolute), accepted media type, language
-and date. Entries under an older version are never looked up again and expire. Only JSON and CSV are cached:
-the browsable API shows the user and a CSRF token. Reads inside a transaction are never cached: it may hold
+A read takes the version first (one small query, which also reads the auth version of the token lookup cache,
+deals/api/tokencache.py), then its data, and stores the rendered bytes and headers under a key of the
+database, epoch, version, absolute URL (the pages' links are absolute), ``Accept`` header, language and
+date. A hit is answered before DRF's dispatch (deals/api/fastpath.py). Entries under an older version are
+never looked up again and expire. Only JSON and CSV are cached: the browsable API shows the user and a CSRF
+token. Reads inside a transaction are never cached: it may hold
 uncommitted writes of its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from deals.api import tokencache
 
 CACHED_FORMATS = frozenset({"json", "csv"})
 
@@ -151,23 +157,106 @@ def data_version() -> str | None:
     return f"{row[0]}:{row[1]}" if row else None
 
 
+def response_key(request: HttpRequest | Request, version: str) -> str:
+    """The key of the response to this GET under data version ``version``. It holds the request's own
+    ``Accept`` header, not the media type negotiated from it, so that the fast path (deals/api/fastpath.py)
+    can find an entry before any negotiation: the same URL and header always negotiate the same type."""
+    parts = (
+        str(connection.settings_dict["NAME"]),
+        version,
+        request.build_absolute_uri(),
+        request.META.get("HTTP_ACCEPT", ""),
+        translation.get_language() or "",
+        timezone.localdate().isoformat(),  # a figure without a date converts at today's rate
+    )
+    return "api:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 def cache_key(request: Request) -> str | None:
     """The key of this read's response, or None if it is not to be cached."""
     renderer = getattr(request, "accepted_renderer", None)
     if request.method not in ("GET", "HEAD") or renderer is None or renderer.format not in CACHED_FORMATS:
         return None
-    version = data_version()
-    if version is None:
+    versions = tokencache.request_versions(request)
+    if versions is None:
         return None
-    parts = (
-        str(connection.settings_dict["NAME"]),
-        version,
-        request.build_absolute_uri(),
-        str(getattr(request, "accepted_media_type", "")),
-        translation.get_language() or "",
-        timezone.localdate().isoformat(),  # a figure without a date converts at today's rate
-    )
-    return "api:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return response_key(request, versions.data)
+
+
+#: The headers a response has when it is rendered (the view's and DRF's, before the middleware's), which a
+#: hit gives again.
+Entry = tuple[bytes, list[tuple[str, str]]]
+
+
+def entry_of(rendered: HttpResponseBase) -> Entry:
+    return rendered.content, list(rendered.headers.items())  # type: ignore[attr-defined]
+
+
+def response_of(entry: Entry) -> HttpResponse:
+    content, headers = entry
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+class LocalEntries:
+    """The entries this process read or stored last, kept in its memory in front of a shared cache (Redis):
+    an entry's key names the data version it holds, so a copy is never stale and needs no invalidation.
+    Bounded by their total size (``API_CACHE_LOCAL_BYTES``), the least recently used dropped first."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Entry | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: Entry, limit: int) -> None:
+        size = len(entry[0])
+        if size > limit:
+            return
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = entry
+            self.size += size
+            while self.size > limit:
+                _key, dropped = self.entries.popitem(last=False)
+                self.size -= len(dropped[0])
+
+
+local_entries = LocalEntries()
+
+
+def _local_limit() -> int:
+    """The local copies' budget: none when nothing is cached (``dummy://``) or the cache is this process's
+    memory already."""
+    backend = settings.CACHES[settings.API_CACHE_ALIAS]["BACKEND"]
+    return settings.API_CACHE_LOCAL_BYTES if backend.endswith("RedisCache") else 0
+
+
+def stored_entry(key: str) -> Entry | None:
+    """The entry under ``key``: this process's copy, else the cache's (copied here)."""
+    limit = _local_limit()
+    entry = local_entries.get(key) if limit else None
+    if entry is None:
+        entry = caches[settings.API_CACHE_ALIAS].get(key)
+        if entry is not None and limit:
+            local_entries.put(key, entry, limit)
+    return entry
+
+
+def store_entry(key: str, entry: Entry) -> None:
+    caches[settings.API_CACHE_ALIAS].set(key, entry, settings.API_CACHE_SECONDS)
+    limit = _local_limit()
+    if limit:
+        local_entries.put(key, entry, limit)
 
 
 def cached_read(request: Request, read: Callable[[], Response]) -> HttpResponseBase:
@@ -175,20 +264,14 @@ def cached_read(request: Request, read: Callable[[], Response]) -> HttpResponseB
     key = cache_key(request)
     if key is None:
         return read()
-    cache = caches[settings.API_CACHE_ALIAS]
-    stored = cache.get(key)
+    stored = stored_entry(key)
     if stored is not None:
-        content, content_type, etag = stored
-        hit = HttpResponse(content, content_type=content_type)
-        if etag is not None:
-            hit["ETag"] = etag
-        return hit
+        return response_of(stored)
     response = read()
     if response.status_code == 200:
 
         def store(rendered: Any) -> None:
-            entry = (rendered.content, rendered["Content-Type"], rendered.get("ETag"))
-            cache.set(key, entry, settings.API_CACHE_SECONDS)
+            store_entry(key, entry_of(rendered))
 
         response.add_post_render_callback(store)
     return response

@@ -1,8 +1,9 @@
 """A round's API JSON, built in one place, from plain rows (Sentry's batch ``serialize(objects, attrs)``).
 
 Lists, single rounds, an organization's funding and the answers to writes all come from here: a page's rows
-(:func:`deals.selectors.round_rows`) and what hangs off them (:func:`deals.selectors.round_row_relations`) are
-read once, in a fixed number of statements, and the JSON is built from tuples and dicts, without model
+(:func:`deals.selectors.round_rows`, with their targets' recompute stages and their sources' ids) and their
+participations (:func:`deals.selectors.round_row_relations`, with the investors' names) are read once, in two
+statements, and the JSON is built from tuples and dicts, without model
 instances (a page of 50 rounds was about 385 of them, and building and walking them through DRF was most of a
 list request's time). :class:`~deals.api.serializers.RoundSerializer` keeps the input validation and the
 OpenAPI schema; each column goes through that serializer's own field (its ``to_representation``) so the output
@@ -91,10 +92,6 @@ class RoundRows:
         self.participations: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         for participation in related["participations"]:
             self.participations[participation[P_ROUND]].append(participation)
-        self.sources: dict[int, list[int]] = defaultdict(list)
-        for round_id, source_id in related["sources"]:
-            self.sources[round_id].append(source_id)
-        self.stages = selectors.dirty_stages({row["target_id"] for row in rows})
 
     def data(self) -> list[dict[str, Any]]:
         return [self.round_data(row) for row in self.rows]
@@ -104,7 +101,7 @@ class RoundRows:
 
         def built_here(name: str, kind: str) -> Any:
             if kind == "sources":
-                return self.sources.get(row["id"], [])
+                return list(row["source_ids"])
             if kind == "participations":
                 return [self.participation_data(p, on) for p in self.participations.get(row["id"], [])]
             return self.computed(row)
@@ -147,7 +144,7 @@ class RoundRows:
     def computed(self, row: dict[str, Any]) -> dict[str, Any]:
         """A round's ``computed``: its stored figures, and whether the recompute still owes it anything."""
         has_figures = row["figures__round"] is not None
-        stage = self.stages.get(row["target_id"])
+        stage = row["dirty_stage"]
 
         def figure(prefix: str) -> dict[str, Any] | None:
             value = estimate(row, f"figures__{prefix}") if has_figures else None

@@ -23,6 +23,7 @@ from deals import filtersets, selectors
 from deals.api import round_data
 from deals.api import serializers as api
 from deals.api.cache import cached_read
+from deals.api.fastpath import fast_reads
 from deals.api.permissions import ModelPermissionsOrPublicRead
 from deals.engine.currencies import is_currency
 from deals.engine.fx import Converter
@@ -126,6 +127,11 @@ class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     permission_classes = [ModelPermissionsOrPublicRead]
     # Any id reaches the view, so a malformed one is a JSON 404 rather than the site's HTML page.
     lookup_value_regex = "[^/]+"
+
+    @classmethod
+    def as_view(cls, actions: dict[str, Any] | None = None, **initkwargs: Any) -> Any:
+        """The view, answering cache hits of reads before DRF's dispatch (deals/api/fastpath.py)."""
+        return fast_reads(super().as_view(actions, **initkwargs), cls, actions or {})
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
