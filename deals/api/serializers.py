@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from deals import services
@@ -332,8 +333,13 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "state", "progress", "created_at", "started_at", "finished_at", "error"]
-        read_only_fields = ["state", "created_at", "started_at", "finished_at", "error"]
+        fields = ["id", "kind", "state", "progress", "created_at", "started_at", "finished_at", "error", "result"]
+        read_only_fields = ["state", "created_at", "started_at", "finished_at", "error", "result"]
+
+    def validate_kind(self, value: str) -> str:
+        if value != JobKind.FULL_RECOMPUTE:
+            raise serializers.ValidationError(_("Start imports with POST /api/imports/."))
+        return value
 
     def get_progress(self, obj: Job) -> dict[str, int]:
         return {"done": obj.progress_done, "total": obj.progress_total}
