@@ -15,10 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deals.api.serializers import JobSerializer
-from deals.imports.jobs import FORMATS, import_start
-
-#: An import writes organizations, rounds and participations: it needs the right to add each.
-IMPORT_PERMISSIONS = ("deals.add_organization", "deals.add_fundinground", "deals.add_participation")
+from deals.imports.jobs import FORMATS, IMPORT_PERMISSIONS, import_start
 
 
 class CanImport(BasePermission):

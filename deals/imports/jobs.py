@@ -23,6 +23,8 @@ from deals.models import Job
 from deals.pipeline.services import job_claim
 
 FORMATS = (crunchbase.FORMAT, ecb.FORMAT)
+#: An import writes organizations, rounds and participations: it needs the right to add each.
+IMPORT_PERMISSIONS = ("deals.add_organization", "deals.add_fundinground", "deals.add_participation")
 #: At most one progress write per this many seconds.
 PROGRESS_EVERY = 0.5
 
@@ -36,15 +38,24 @@ def _safe_name(name: str) -> str:
 
 
 @transaction.atomic
-def import_start(*, files: Iterable[UploadedFile], format: str, dry_run: bool, accept_errors: bool, origin: str) -> Job:
-    """Keep ``files`` and queue a job that imports them (after the transaction commits)."""
+def import_start(
+    *,
+    files: Iterable[UploadedFile] = (),
+    again: Job | None = None,
+    format: str,
+    dry_run: bool,
+    accept_errors: bool,
+    origin: str,
+) -> Job:
+    """Keep ``files`` (or take the files of the earlier import ``again``, e.g. the preview that is now applied)
+    and queue a job that imports them after the transaction commits."""
     from deals.tasks import run_import
 
     params: dict[str, Any] = {"format": format, "dry_run": dry_run, "accept_errors": accept_errors, "origin": origin}
     job = Job.objects.create(kind=JobKind.IMPORT, params=params)
     folder = import_dir() / f"job-{job.pk}"
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
+    paths = list(again.params.get("files", [])) if again is not None else []
     for upload in files:
         path = folder / _safe_name(upload.name or "")
         with path.open("wb") as out:
