@@ -25,7 +25,7 @@ def test_upload_preview_report_and_apply(admin_client, django_capture_on_commit_
         for name in ("organizations.csv", "funding_rounds.csv", "investments.csv")
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post("/admin/deals/job/import/", {"format": "crunchbase", "files": files})
+        response = admin_client.post("/admin/deals/job/import/", {"format": "crunchbase", "uploads": files})
     assert response.status_code == 302
     preview = Job.objects.get()
     page = admin_client.get(response["Location"]).content.decode()

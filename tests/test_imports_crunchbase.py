@@ -75,6 +75,7 @@ def test_a_file_with_bad_rows_is_not_applied_unless_its_good_rows_are_asked_for(
         "sources": 1,
         "citations": 32 + 81,
     }
+    assert applied.source_id is not None
     source = Source.objects.get(pk=applied.source_id)
     assert source.outlet == "Crunchbase"
     assert not FundingRound.objects.filter(ref="crunchbase:00000000-0000-0000-0000-0000000000c0").exists()

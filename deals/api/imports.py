@@ -24,17 +24,18 @@ class CanImport(BasePermission):
 
 
 class ImportRequestSerializer(serializers.Serializer[Any]):
-    files = serializers.ListField(child=serializers.FileField(), allow_empty=True, required=False, default=list)
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        allow_empty=True,
+        required=False,
+        default=list,
+        help_text=_("Crunchbase: its CSV files (none imports nothing); ECB: one history, none for the bundled one."),
+    )
     format = serializers.ChoiceField(choices=FORMATS, help_text=_("crunchbase: its bulk CSVs; ecb: a rate history."))
     dry_run = serializers.BooleanField(default=False, help_text=_("Report what would change; write nothing."))
     accept_errors = serializers.BooleanField(
         default=False, help_text=_("Import the good rows even when some are rejected.")
     )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["format"] == "crunchbase" and not attrs["files"]:
-            raise serializers.ValidationError({"files": _("Upload the Crunchbase CSV files.")})
-        return attrs
 
 
 class ImportView(APIView):

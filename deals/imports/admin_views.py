@@ -31,7 +31,7 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=[(f, f) for f in FORMATS])
-    files = MultipleFileField(
+    uploads = MultipleFileField(
         label=_("Files"),
         widget=MultipleFileInput(),
         required=False,
@@ -51,7 +51,7 @@ def upload(request: HttpRequest, site: AdminSite) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = import_start(
-            files=form.cleaned_data["files"] or [],
+            files=form.cleaned_data["uploads"] or [],
             format=form.cleaned_data["format"],
             dry_run=True,
             accept_errors=False,
