@@ -100,6 +100,7 @@ def main(argv: list[str]) -> int:
             seconds = time.perf_counter() - started
             assert not report.errors, report.errors[:3]
             result[label] = {"seconds": round(seconds, 2), "rows_per_s": round(rows / seconds)}
+            print(label, result[label], file=sys.stderr, flush=True)
     started = time.perf_counter()
     report = ecb.load()
     seconds = time.perf_counter() - started

@@ -32,9 +32,12 @@ class ImportRequestSerializer(serializers.Serializer[Any]):
         help_text=_("Crunchbase: its CSV files (none imports nothing); ECB: one history, none for the bundled one."),
     )
     format = serializers.ChoiceField(choices=FORMATS, help_text=_("crunchbase: its bulk CSVs; ecb: a rate history."))
-    dry_run = serializers.BooleanField(default=False, help_text=_("Report what would change; write nothing."))
-    accept_errors = serializers.BooleanField(
-        default=False, help_text=_("Import the good rows even when some are rejected.")
+    # Form fields are text: "true" or "false", spelled out (a multipart body has no booleans).
+    dry_run = serializers.ChoiceField(
+        choices=["true", "false"], default="false", help_text=_("Report what would change; write nothing.")
+    )
+    accept_errors = serializers.ChoiceField(
+        choices=["true", "false"], default="false", help_text=_("Import the good rows even when some are rejected.")
     )
 
 
@@ -52,8 +55,8 @@ class ImportView(APIView):
         job = import_start(
             files=data["files"],
             format=data["format"],
-            dry_run=data["dry_run"],
-            accept_errors=data["accept_errors"],
+            dry_run=data["dry_run"] == "true",
+            accept_errors=data["accept_errors"] == "true",
             origin="api",
         )
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from deals import services
@@ -328,7 +327,7 @@ class FxRateSerializer(ValidatedModelSerializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
-    kind = serializers.ChoiceField(choices=JobKind.choices)
+    kind = serializers.ChoiceField(choices=JobKind.choices, read_only=True)
     progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -336,10 +335,11 @@ class JobSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "state", "progress", "created_at", "started_at", "finished_at", "error", "result"]
         read_only_fields = ["state", "created_at", "started_at", "finished_at", "error", "result"]
 
-    def validate_kind(self, value: str) -> str:
-        if value != JobKind.FULL_RECOMPUTE:
-            raise serializers.ValidationError(_("Start imports with POST /api/imports/."))
-        return value
-
     def get_progress(self, obj: Job) -> dict[str, int]:
         return {"done": obj.progress_done, "total": obj.progress_total}
+
+
+class JobStartSerializer(serializers.Serializer[Any]):
+    """What ``POST /api/jobs/`` takes: the jobs it starts (imports start at ``POST /api/imports/``)."""
+
+    kind = serializers.ChoiceField(choices=[(JobKind.FULL_RECOMPUTE.value, JobKind.FULL_RECOMPUTE.label)])
