@@ -331,6 +331,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "RoundStatusEnum": "deals.choices.RoundStatus",
+        "FlagEnum": "deals.api.imports.FLAG",
         "ParticipationStatusEnum": "deals.choices.ParticipationStatus",
         "ConditionStatusEnum": "deals.choices.ConditionStatus",
         "QualifierEnum": "deals.choices.Qualifier",

@@ -17,6 +17,9 @@ from rest_framework.views import APIView
 from deals.api.serializers import JobSerializer
 from deals.imports.jobs import FORMATS, IMPORT_PERMISSIONS, import_start
 
+#: The spelled-out booleans of the import form.
+FLAG = ("true", "false")
+
 
 class CanImport(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
@@ -32,12 +35,13 @@ class ImportRequestSerializer(serializers.Serializer[Any]):
         help_text=_("Crunchbase: its CSV files (none imports nothing); ECB: one history, none for the bundled one."),
     )
     format = serializers.ChoiceField(choices=FORMATS, help_text=_("crunchbase: its bulk CSVs; ecb: a rate history."))
-    # Form fields are text: "true" or "false", spelled out (a multipart body has no booleans).
+    # Form fields are text: "true" or "false", spelled out (a multipart body has no booleans). One choice set,
+    # named FlagEnum in the schema (ENUM_NAME_OVERRIDES).
     dry_run = serializers.ChoiceField(
-        choices=["true", "false"], default="false", help_text=_("Report what would change; write nothing.")
+        choices=FLAG, default="false", help_text=_("Report what would change; write nothing.")
     )
     accept_errors = serializers.ChoiceField(
-        choices=["true", "false"], default="false", help_text=_("Import the good rows even when some are rejected.")
+        choices=FLAG, default="false", help_text=_("Import the good rows even when some are rejected.")
     )
 
 
