@@ -486,7 +486,24 @@ class JobAdmin(admin.ModelAdmin):
         "finished_at",
         "heartbeat_at",
         "error",
+        "result",
     ]
+
+    def get_urls(self) -> list[Any]:
+        from django.urls import path
+
+        from deals.imports import admin_views
+
+        site = self.admin_site
+        return [
+            path("import/", site.admin_view(lambda r: admin_views.upload(r, site)), name="deals_job_import"),
+            path(
+                "import/<int:job_id>/",
+                site.admin_view(lambda r, job_id: admin_views.report(r, site, job_id)),
+                name="deals_job_import_report",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("progress"))
     def progress(self, obj: Job) -> str:

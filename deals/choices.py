@@ -135,6 +135,7 @@ class MetricKind(models.TextChoices):
 
 class JobKind(models.TextChoices):
     FULL_RECOMPUTE = "full_recompute", _("Full recompute")
+    IMPORT = "import", _("Import")
 
 
 class JobState(models.TextChoices):

@@ -78,6 +78,15 @@ def record_save(*, instance: M, values: Mapping[str, Any] | None = None, sources
     return instance
 
 
+@transaction.atomic
+def citation_add(*, instance: models.Model, source: Source, note: str = "") -> bool:
+    """Cite ``source`` for ``instance`` besides the sources it already cites (an import citing itself);
+    True when the citation is new."""
+    lookup: dict[str, Any] = {CITATION_COLUMN[type(instance)]: instance, "source": source}
+    _, created = Citation.objects.get_or_create(**lookup, defaults={"note": note})
+    return created
+
+
 # --- Rounds ----------------------------------------------------------------------------------------------
 
 

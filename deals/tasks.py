@@ -113,6 +113,14 @@ def run_full_recompute(job_id: int) -> None:
     services.job_run_full_recompute(job_id=job_id)
 
 
+@shared_task(name="deals.run_import", acks_late=True, reject_on_worker_lost=True)
+def run_import(job_id: int) -> None:
+    """An import job (deals/imports/jobs.py): all or nothing, so a retry after a lost worker starts afresh."""
+    from deals.imports.jobs import import_run
+
+    import_run(job_id=job_id)
+
+
 @worker_ready.connect
 def _resume_after_restart(**kwargs: object) -> None:
     """A restarted worker resumes the jobs and the dirty set a killed one left behind, and says it is alive."""

@@ -71,6 +71,8 @@ def _time_zone(value: str) -> str:
 
 
 REPORTING_CURRENCY = env_parsed("DEALTRACKER_REPORTING_CURRENCY", "EUR", _currency)
+# Where uploaded import files wait for their job (deals/imports/jobs.py); a folder the workers can read.
+DEALTRACKER_IMPORT_DIR = env_str("DEALTRACKER_IMPORT_DIR") or str(VAR_DIR / "imports")
 PUBLIC_READ = env_bool("DEALTRACKER_PUBLIC_READ", False)
 #: Seconds without a heartbeat after which a running job counts as abandoned by its worker and is resumed.
 DEALTRACKER_JOB_STALE_AFTER = env_int("DEALTRACKER_JOB_STALE_AFTER", 60, minimum=1)
@@ -332,6 +334,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "RoundStatusEnum": "deals.choices.RoundStatus",
+        "FlagEnum": "deals.api.imports.FLAG",
         "ParticipationStatusEnum": "deals.choices.ParticipationStatus",
         "ConditionStatusEnum": "deals.choices.ConditionStatus",
         "QualifierEnum": "deals.choices.Qualifier",

@@ -327,13 +327,19 @@ class FxRateSerializer(ValidatedModelSerializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
-    kind = serializers.ChoiceField(choices=JobKind.choices)
+    kind = serializers.ChoiceField(choices=JobKind.choices, read_only=True)
     progress = serializers.SerializerMethodField()
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "state", "progress", "created_at", "started_at", "finished_at", "error"]
-        read_only_fields = ["state", "created_at", "started_at", "finished_at", "error"]
+        fields = ["id", "kind", "state", "progress", "created_at", "started_at", "finished_at", "error", "result"]
+        read_only_fields = ["state", "created_at", "started_at", "finished_at", "error", "result"]
 
     def get_progress(self, obj: Job) -> dict[str, int]:
         return {"done": obj.progress_done, "total": obj.progress_total}
+
+
+class JobStartSerializer(serializers.Serializer[Any]):
+    """What ``POST /api/jobs/`` takes: the jobs it starts (imports start at ``POST /api/imports/``)."""
+
+    kind = serializers.ChoiceField(choices=[(JobKind.FULL_RECOMPUTE.value, JobKind.FULL_RECOMPUTE.label)])

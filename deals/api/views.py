@@ -424,9 +424,9 @@ class JobViewSet(
     queryset = Job.objects.all()
     filterset_fields = ["kind", "state"]
 
-    @extend_schema(responses={202: api.JobSerializer})
+    @extend_schema(request=api.JobStartSerializer, responses={202: api.JobSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = api.JobStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         job = job_start_full_recompute(params={"origin": "api"})
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -47,15 +48,21 @@ class FxRate(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, Any] = {}
-        for field in ("base", "quote"):
-            code = (getattr(self, field) or "").upper()
-            setattr(self, field, code)
-            if code and not is_currency(code):
-                errors[field] = _("“%(code)s” is not an ISO 4217 currency code.") % {"code": code}
-        if not errors and self.base and self.base == self.quote:
-            errors["quote"] = _("Base and quote currencies must differ.")
-        if self.rate is not None and self.rate <= 0:
-            errors["rate"] = _("A rate must be greater than zero.")
+        self.base, self.quote = (self.base or "").upper(), (self.quote or "").upper()
+        errors = rate_errors(self.base, self.quote, self.rate)
         if errors:
             raise ValidationError(errors)
+
+
+def rate_errors(base: str, quote: str, rate: Decimal | None) -> dict[str, Any]:
+    """The rules of a rate, field by field: ISO 4217 codes, two different currencies, a positive rate. The
+    model's ``clean()`` and the bulk loaders (deals/imports) both check rates with this one function."""
+    errors: dict[str, Any] = {}
+    for field, code in (("base", base), ("quote", quote)):
+        if code and not is_currency(code):
+            errors[field] = _("“%(code)s” is not an ISO 4217 currency code.") % {"code": code}
+    if not errors and base and base == quote:
+        errors["quote"] = _("Base and quote currencies must differ.")
+    if rate is not None and rate <= 0:
+        errors["rate"] = _("A rate must be greater than zero.")
+    return errors

@@ -53,6 +53,7 @@ class Job(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True, help_text=_("An import's report."))
 
     class Meta:
         ordering = ["-created_at", "-id"]

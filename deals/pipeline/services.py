@@ -200,4 +200,4 @@ def stale_jobs() -> list[int]:
     """Running jobs whose worker stopped sending heartbeats, and queued ones nobody took (never enqueued)."""
     cutoff = timezone.now() - stale_after()
     abandoned = Q(state=JobState.RUNNING, heartbeat_at__lt=cutoff) | Q(state=JobState.QUEUED, created_at__lt=cutoff)
-    return list(Job.objects.filter(abandoned).values_list("pk", flat=True))
+    return list(Job.objects.filter(abandoned, kind=JobKind.FULL_RECOMPUTE).values_list("pk", flat=True))

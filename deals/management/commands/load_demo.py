@@ -1,6 +1,7 @@
-"""Load the demo dataset (the seed deal and the history around it). Safe to run again: it updates rows in
-place by their natural keys and writes only what differs, so row counts and the audit log stay put. Rounds,
-their status histories and participations are written through deals.services, as every other entry point's."""
+"""Load the demo dataset (the seed deal and the history around it) and the ECB's reference rates. Safe to run
+again: it updates rows in place by their natural keys and writes only what differs, so row counts and the audit
+log stay put. Rounds, their status histories and participations are written through deals.services, as every
+other entry point's."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from deals import demo_data, services
+from deals.imports import ecb
 from deals.models import (
     Citation,
     FundingRound,
@@ -175,8 +177,10 @@ class Loader:
             self.cite("metric", upsert(Metric, lookup, values), record.get("sources", []))
 
     def fx_rates(self) -> None:
-        for record in records(demo_data.FX_RATES):
-            upsert(FxRate, {k: record[k] for k in ("date", "base", "quote")}, {"rate": record["rate"]})
+        """The ECB's reference rates as the bundled history has them (deals/imports/ecb.py), not typed ones."""
+        report = ecb.load()
+        if report.errors:
+            raise SystemExit(f"The bundled ECB history has rejected values: {report.errors[:3]}")
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Bulk import and export: the ECB rate history, Crunchbase bulk CSVs, with dry runs and per-row reports."""
