@@ -110,7 +110,22 @@ def start_full_recompute() -> int:
     max_retries=5,
 )
 def run_full_recompute(job_id: int) -> None:
-    services.job_run_full_recompute(job_id=job_id)
+    """Claim the job (queued, or stalled) and fan its remaining chunks out as ``run_full_recompute_chunk``."""
+    services.job_dispatch_full_recompute(job_id=job_id)
+
+
+@shared_task(
+    name="deals.run_full_recompute_chunk",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def run_full_recompute_chunk(job_id: int, index: int) -> None:
+    """One chunk of a full recompute, in whichever worker process takes it; safe to run twice."""
+    services.job_run_chunk(job_id=job_id, index=index)
 
 
 @worker_ready.connect
