@@ -11,7 +11,7 @@ import logging
 
 from celery import Task, shared_task
 from celery.signals import worker_ready
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 
 from deals import monitoring
 from deals.models import DirtyTarget
@@ -130,6 +130,17 @@ def run_full_recompute_chunk(job_id: int, index: int) -> None:
 
 @worker_ready.connect
 def _resume_after_restart(**kwargs: object) -> None:
-    """A restarted worker resumes the jobs and the dirty set a killed one left behind, and says it is alive."""
+    """A restarted worker resumes the jobs and the dirty set a killed one left behind, and says it is alive.
+
+    Stalled jobs are dispatched here and now, not by a queued task: the queue may hold the rest of a fanned
+    out job's chunks, and a sweep queued behind them would find the job's heartbeat fresh again and miss the
+    chunk the killed worker held."""
+    try:
+        for job_id in services.stale_jobs():
+            services.job_dispatch_full_recompute(job_id=job_id)
+    except TRANSIENT:
+        logger.warning("Could not resume stalled jobs at start-up; beat's sweep will.", exc_info=True)
+    finally:
+        connection.close()  # the pool's processes are forked from this one: they must not share its connection
     sweep_dirty_targets.delay()
     heartbeat.delay()
