@@ -39,6 +39,19 @@ QUICK = Scale(
     recompute_budget=240,
     job_budget=240,
 )
+#: A tenth of the full run (``--medium``): the full recompute's figures at 100,000 rounds in minutes.
+MEDIUM = Scale(
+    "medium",
+    organizations=10_000,
+    rounds=100_000,
+    relationships=10_000,
+    seed=1,
+    repeats=3,
+    wrk_seconds=5,
+    edits=8,
+    recompute_budget=420,
+    job_budget=1800,
+)
 FULL = Scale(
     "full",
     organizations=100_000,
