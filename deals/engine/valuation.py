@@ -346,16 +346,17 @@ def _view(steps: list[_Step], include_pro_forma: bool) -> list[PositionOut]:
         else:
             growth = priced = step.pre.div(previous_post)
         factor = step.factor
-        for holding in holdings.values():
-            holding.stake = holding.stake.mul(factor)
+        for held in holdings.values():
+            held.stake = held.stake.mul(factor)
         cohort = len(growths)
         growths.append(growth)
         for investor, amount, new, conditional in step.buys:
             if conditional and not include_pro_forma:
                 continue
-            holding = holdings.get(investor)
-            if holding is None:
-                holding = holdings[investor] = _Holding(_Interval(Decimal(0), Decimal(0), Decimal(0)))
+            found = holdings.get(investor)
+            holding = found if found is not None else _Holding(_Interval(Decimal(0), Decimal(0), Decimal(0)))
+            if found is None:
+                holdings[investor] = holding
             holding.stake = holding.stake.add(new)
             holding.investments.append((amount, cohort))
         if step.post is not None:

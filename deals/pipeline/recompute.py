@@ -174,10 +174,9 @@ def _estimate_columns(*estimates: tuple[str, bool]) -> tuple[str, ...]:
 
 
 # The rows a recompute writes are tuples in these column orders (checked against the models when written).
-_ROUND_ESTIMATES = (("pre_money", False), ("post_money", False), ("amount_reporting", False))
-_ROUND_ESTIMATES += (("post_money_reporting", False),)
 ROUND_COLUMNS = (
-    *_estimate_columns(*_ROUND_ESTIMATES),
+    *_estimate_columns(("pre_money", False), ("post_money", False)),
+    *_estimate_columns(("amount_reporting", False), ("post_money_reporting", False)),
     "round_id",
     "pro_forma",
     "counted",
