@@ -25,6 +25,7 @@ class Scale:
     edits: int  # incremental edits timed
     recompute_budget: float  # seconds the figures-alone walk may take before it stops and projects
     job_budget: float  # seconds the full-recompute job may take before it is stopped and projected
+    fan_out: bool = True  # also time the job fanned out over a real worker with 1 and 2 processes
 
 
 QUICK = Scale(
@@ -76,6 +77,7 @@ TINY = Scale(
     edits=2,
     recompute_budget=60,
     job_budget=60,
+    fan_out=False,  # the smoke test starts no worker
 )
 
 

@@ -341,7 +341,7 @@ def run(scale: Scale) -> Section:
     if again is not None:
         log(f"recompute: the rerun wrote {again['rows_written']:,} rows in {again['seconds']:.1f} s")
     spread = []
-    if whole["complete"]:
+    if whole["complete"] and scale.fan_out:
         for processes in (1, 2):
             result = fan_out(processes, scale.job_budget)
             log(f"recompute: fanned out over {processes} worker process(es): {result}")
