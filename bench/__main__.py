@@ -1,4 +1,4 @@
-"""``make bench-quick`` / ``make bench``: python -m bench [--quick] [--reuse] [--only SECTION,…].
+"""``make bench-quick`` / ``make bench``: python -m bench [--quick | --medium] [--reuse] [--only SECTION,…].
 
 Generates the data into a database of its own, runs the sections, saves their results under
 ``bench/recorded/`` and renders ``BENCHMARKS.md``. See BENCHMARKS.md for what each section measures.
@@ -31,6 +31,7 @@ def _setup() -> None:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="20,000 rounds, a few minutes")
+    parser.add_argument("--medium", action="store_true", help="100,000 rounds, a tenth of the full run")
     parser.add_argument("--reuse", action="store_true", help="keep data generated earlier at the same scale")
     parser.add_argument("--render", action="store_true", help="only render BENCHMARKS.md from the saved results")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"sections to run, of {', '.join(SECTIONS)}")
@@ -42,7 +43,7 @@ def main(argv: list[str]) -> int:
     _setup()
 
     from bench import api, circular_flows, data, incremental, pages, recompute, report
-    from bench.common import FULL, QUICK, Scale, Section, log
+    from bench.common import FULL, MEDIUM, QUICK, Scale, Section, log
 
     findings = Path(__file__).with_name("FINDINGS.md").read_text()
     summary_file = Path(__file__).with_name("SUMMARY.md")
@@ -51,7 +52,7 @@ def main(argv: list[str]) -> int:
         report.write(findings, summary)
         return 0
 
-    scale = QUICK if args.quick else FULL
+    scale = QUICK if args.quick else MEDIUM if args.medium else FULL
     started, clock = datetime.datetime.now(datetime.UTC), time.perf_counter()
     sections: list[Section] = [data.prepare(scale, reuse=args.reuse or "data" not in only)]
 

@@ -25,6 +25,7 @@ class Scale:
     edits: int  # incremental edits timed
     recompute_budget: float  # seconds the figures-alone walk may take before it stops and projects
     job_budget: float  # seconds the full-recompute job may take before it is stopped and projected
+    fan_out: bool = True  # also time the job fanned out over a real worker with 1 and 2 processes
 
 
 QUICK = Scale(
@@ -38,6 +39,19 @@ QUICK = Scale(
     edits=10,
     recompute_budget=240,
     job_budget=240,
+)
+#: A tenth of the full run (``--medium``): the full recompute's figures at 100,000 rounds in minutes.
+MEDIUM = Scale(
+    "medium",
+    organizations=10_000,
+    rounds=100_000,
+    relationships=10_000,
+    seed=1,
+    repeats=3,
+    wrk_seconds=5,
+    edits=8,
+    recompute_budget=420,
+    job_budget=1800,
 )
 FULL = Scale(
     "full",
@@ -63,6 +77,7 @@ TINY = Scale(
     edits=2,
     recompute_budget=60,
     job_budget=60,
+    fan_out=False,  # the smoke test starts no worker
 )
 
 

@@ -62,7 +62,10 @@ figures across runs.
   stake for debt, grants and assistance, none for a failed condition, a secondary sale at its valuation,
   pre-money given or price per share × shares, amount given or the sum of commitments, interval bounds as
   the engine reads qualifiers, rounded outward to the storage precision) into an unlogged table, over the
-  same targets; its result is compared with the pipeline's stored stakes.
+  same targets; its result is compared with the pipeline's stored stakes. When the job finished within its
+  budget: the job once more with no input changed (the rows it writes), then the job as deployed, its chunks
+  (500 targets) fanned out over a real `celery worker` with 1 and then 2 pool processes, each over emptied
+  results and an empty dirty set, timed from the job's creation to its last chunk.
 - **Incremental** (`bench/incremental.py`): a real `celery worker` (concurrency 2, as deployed) on the
   configured broker (a private folder when it is the filesystem broker). Each edit saves a participation's
   amount in its own transaction; one clock runs from the commit until the stored stake carries a new
@@ -144,10 +147,13 @@ def save(scale: Scale, sections: list[Section], started: datetime.datetime, seco
     return path
 
 
+COMMANDS = {"quick": "make bench-quick", "medium": "python -m bench --medium"}
+
+
 def _run_markdown(data: dict[str, Any]) -> str:
     scale, m = data["scale"], data["machine"]
     lines = [
-        f"## `make bench{'-quick' if scale['name'] == 'quick' else ''}`: {scale['rounds']:,} rounds, "
+        f"## `{COMMANDS.get(scale['name'], 'make bench')}`: {scale['rounds']:,} rounds, "
         f"{scale['organizations']:,} organizations ({data['date']})",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, {m['os']}; PostgreSQL {m['postgres']} "
@@ -168,7 +174,7 @@ def _run_markdown(data: dict[str, Any]) -> str:
 
 def render(findings: str, summary: str = "") -> str:
     parts = ["# Benchmarks", "", summary] if summary else ["# Benchmarks", ""]
-    order = {"full": 0, "quick": 1}
+    order = {"full": 0, "medium": 1, "quick": 2}
     for path in sorted(RESULTS.glob("*.json"), key=lambda p: (order.get(p.stem, 2), p.stem)):
         parts.append(_run_markdown(json.loads(path.read_text())))
     if not RESULTS.exists() or not any(RESULTS.glob("*.json")):

@@ -11,7 +11,7 @@ import logging
 
 from celery import Task, shared_task
 from celery.signals import worker_ready
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 
 from deals import monitoring
 from deals.models import DirtyTarget
@@ -110,7 +110,22 @@ def start_full_recompute() -> int:
     max_retries=5,
 )
 def run_full_recompute(job_id: int) -> None:
-    services.job_run_full_recompute(job_id=job_id)
+    """Claim the job (queued, or stalled) and fan its remaining chunks out as ``run_full_recompute_chunk``."""
+    services.job_dispatch_full_recompute(job_id=job_id)
+
+
+@shared_task(
+    name="deals.run_full_recompute_chunk",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def run_full_recompute_chunk(job_id: int, index: int) -> None:
+    """One chunk of a full recompute, in whichever worker process takes it; safe to run twice."""
+    services.job_run_chunk(job_id=job_id, index=index)
 
 
 @shared_task(name="deals.run_import", acks_late=True, reject_on_worker_lost=True)
@@ -123,6 +138,17 @@ def run_import(job_id: int) -> None:
 
 @worker_ready.connect
 def _resume_after_restart(**kwargs: object) -> None:
-    """A restarted worker resumes the jobs and the dirty set a killed one left behind, and says it is alive."""
+    """A restarted worker resumes the jobs and the dirty set a killed one left behind, and says it is alive.
+
+    Stalled jobs are dispatched here and now, not by a queued task: the queue may hold the rest of a fanned
+    out job's chunks, and a sweep queued behind them would find the job's heartbeat fresh again and miss the
+    chunk the killed worker held."""
+    try:
+        for job_id in services.stale_jobs():
+            services.job_dispatch_full_recompute(job_id=job_id)
+    except TRANSIENT:
+        logger.warning("Could not resume stalled jobs at start-up; beat's sweep will.", exc_info=True)
+    finally:
+        connection.close()  # the pool's processes are forked from this one: they must not share its connection
     sweep_dirty_targets.delay()
     heartbeat.delay()

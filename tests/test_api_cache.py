@@ -120,7 +120,8 @@ def test_a_write_outside_the_api_is_seen_by_the_next_read(round_, viewer, write)
 def test_the_recompute_is_seen_by_the_next_read(round_, viewer):
     url = f"/api/rounds/{round_.pk}/"
     with connection.cursor() as cursor:  # marks the target dirty (a trigger) without queueing its recompute
-        cursor.execute("UPDATE deals_fundinground SET notes = 'second' WHERE id = %s", [round_.pk])
+        # A change to the figures: a recompute that changes none writes nothing, so there would be nothing to see.
+        cursor.execute("UPDATE deals_fundinground SET status = 'abandoned' WHERE id = %s", [round_.pk])
     before = get(viewer, url)[0].json()["computed"]
     assert get(viewer, url)[1]
     recompute_targets(target_ids=[round_.target_id])  # new figures; the dirty mark stays for the drain to clear

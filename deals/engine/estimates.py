@@ -23,6 +23,7 @@ from deals.engine.currencies import is_currency
 CONTEXT = decimal.Context(prec=34)
 ZERO = Decimal(0)
 _EXPONENTS: dict[int, Decimal] = {}  # 10 ** -places, for quantized()
+_FLOOR, _CEILING, _HALF_EVEN = decimal.ROUND_FLOOR, decimal.ROUND_CEILING, decimal.ROUND_HALF_EVEN
 
 
 class Qualifier(enum.StrEnum):
@@ -92,11 +93,11 @@ class Estimate:
 
     @classmethod
     def exact(cls, value: Decimal, currency: str | None = None) -> Estimate:
-        return cls(Qualifier.EXACT, value, value, value, currency)
+        return _make(Qualifier.EXACT, value, value, value, currency)
 
     @classmethod
     def undisclosed(cls, currency: str | None = None) -> Estimate:
-        return cls(Qualifier.UNDISCLOSED, None, None, None, currency)
+        return _make(Qualifier.UNDISCLOSED, None, None, None, currency)
 
     @property
     def is_known(self) -> bool:
@@ -105,7 +106,8 @@ class Estimate:
     @property
     def bounds(self) -> tuple[Decimal, Decimal | None]:
         """(low, high) for arithmetic: an unknown low is 0, an unknown high is None (unbounded)."""
-        return _Interval.of(self).lo, _Interval.of(self).hi
+        interval = _Interval.of(self)
+        return interval.lo, interval.hi
 
     @property
     def central(self) -> Decimal | None:
@@ -117,25 +119,10 @@ class Estimate:
 
     def quantized(self, places: int) -> Estimate:
         """Rounded to ``places`` decimals outward (low down, high up), so the bounds still hold."""
-        exp = _EXPONENTS.get(places)
-        if exp is None:
-            exp = _EXPONENTS.setdefault(places, Decimal(1).scaleb(-places))
-        lo = None if self.low is None else self.low.quantize(exp, rounding=decimal.ROUND_FLOOR)
-        hi = None if self.high is None else self.high.quantize(exp, rounding=decimal.ROUND_CEILING)
-        v = None if self.value is None else self.value.quantize(exp, rounding=decimal.ROUND_HALF_EVEN)
-        if self.qualifier == Qualifier.EXACT:
-            lo = hi = v
-        elif self.qualifier == Qualifier.UP_TO:
-            v = hi
-        elif self.qualifier == Qualifier.AT_LEAST:
-            v = lo
-        elif v is not None:
-            v = max(v, lo) if lo is not None else v
-            v = min(v, hi) if hi is not None else v
-        return Estimate(self.qualifier, v, lo, hi, self.currency)
+        return _make(*quantized_parts(self, places), self.currency)
 
     def with_currency(self, currency: str | None) -> Estimate:
-        return Estimate(self.qualifier, self.value, self.low, self.high, currency)
+        return _make(self.qualifier, self.value, self.low, self.high, currency)
 
     def to_dict(self) -> dict[str, str | None]:
         def s(x: Decimal | None) -> str | None:
@@ -178,6 +165,47 @@ class Estimate:
         # money / money is a ratio; money / number stays money
         currency = self.currency if isinstance(other, Decimal) or other.currency is None else None
         return _Interval.of(self).div(right).estimate(currency)
+
+
+_new = object.__new__
+
+
+def _make(
+    qualifier: Qualifier, value: Decimal | None, low: Decimal | None, high: Decimal | None, currency: str | None
+) -> Estimate:
+    """An Estimate from parts already valid, without the frozen dataclass's per-field ``__setattr__``: the
+    engine builds millions of them in a full recompute. Equal to ``Estimate(qualifier, value, low, high,
+    currency)`` in every respect (fields, equality, hash)."""
+    estimate = _new(Estimate)
+    estimate.__dict__.update(qualifier=qualifier, value=value, low=low, high=high, currency=currency)
+    return estimate
+
+
+def quantized_parts(e: Estimate, places: int) -> tuple[Qualifier, Decimal | None, Decimal | None, Decimal | None]:
+    """(qualifier, value, low, high) of ``e`` rounded to ``places`` decimals outward (low down, high up), the
+    value kept within the bounds; :meth:`Estimate.quantized` and the storage codec both use it."""
+    exp = _EXPONENTS.get(places)
+    if exp is None:
+        exp = _EXPONENTS.setdefault(places, Decimal(1).scaleb(-places))
+    q, v, lo, hi = e.qualifier, e.value, e.low, e.high
+    if q == Qualifier.EXACT:
+        v = None if v is None else v.quantize(exp, rounding=_HALF_EVEN)
+        return q, v, v, v
+    if lo is not None:
+        lo = lo.quantize(exp, rounding=_FLOOR)
+    if hi is not None:
+        hi = hi.quantize(exp, rounding=_CEILING)
+    if q == Qualifier.UP_TO:
+        return q, hi, lo, hi
+    if q == Qualifier.AT_LEAST:
+        return q, lo, lo, hi
+    if v is not None:
+        v = v.quantize(exp, rounding=_HALF_EVEN)
+        if lo is not None and v < lo:
+            v = lo
+        if hi is not None and v > hi:
+            v = hi
+    return q, v, lo, hi
 
 
 def _implied_bounds(
@@ -227,23 +255,35 @@ def _check_order(v: Decimal | None, lo: Decimal | None, hi: Decimal | None) -> N
         raise EstimateError("high", "High must not be below the value.")
 
 
-@dataclass(frozen=True)
 class _Interval:
-    """[lo, hi] with hi None for unbounded, plus a central value and whether it is approximate."""
+    """[lo, hi] with hi None for unbounded, plus a central value and whether it is approximate.
 
-    lo: Decimal
-    hi: Decimal | None
-    mid: Decimal | None
-    approx: bool = False
+    A plain ``__slots__`` class, never changed after it is built: the engine makes millions of them, and a
+    frozen dataclass's ``__init__`` costs three times as much."""
+
+    __slots__ = ("approx", "hi", "lo", "mid")
+
+    def __init__(self, lo: Decimal, hi: Decimal | None, mid: Decimal | None, approx: bool = False) -> None:
+        self.lo = lo
+        self.hi = hi
+        self.mid = mid
+        self.approx = approx
+
+    def __repr__(self) -> str:
+        return f"_Interval({self.lo!r}, {self.hi!r}, {self.mid!r}, {self.approx!r})"
 
     @classmethod
     def of(cls, e: Estimate) -> _Interval:
-        approx = e.qualifier == Qualifier.APPROXIMATELY
-        if e.qualifier == Qualifier.UNDISCLOSED:
-            return cls(ZERO, None, None)
-        lo = e.low if e.low is not None else (e.value if approx else ZERO)
-        hi = e.high if e.high is not None else (e.value if approx or e.qualifier == Qualifier.EXACT else None)
-        return cls(lo if lo is not None else ZERO, hi, e.value, approx)
+        q = e.qualifier
+        if q == Qualifier.UNDISCLOSED:
+            return _Interval(ZERO, None, None)
+        approx = q == Qualifier.APPROXIMATELY
+        lo, hi, v = e.low, e.high, e.value
+        if lo is None:
+            lo = v if approx and v is not None else ZERO
+        if hi is None and (approx or q == Qualifier.EXACT):
+            hi = v
+        return _Interval(lo, hi, v, approx)
 
     @classmethod
     def point(cls, x: Decimal) -> _Interval:
@@ -281,17 +321,22 @@ class _Interval:
 
     def estimate(self, currency: str | None) -> Estimate:
         lo, hi, mid = self.lo, self.hi, self.mid
-        if mid is not None and (mid < lo or (hi is not None and mid > hi)):
-            mid = None
         if hi is not None and lo == hi:
-            return Estimate(Qualifier.APPROXIMATELY if self.approx else Qualifier.EXACT, lo, lo, lo, currency)
+            return _make(Qualifier.APPROXIMATELY if self.approx else Qualifier.EXACT, lo, lo, lo, currency)
         if hi is None:
             if lo == 0:
-                return Estimate.undisclosed(currency)
-            return Estimate(Qualifier.AT_LEAST, lo, lo, None, currency)
+                return _make(Qualifier.UNDISCLOSED, None, None, None, currency)
+            return _make(Qualifier.AT_LEAST, lo, lo, None, currency)
         if lo == 0:
-            return Estimate(Qualifier.UP_TO, hi, None, hi, currency)
-        return Estimate(Qualifier.BETWEEN, mid, lo, hi, currency)
+            return _make(Qualifier.UP_TO, hi, None, hi, currency)
+        if mid is not None and (mid < lo or mid > hi):
+            mid = None
+        return _make(Qualifier.BETWEEN, mid, lo, hi, currency)
+
+
+def scaled(e: Estimate, factor: Decimal, currency: str | None) -> Estimate:
+    """``(e * factor).with_currency(currency)`` without the intermediate Estimate (FX conversion)."""
+    return _Interval.of(e).mul(_Interval(factor, factor, factor)).estimate(currency)
 
 
 def total(estimates: list[Estimate], currency: str | None = None) -> Estimate | None:

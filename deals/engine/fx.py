@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from deals.engine.estimates import CONTEXT, Estimate
+from deals.engine.estimates import CONTEXT, Estimate, scaled
 
 PIVOTS = ("EUR", "USD")
 
@@ -49,6 +49,8 @@ class RateTable:
             by_pair[(rate.base, rate.quote)].append(rate)
         self._rates = {pair: sorted(items, key=lambda r: r.date) for pair, items in by_pair.items()}
         self._dates = {pair: [r.date for r in items] for pair, items in self._rates.items()}
+        # Looked-up rates by (base, quote, date): a full recompute converts many figures of one date.
+        self._found: dict[tuple[str, str, datetime.date], Rate | None] = {}
 
     def _latest(self, base: str, quote: str, on: datetime.date) -> Rate | None:
         dates = self._dates.get((base, quote))
@@ -66,6 +68,14 @@ class RateTable:
 
     def lookup(self, base: str, quote: str, on: datetime.date) -> Rate | None:
         """The rate to turn ``base`` into ``quote`` for a figure dated ``on``, or None if there is none."""
+        key = (base, quote, on)
+        try:
+            return self._found[key]
+        except KeyError:
+            found = self._found[key] = self._lookup(base, quote, on)
+            return found
+
+    def _lookup(self, base: str, quote: str, on: datetime.date) -> Rate | None:
         if base == quote:
             return Rate(on, base, quote, Decimal(1))
         found = self._direct_or_inverse(base, quote, on)
@@ -90,7 +100,7 @@ def convert(estimate: Estimate, to_currency: str, on: datetime.date | None, tabl
     rate = table.lookup(source, to_currency, on)
     if rate is None:
         return Conversion(None, None, None, f"No {source}→{to_currency} rate on or before {on.isoformat()}.")
-    return Conversion((estimate * rate.rate).with_currency(to_currency), rate.rate, rate.date)
+    return Conversion(scaled(estimate, rate.rate, to_currency), rate.rate, rate.date)
 
 
 class Converter:
@@ -121,6 +131,11 @@ class Converter:
         None (and a warning) when no rate applies."""
         if estimate is None or self.currency is None or estimate.currency in (None, self.currency):
             return estimate
+        if on is not None:  # the common case without a Conversion; a missing rate takes the path with a warning
+            rate = self.table.lookup(estimate.currency, self.currency, on)
+            if rate is not None:
+                self.rate = rate
+                return scaled(estimate, rate.rate, self.currency)
         return self.conversion(estimate, on).estimate
 
     def convert_on(self, estimate: Estimate, on: datetime.date | None) -> dict[str, Any] | None:

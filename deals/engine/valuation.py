@@ -30,7 +30,7 @@ Amounts are expected in one currency per call: the caller converts before callin
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, getcontext, localcontext
 
@@ -191,7 +191,14 @@ def compute_round(r: RoundIn) -> RoundOut:
     counted = r.status != "abandoned"
     stakes: dict[int, Estimate] = {}
     if counted and post is not None and post.is_known:
-        stakes = {p.id: p.amount / post for p in active if p.amount is not None and r.buys_shares(p)}
+        # p.amount / post, with the post-money's interval taken once for all the round's stakes
+        over = _Interval.of(post)
+        ratio = post.currency is not None  # money over money is a ratio; over a number it stays money
+        stakes = {
+            p.id: _Interval.of(p.amount).div(over).estimate(None if ratio else p.amount.currency)
+            for p in active
+            if p.amount is not None and r.buys_shares(p)
+        }
     return RoundOut(
         r.id,
         pre,
@@ -232,21 +239,14 @@ def _dilution(out: RoundOut) -> _Interval | None:
     return None
 
 
-@dataclass
 class _Holding:
     """One investor's stake so far and each investment with the round it was made in (see ``cohorts``)."""
 
-    stake: _Interval
-    investments: list[tuple[Estimate, int]] = field(default_factory=list)
+    __slots__ = ("investments", "stake")
 
-
-def _growth(out: RoundOut, previous_post: Estimate | None) -> _Interval:
-    """How much a share's value changed in this round: its pre-money over the previous post-money."""
-    if out.pre_money is None or not out.pre_money.is_known:
-        return UNBOUNDED if out.dilutes else ONE  # a round issuing no shares says nothing of their price then
-    if previous_post is None:
-        return UNBOUNDED
-    return _Interval.of(out.pre_money).div(_Interval.of(previous_post))
+    def __init__(self, stake: _Interval) -> None:
+        self.stake = stake
+        self.investments: list[tuple[Estimate, int]] = []
 
 
 def _position(
@@ -256,7 +256,9 @@ def _position(
     amounts = [amount for amount, _ in investments]
     cost = total(amounts)
     currency = cost.currency if cost is not None else None
-    mark = total([(_Interval.of(a).mul(g)).estimate(currency) for a, g in investments])
+    marks = [(_Interval.of(a).mul(g)).estimate(currency) for a, g in investments]
+    # The sum of one mark is that mark: an Estimate built from an interval reads back as the same interval.
+    mark = marks[0] if len(marks) == 1 else total(marks)
     # MOIC is a weighted mean of each investment's growth, so it lies between their smallest and largest.
     growths = [g for _, g in investments]
     lo = min(g.lo for g in growths) if growths else Decimal(0)
@@ -291,6 +293,81 @@ def _later_growth(growths: list[_Interval]) -> list[_Interval]:
     ]
 
 
+class _Step:
+    """What every view of the positions needs of one counted round, computed once for all views."""
+
+    __slots__ = ("buys", "dilutes", "factor", "pending", "post", "pre", "round")
+
+    def __init__(self, r: RoundIn, out: RoundOut) -> None:
+        active = _active(r)
+        self.round = r
+        self.dilutes = out.dilutes
+        self.factor = _dilution(out) or _Interval(Decimal(0), Decimal(1), None)
+        known = out.pre_money is not None and out.pre_money.is_known
+        self.pre = _Interval.of(out.pre_money) if known and out.pre_money is not None else None
+        known = out.post_money is not None and out.post_money.is_known
+        self.post = _Interval.of(out.post_money) if known and out.post_money is not None else None
+        # (investor, amount, the stake it buys, whether a condition of it is pending) per share-buying participation
+        self.buys: list[tuple[int, Estimate, _Interval, bool]] = []
+        pending = r.status in PENDING
+        for p in active:
+            conditional = any(c.status == "pending" for c in p.conditions)
+            pending = pending or conditional
+            if p.amount is None or not r.buys_shares(p):
+                continue
+            stake = out.stakes.get(p.id)
+            new = _Interval.of(stake) if stake is not None else _Interval(Decimal(0), None, None)
+            self.buys.append((p.investor_id, p.amount, new, conditional))
+        self.pending = pending  # the round is pro forma, or a stake in it is
+
+
+def _steps(rounds: Iterable[RoundIn], outs: Mapping[int, RoundOut] | None) -> list[_Step]:
+    """The counted rounds in chronological order, each computed once (or taken from ``outs`` by round id)."""
+    ordered = sorted(rounds, key=lambda r: (r.date or datetime.date.min, r.id))
+    known = outs or {}
+    return [_Step(r, known[r.id] if r.id in known else compute_round(r)) for r in ordered if r.status != "abandoned"]
+
+
+def _view(steps: list[_Step], include_pro_forma: bool) -> list[PositionOut]:
+    considered = steps if include_pro_forma else [s for s in steps if s.round.status not in PENDING]
+    if not considered:
+        return []
+    holdings: dict[int, _Holding] = {}
+    # The growth of a share's value in each round; every investment of one round grows alike, by the product
+    # of the growths of the rounds after it (see ``cohorts`` below).
+    growths: list[_Interval] = []
+    previous_post: _Interval | None = None
+    priced: _Interval | None = None  # the growth of the last round that priced the shares: the step-up
+    for step in considered:
+        if step.pre is None:  # a round issuing no shares says nothing of their price then
+            growth = UNBOUNDED if step.dilutes else ONE
+        elif previous_post is None:
+            growth = UNBOUNDED
+        else:
+            growth = priced = step.pre.div(previous_post)
+        factor = step.factor
+        for held in holdings.values():
+            held.stake = held.stake.mul(factor)
+        cohort = len(growths)
+        growths.append(growth)
+        for investor, amount, new, conditional in step.buys:
+            if conditional and not include_pro_forma:
+                continue
+            found = holdings.get(investor)
+            holding = found if found is not None else _Holding(_Interval(Decimal(0), Decimal(0), Decimal(0)))
+            if found is None:
+                holdings[investor] = holding
+            holding.stake = holding.stake.add(new)
+            holding.investments.append((amount, cohort))
+        if step.post is not None:
+            previous_post = step.post
+    last = considered[-1].round
+    step_up = priced.estimate(None) if priced is not None else None
+    cohorts = _later_growth(growths)
+    pro_forma = include_pro_forma and any(s.pending for s in considered)
+    return [_position(i, h, cohorts, last, step_up, pro_forma) for i, h in sorted(holdings.items())]
+
+
 def compute_positions(rounds: Iterable[RoundIn], *, include_pro_forma: bool = False) -> list[PositionOut]:
     """Each investor's position in one target after all counted rounds, in chronological order.
 
@@ -298,38 +375,13 @@ def compute_positions(rounds: Iterable[RoundIn], *, include_pro_forma: bool = Fa
     its round to the latest (pre-money of a round over the post-money of the round before), so a single
     investment is marked at exactly its cost until a later round prices it.
     """
-    ordered = sorted(rounds, key=lambda r: (r.date or datetime.date.min, r.id))
-    considered = [r for r in ordered if r.status != "abandoned" and (include_pro_forma or r.status not in PENDING)]
-    if not considered:
-        return []
-    holdings: dict[int, _Holding] = {}
-    # The growth of a share's value in each round; every investment of one round grows alike, by the product
-    # of the growths of the rounds after it (see ``cohorts`` below).
-    growths: list[_Interval] = []
-    previous_post: Estimate | None = None
-    step_up: Estimate | None = None
-    for r in considered:
-        out = compute_round(r)
-        factor = _dilution(out) or _Interval(Decimal(0), Decimal(1), None)
-        growth = _growth(out, previous_post)
-        if previous_post is not None and out.pre_money is not None and out.pre_money.is_known:
-            step_up = growth.estimate(None)
-        for holding in holdings.values():
-            holding.stake = holding.stake.mul(factor)
-        growths.append(growth)
-        for p in _active(r):
-            assert p.amount is not None  # noqa: S101 (_active keeps only participations with an amount)
-            if not r.buys_shares(p) or (p.pending_conditions and not include_pro_forma):
-                continue
-            new = _Interval.of(out.stakes[p.id]) if p.id in out.stakes else _Interval(Decimal(0), None, None)
-            holding = holdings.setdefault(p.investor_id, _Holding(_Interval(Decimal(0), Decimal(0), Decimal(0))))
-            holding.stake = holding.stake.add(new)
-            holding.investments.append((p.amount, len(growths) - 1))
-        if out.post_money is not None and out.post_money.is_known:
-            previous_post = out.post_money
-    last = considered[-1]
-    cohorts = _later_growth(growths)
-    pro_forma = include_pro_forma and any(
-        r.status in PENDING or any(p.pending_conditions for p in _active(r)) for r in considered
-    )
-    return [_position(i, h, cohorts, last, step_up, pro_forma) for i, h in sorted(holdings.items())]
+    return _view(_steps(rounds, None), include_pro_forma)
+
+
+def compute_position_views(
+    rounds: Iterable[RoundIn], *, outs: Mapping[int, RoundOut] | None = None
+) -> tuple[list[PositionOut], list[PositionOut]]:
+    """The factual and the pro-forma positions (see :func:`compute_positions`), each round computed once for
+    both; ``outs`` may give rounds already computed (``compute_round`` of the same input) by round id."""
+    steps = _steps(rounds, outs)
+    return _view(steps, False), _view(steps, True)

@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from deals.choices import Qualifier
 from deals.engine.currencies import is_currency
-from deals.engine.estimates import Estimate, EstimateError
+from deals.engine.estimates import Estimate, EstimateError, quantized_parts
 from deals.engine.estimates import Qualifier as EngineQualifier
 
 PARTS = ("value", "low", "high", "qualifier", "currency")
@@ -63,12 +63,28 @@ def fit(estimate: Estimate | None, *, ratio: bool = False) -> Estimate | None:
     """Rounded outward to storage precision; a figure too large for its columns is stored as unknown."""
     if estimate is None:
         return None
+    return from_columns(*fitted_columns(estimate, ratio=ratio), *(() if ratio else (estimate.currency,)))
+
+
+_EMPTY = {False: (None,) * 5, True: (None,) * 4}
+
+
+def fitted_columns(estimate: Estimate | None, *, ratio: bool = False) -> tuple[Any, ...]:
+    """The column values of ``estimate`` rounded outward to storage precision (see :func:`fit`), in
+    :data:`PARTS` order, without building the rounded Estimate: a full recompute stores millions."""
+    if estimate is None:
+        return _EMPTY[ratio]
     places, limit = (RATIO_PLACES, RATIO_LIMIT) if ratio else (MONEY_PLACES, MONEY_LIMIT)
-    fitted = estimate.quantized(places)
-    for x in (fitted.value, fitted.low, fitted.high):
-        if x is not None and x >= limit:
-            return Estimate.undisclosed(estimate.currency)
-    return fitted
+    qualifier, value, low, high = quantized_parts(estimate, places)
+    if (
+        (value is not None and value >= limit)
+        or (low is not None and low >= limit)
+        or (high is not None and high >= limit)
+    ):
+        qualifier, value, low, high = EngineQualifier.UNDISCLOSED, None, None, None
+    if ratio:
+        return (value, low, high, str(qualifier))
+    return (value, low, high, str(qualifier), estimate.currency)
 
 
 def to_columns(estimate: Estimate | None, *, ratio: bool = False) -> tuple[Any, ...]:
@@ -81,7 +97,7 @@ def to_columns(estimate: Estimate | None, *, ratio: bool = False) -> tuple[Any, 
 
 def as_columns(name: str, estimate: Estimate | None, *, ratio: bool = False, fitted: bool = False) -> dict[str, Any]:
     """Column name → value of estimate ``name``; with ``fitted``, rounded to storage first (computed figures)."""
-    values = to_columns(fit(estimate, ratio=ratio) if fitted else estimate, ratio=ratio)
+    values = fitted_columns(estimate, ratio=ratio) if fitted else to_columns(estimate, ratio=ratio)
     return dict(zip(column_names(name, ratio=ratio), values, strict=True))
 
 

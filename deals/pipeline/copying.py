@@ -3,7 +3,7 @@ recompute writes thousands of rows (no model instances, no per-value quoting of 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import models
@@ -28,3 +28,19 @@ def copy_rows(cursor: Any, table: str, model: type[models.Model], rows: Iterable
         for row in rows:
             copy.write_row([Jsonb(row[c]) if j else row[c] for c, j in zip(names, json, strict=True)])
     return names
+
+
+def layout(model: type[models.Model], names: Sequence[str]) -> tuple[str, ...]:
+    """``names``, checked to be exactly the columns of ``model`` a computed row gives (see :func:`columns`):
+    a row built as a tuple in this order then needs no per-row mapping by name."""
+    expected = columns(model)
+    if sorted(names) != sorted(expected) or len(set(names)) != len(names):
+        raise ValueError(f"{model.__name__}: the layout {sorted(names)} is not its columns {sorted(expected)}.")
+    return tuple(names)
+
+
+def copy_tuples(cursor: Any, table: str, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY ``rows``, each a tuple of values in the order of ``names`` (JSON values wrapped in ``Jsonb``)."""
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)

@@ -23,12 +23,20 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from deals.engine.estimates import Estimate
 from deals.engine.fx import Converter, RateTable
-from deals.engine.valuation import ConditionIn, ParticipationIn, RoundIn, compute_positions, compute_round
+from deals.engine.valuation import (
+    ConditionIn,
+    ParticipationIn,
+    RoundIn,
+    RoundOut,
+    compute_position_views,
+    compute_round,
+)
 from deals.models import ParticipationFigures, Position, RoundFigures
-from deals.models.estimates import as_columns, column_names, currency_of, from_columns
+from deals.models.estimates import column_names, currency_of, fitted_columns, from_columns
 from deals.models.rounds import ROUND_DATE_COLUMNS, round_date
 from deals.pipeline import circularity, copying
 from deals.pipeline.rates import rate_table
@@ -161,13 +169,49 @@ def _round_input(round_: RoundRow, participations: Sequence[ParticipationRow], c
     )
 
 
+def _estimate_columns(*estimates: tuple[str, bool]) -> tuple[str, ...]:
+    return tuple(column for name, ratio in estimates for column in column_names(name, ratio=ratio))
+
+
+# The rows a recompute writes are tuples in these column orders (checked against the models when written).
+ROUND_COLUMNS = (
+    *_estimate_columns(("pre_money", False), ("post_money", False)),
+    *_estimate_columns(("amount_reporting", False), ("post_money_reporting", False)),
+    "round_id",
+    "pro_forma",
+    "counted",
+    "warnings",
+    "computed_at",
+    "fx_rate",
+    "fx_rate_date",
+)
+PARTICIPATION_COLUMNS = (
+    *_estimate_columns(("stake", True), ("amount_reporting", False)),
+    "participation_id",
+    "computed_at",
+    "related_party",
+    "related_party_reasons",
+    "cycles_truncated",
+    "pending_conditions",
+)
+POSITION_COLUMNS = (
+    *_estimate_columns(("stake", True), ("cost", False), ("mark_value", False), ("moic", True), ("step_up", True)),
+    "investor_id",
+    "target_id",
+    "pro_forma",
+    "as_of_round_id",
+    "computed_at",
+)
+_NO_REASONS = Jsonb([])
+
+
 class Batch:
-    """The rows one recompute writes, as column values by attribute name."""
+    """The rows one recompute writes, as tuples of column values in the orders above."""
 
     def __init__(self) -> None:
-        self.rounds: list[dict[str, Any]] = []
-        self.participations: list[dict[str, Any]] = []
-        self.positions: list[dict[str, Any]] = []
+        self.rounds: list[tuple[Any, ...]] = []
+        self.participations: list[tuple[Any, ...]] = []
+        self.positions: list[tuple[Any, ...]] = []
 
 
 def _conditions_data(conditions: Sequence[ConditionIn]) -> list[dict[str, Any]]:
@@ -176,62 +220,71 @@ def _conditions_data(conditions: Sequence[ConditionIn]) -> list[dict[str, Any]]:
 
 def figures_of_round(
     round_: RoundRow, participations: Sequence[ParticipationRow], table: RateTable, batch: Batch, now: Any
-) -> RoundIn:
-    """Compute one round in its own currency and queue its rows; return its input in the reporting currency."""
+) -> tuple[RoundIn, RoundOut | None]:
+    """Compute one round in its own currency and queue its rows; return its input in the reporting currency,
+    with its result when that is the same computation (the round is in the reporting currency already)."""
     reporting = settings.REPORTING_CURRENCY
     native = Converter(table, round_.currency)
     own = _round_input(round_, participations, native)
     out = compute_round(own)
     to_reporting = Converter(table, reporting)
-    amount_reporting = to_reporting.to(out.amount, round_.date)
-    post_reporting = to_reporting.to(out.post_money, round_.date)
+    on = round_.date
+    amount_reporting = to_reporting.to(out.amount, on)
+    post_reporting = to_reporting.to(out.post_money, on)
     rate = to_reporting.rate
     batch.rounds.append(
-        dict(
-            round_id=round_.pk,
-            pro_forma=out.pro_forma,
-            counted=out.counted,
-            warnings=[*out.warnings, *native.warnings, *to_reporting.warnings],
-            computed_at=now,
-            fx_rate=rate.rate if rate else None,
-            fx_rate_date=rate.date if rate else None,
-            **as_columns("pre_money", out.pre_money, fitted=True),
-            **as_columns("post_money", out.post_money, fitted=True),
-            **as_columns("amount_reporting", amount_reporting, fitted=True),
-            **as_columns("post_money_reporting", post_reporting, fitted=True),
+        (
+            *fitted_columns(out.pre_money),
+            *fitted_columns(out.post_money),
+            *fitted_columns(amount_reporting),
+            *fitted_columns(post_reporting),
+            round_.pk,
+            out.pro_forma,
+            out.counted,
+            Jsonb([*out.warnings, *native.warnings, *to_reporting.warnings]),
+            now,
+            rate.rate if rate else None,
+            rate.date if rate else None,
         )
     )
+    stakes, conditional = out.stakes, out.conditional
     for p in own.participations:
         batch.participations.append(
-            dict(
-                participation_id=p.id,
-                computed_at=now,
-                related_party=False,
-                related_party_reasons=[],
-                cycles_truncated=False,
-                pending_conditions=_conditions_data(out.conditional.get(p.id, ())),
-                **as_columns("stake", out.stakes.get(p.id), ratio=True, fitted=True),
-                **as_columns("amount_reporting", to_reporting.to(p.amount, round_.date), fitted=True),
+            (
+                *fitted_columns(stakes.get(p.id), ratio=True),
+                *fitted_columns(to_reporting.to(p.amount, on)),
+                p.id,
+                now,
+                False,
+                _NO_REASONS,
+                False,
+                Jsonb(_conditions_data(conditional.get(p.id, ()))),
             )
         )
-    return _round_input(round_, participations, Converter(table, reporting))
+    if round_.currency == reporting:  # the same input, so the same result: computed once
+        return own, out
+    return _round_input(round_, participations, Converter(table, reporting)), None
 
 
-def positions_of_target(target_id: int, rounds: list[RoundIn], batch: Batch, now: Any) -> None:
-    for pro_forma in (False, True):
-        for p in compute_positions(rounds, include_pro_forma=pro_forma):
+def positions_of_target(
+    target_id: int, rounds: Sequence[tuple[RoundIn, RoundOut | None]], batch: Batch, now: Any
+) -> None:
+    outs = {r.id: out for r, out in rounds if out is not None}
+    views = compute_position_views([r for r, _ in rounds], outs=outs)
+    for pro_forma, positions in zip((False, True), views, strict=True):
+        for p in positions:
             batch.positions.append(
-                dict(
-                    investor_id=p.investor_id,
-                    target_id=target_id,
-                    pro_forma=pro_forma,
-                    as_of_round_id=p.as_of_round_id,
-                    computed_at=now,
-                    **as_columns("stake", p.stake, ratio=True, fitted=True),
-                    **as_columns("cost", p.cost, fitted=True),
-                    **as_columns("mark_value", p.mark_value, fitted=True),
-                    **as_columns("moic", p.moic, ratio=True, fitted=True),
-                    **as_columns("step_up", p.step_up, ratio=True, fitted=True),
+                (
+                    *fitted_columns(p.stake, ratio=True),
+                    *fitted_columns(p.cost),
+                    *fitted_columns(p.mark_value),
+                    *fitted_columns(p.moic, ratio=True),
+                    *fitted_columns(p.step_up, ratio=True),
+                    p.investor_id,
+                    target_id,
+                    pro_forma,
+                    p.as_of_round_id,
+                    now,
                 )
             )
 
@@ -248,51 +301,73 @@ def compute(by_target: Mapping[int, Sequence[tuple[RoundRow, Sequence[Participat
     return batch
 
 
-def _copy(cursor: Any, model: Any, rows: list[dict[str, Any]]) -> tuple[str, list[str]]:
-    """COPY ``rows`` into an emptied temporary table shaped like ``model``'s; (its name, its columns)."""
+def _copy(cursor: Any, model: Any, names: Sequence[str], rows: list[tuple[Any, ...]]) -> str:
+    """COPY ``rows`` into an emptied temporary table shaped like ``model``'s; return its name."""
     table = model._meta.db_table
-    temporary, names = f"recompute_{table}", ", ".join(copying.columns(model))
-    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {temporary} AS SELECT {names} FROM {table} WITH NO DATA")
+    temporary, names = f"recompute_{table}", copying.layout(model, names)
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {temporary} AS SELECT {', '.join(names)} FROM {table} WITH NO DATA"
+    )
     cursor.execute(f"TRUNCATE {temporary}")
-    return temporary, copying.copy_rows(cursor, temporary, model, rows)
+    copying.copy_tuples(cursor, temporary, names, rows)
+    return temporary
 
 
 def _upsert(
-    cursor: Any, model: Any, temporary: str, columns: list[str], conflict: list[str], keep: Sequence[str] = ()
-) -> None:
+    cursor: Any, model: Any, temporary: str, columns: Sequence[str], conflict: list[str], keep: Sequence[str] = ()
+) -> int:
+    """Insert new rows and update the rows whose stored figures differ; return how many rows were written.
+
+    A row whose figures are unchanged is not touched at all (``computed_at`` included): a rerun over
+    unchanged inputs writes nothing, so it leaves no dead tuples, no WAL and the API's data version alone."""
     names = ", ".join(columns)
+    compared = [c for c in columns if c not in conflict and c not in keep and c != "computed_at"]
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in conflict and c not in keep)
+    table = model._meta.db_table
+    stored_row = ", ".join(f"{table}.{c}" for c in compared)
+    differs = f"({stored_row}) IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in compared)})"
     cursor.execute(
-        f"INSERT INTO {model._meta.db_table} ({names}) SELECT {names} FROM {temporary} "
-        f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}"
+        f"INSERT INTO {table} ({names}) SELECT {names} FROM {temporary} "
+        f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates} WHERE {differs}"
     )
+    return int(cursor.rowcount)
 
 
-def write(target_ids: Sequence[int], batch: Batch) -> None:
-    """Store ``batch``: upsert every row and delete the targets' positions it no longer has.
+def write(target_ids: Sequence[int], batch: Batch) -> int:
+    """Store ``batch``: insert new rows, update changed ones, delete the targets' positions it no longer has;
+    return the number of rows inserted, updated or deleted (0 when nothing changed).
 
     The related-party and cycle columns of existing participation figures are left alone: they belong to the
     circular-flow analysis."""
     with connection.cursor() as cursor:
-        temporary, columns = _copy(cursor, RoundFigures, batch.rounds)
-        _upsert(cursor, RoundFigures, temporary, columns, ["round_id"])
-        temporary, columns = _copy(cursor, ParticipationFigures, batch.participations)
-        _upsert(cursor, ParticipationFigures, temporary, columns, ["participation_id"], keep=CIRCULAR_COLUMNS)
-        temporary, columns = _copy(cursor, Position, batch.positions)
+        temporary = _copy(cursor, RoundFigures, ROUND_COLUMNS, batch.rounds)
+        written = _upsert(cursor, RoundFigures, temporary, ROUND_COLUMNS, ["round_id"])
+        temporary = _copy(cursor, ParticipationFigures, PARTICIPATION_COLUMNS, batch.participations)
+        written += _upsert(
+            cursor, ParticipationFigures, temporary, PARTICIPATION_COLUMNS, ["participation_id"], keep=CIRCULAR_COLUMNS
+        )
+        temporary = _copy(cursor, Position, POSITION_COLUMNS, batch.positions)
         cursor.execute(
             f"DELETE FROM deals_position p WHERE p.target_id = ANY(%s) AND NOT EXISTS (SELECT 1 FROM {temporary} t "
             "WHERE t.investor_id = p.investor_id AND t.target_id = p.target_id AND t.pro_forma = p.pro_forma)",
             [list(target_ids)],
         )
-        _upsert(cursor, Position, temporary, columns, ["investor_id", "target_id", "pro_forma"])
+        written += int(cursor.rowcount)
+        written += _upsert(cursor, Position, temporary, POSITION_COLUMNS, ["investor_id", "target_id", "pro_forma"])
+    return written
 
 
 @transaction.atomic
 def recompute_figures(*, target_ids: Sequence[int], table: RateTable | None = None) -> int:
     """Recompute the round figures, stakes and positions of ``target_ids``; return the number of rounds."""
+    return recompute_figures_written(target_ids=target_ids, table=table)[0]
+
+
+@transaction.atomic
+def recompute_figures_written(*, target_ids: Sequence[int], table: RateTable | None = None) -> tuple[int, int]:
+    """:func:`recompute_figures`, returning (rounds computed, rows inserted, updated or deleted)."""
     batch = compute(load(target_ids), table or rate_table())
-    write(target_ids, batch)
-    return len(batch.rounds)
+    return len(batch.rounds), write(target_ids, batch)
 
 
 @transaction.atomic
@@ -305,7 +380,8 @@ def recompute_targets(*, target_ids: Sequence[int], table: RateTable | None = No
 
 @transaction.atomic
 def recompute_chunk(*, target_ids: Sequence[int], table: RateTable, graph: circularity.Graph) -> int:
-    """One chunk of a full recompute: what :func:`recompute_targets` stores, with the job's shared graph."""
-    count = recompute_figures(target_ids=target_ids, table=table)
+    """One chunk of a full recompute: what :func:`recompute_targets` stores, with the job's shared graph;
+    return the number of figure rows written (inserted, updated or deleted)."""
+    _rounds, written = recompute_figures_written(target_ids=target_ids, table=table)
     circularity.recompute_circularity(target_ids=list(target_ids), graph=graph, table=table)
-    return count
+    return written

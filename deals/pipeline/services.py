@@ -152,48 +152,162 @@ def job_claim(*, job_id: int) -> bool:
     return claimable.update(state=JobState.RUNNING, heartbeat_at=now) == 1
 
 
-def job_run_full_recompute(*, job_id: int, on_progress: Callable[[Job], None] | None = None) -> Job | None:
-    """Recompute every target in chunks, resuming after the last finished chunk; None if not claimed.
+# A full recompute is planned as chunks of targets (ranges of target ids) recorded on the Job; each chunk is
+# recomputed and marked done in one transaction, so it is idempotent and a chunk that dies mid-way is simply
+# run again. The chunks run one after the other in this process (``job_run_full_recompute``: the command,
+# the tests) or fanned out over every worker process as Celery tasks (``job_dispatch_full_recompute``); both
+# run each chunk through ``job_run_chunk``.
 
-    Each chunk stores what ``recompute_targets`` would, through the same loader and writer, with the money
-    graph loaded once per run rather than a neighbourhood per chunk.
-    """
-    if not job_claim(job_id=job_id):
-        return None
-    job = Job.objects.get(pk=job_id)
-    chunk = int(job.params.get("chunk_size") or getattr(settings, "DEALTRACKER_RECOMPUTE_CHUNK", 500))
-    targets = Organization.objects.filter(rounds__isnull=False).distinct().order_by("pk")
-    if job.started_at is None:
-        Job.objects.filter(pk=job_id).update(started_at=timezone.now(), progress_total=targets.count())
-    job.refresh_from_db()
-    table = rate_table()
-    graph = None  # the whole money graph, loaded once for all chunks (not at all when nothing is left)
+_PLAN_SQL = """
+SELECT r.target_id, COUNT(*) + COALESCE(SUM(c.n), 0)
+FROM deals_fundinground r LEFT JOIN (SELECT round_id, COUNT(*) AS n FROM deals_participation GROUP BY round_id) c
+    ON c.round_id = r.id
+GROUP BY r.target_id ORDER BY r.target_id
+"""
+
+
+#: How many average chunks' weight one chunk may hold.
+CHUNK_WEIGHT = 4
+
+
+def plan_chunks(weights: Sequence[tuple[int, int]], chunk_size: int) -> list[list[int]]:
+    """Cut ``(target id, weight)`` pairs in id order into chunks ``[first id, last id, targets]``.
+
+    A chunk holds at most ``chunk_size`` targets and at most :data:`CHUNK_WEIGHT` times the weight (rounds +
+    participations) of an average chunk of that many; a target heavier than that (a hub of a power-law
+    market) sits in a chunk of its own. The longest chunk bounds how soon the workers can finish."""
+    if not weights:
+        return []
+    limit = CHUNK_WEIGHT * max(1, chunk_size) * sum(w for _, w in weights) / len(weights)
+    chunks: list[list[int]] = []
+    first = last = count = weight = 0
+    for target_id, w in weights:
+        if count and (count >= chunk_size or weight + w > limit):
+            chunks.append([first, last, count])
+            count = weight = 0
+        if not count:
+            first = target_id
+        last, count, weight = target_id, count + 1, weight + w
+    chunks.append([first, last, count])
+    return chunks
+
+
+def _job_prepare(job_id: int) -> Job:
+    """Plan a claimed job's chunks the first time it runs (a resumed job keeps its plan and what is done)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        if "chunks" not in job.params:
+            chunk = int(job.params.get("chunk_size") or getattr(settings, "DEALTRACKER_RECOMPUTE_CHUNK", 500))
+            with connection.cursor() as cursor:
+                cursor.execute(_PLAN_SQL)
+                weights = [(target_id, int(weight)) for target_id, weight in cursor.fetchall()]
+            job.params.update(chunks=plan_chunks(weights, chunk), done=[], rows_written=0)
+            job.progress_total = len(weights)
+            job.started_at = job.started_at or timezone.now()
+            job.save(update_fields=["params", "progress_total", "started_at"])
+    return job
+
+
+def _pending(job: Job) -> list[int]:
+    done = set(job.params.get("done", ()))
+    return [index for index in range(len(job.params.get("chunks", ()))) if index not in done]
+
+
+def _job_finish(job: Job) -> None:
+    DirtyTarget.objects.filter(marked_at__lt=job.started_at).delete()
+    job.state, job.finished_at = JobState.SUCCEEDED, timezone.now()
+    job.save(update_fields=["state", "finished_at"])
+
+
+class _Shared:
+    """What every chunk of one job reads and no chunk changes, loaded once per worker process and job: the FX
+    rates and the whole money graph (the circular-flow step's largest read)."""
+
+    job: tuple[int, Any] | None = None
+    table: Any = None
+    graph: circularity.Graph | None = None
+
+    @classmethod
+    def of(cls, job: Job) -> tuple[Any, circularity.Graph]:
+        key = (job.pk, job.started_at)
+        if cls.job != key or cls.graph is None:
+            cls.job, cls.table, cls.graph = key, rate_table(), circularity.whole_graph()
+        return cls.table, cls.graph
+
+
+def job_run_chunk(*, job_id: int, index: int) -> bool:
+    """Recompute chunk ``index`` of a running job and mark it done, in one transaction; False if the job is not
+    running or the chunk was done already (a redelivered or re-dispatched chunk). The last chunk finishes
+    the job. A chunk that raises a non-transient error fails the job."""
+    job = Job.objects.filter(pk=job_id, state=JobState.RUNNING).first()
+    if job is None or index in job.params.get("done", ()) or index >= len(job.params.get("chunks", ())):
+        return False
+    first, last, _count = job.params["chunks"][index]
     try:
-        while True:
-            cursor = int(job.params.get("cursor") or 0)
-            ids = list(targets.filter(pk__gt=cursor).values_list("pk", flat=True)[:chunk])
-            if not ids:
-                break
-            graph = graph or circularity.whole_graph()
-            with transaction.atomic():
-                recompute_chunk(target_ids=ids, table=table, graph=graph)
-                job.params["cursor"] = ids[-1]
-                job.progress_done = min(job.progress_done + len(ids), job.progress_total)
-                job.heartbeat_at = timezone.now()
-                job.save(update_fields=["params", "progress_done", "heartbeat_at"])
-            if on_progress:
-                on_progress(job)
-        DirtyTarget.objects.filter(marked_at__lt=job.started_at).delete()
-        job.state, job.finished_at = JobState.SUCCEEDED, timezone.now()
-        job.save(update_fields=["state", "finished_at"])
+        table, graph = _Shared.of(job)
+        with transaction.atomic():
+            ids = list(
+                Organization.objects.filter(pk__gte=first, pk__lte=last, rounds__isnull=False)
+                .distinct()
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            written = recompute_chunk(target_ids=ids, table=table, graph=graph) if ids else 0
+            job = Job.objects.select_for_update().get(pk=job_id)
+            if job.state != JobState.RUNNING or index in job.params["done"]:
+                return False  # a duplicate finished first: the same rows, already counted
+            job.params["done"].append(index)
+            job.params["rows_written"] = int(job.params.get("rows_written") or 0) + written
+            job.progress_done = min(job.progress_done + len(ids), job.progress_total)
+            job.heartbeat_at = timezone.now()
+            job.save(update_fields=["params", "progress_done", "heartbeat_at"])
+            if not _pending(job):
+                _job_finish(job)
     except (OperationalError, InterfaceError):
         # The database went away (a restart, a dropped connection): the job stays running, its heartbeat goes
-        # stale, and the sweep resumes it after the last committed chunk. Only a real error fails it.
+        # stale, and the sweep runs the chunks not done. Only a real error fails it.
         raise
     except Exception as exc:
         Job.objects.filter(pk=job_id).update(state=JobState.FAILED, finished_at=timezone.now(), error=str(exc)[:2000])
         raise
+    return True
+
+
+def job_run_full_recompute(*, job_id: int, on_progress: Callable[[Job], None] | None = None) -> Job | None:
+    """Recompute every target chunk by chunk in this process, resuming after the chunks done; None if not
+    claimed. Each chunk stores what ``recompute_targets`` would, through the same loader and writer, with the
+    money graph loaded once per run rather than a neighbourhood per chunk."""
+    if not job_claim(job_id=job_id):
+        return None
+    job = _job_prepare(job_id)
+    if not job.params["chunks"]:
+        _job_finish(job)
+    for index in _pending(job):
+        job_run_chunk(job_id=job_id, index=index)
+        if on_progress:
+            job.refresh_from_db()
+            on_progress(job)
+    job.refresh_from_db()
     return job
+
+
+def job_dispatch_full_recompute(*, job_id: int) -> int | None:
+    """Fan a claimed job's chunks not yet done out over the worker processes, one task each; return how many
+    (None if the job could not be claimed). Chunks are acknowledged late: a killed worker's chunk runs again,
+    and beat's sweep dispatches a stalled job's remaining chunks once more (a chunk done twice is harmless)."""
+    from celery import group
+
+    from deals.tasks import run_full_recompute_chunk
+
+    if not job_claim(job_id=job_id):
+        return None
+    job = _job_prepare(job_id)
+    pending = _pending(job)
+    if not pending:
+        _job_finish(job)
+        return 0
+    group(run_full_recompute_chunk.si(job_id, index) for index in pending).apply_async()
+    return len(pending)
 
 
 def stale_jobs() -> list[int]:
