@@ -31,7 +31,7 @@ from deals.models import (
     RoundStatusChange,
 )
 from deals.models.estimates import column_names, from_columns
-from deals.models.rounds import round_date_expression
+from deals.models.rounds import round_date_expression, round_sort_date
 
 
 def round_queryset() -> QuerySet[FundingRound]:
@@ -135,8 +135,9 @@ def organization_portfolio(*, organization: Organization, pro_forma: bool = Fals
 
 
 def organization_funding(*, organization: Organization) -> QuerySet[FundingRound]:
-    """The organization's rounds as a target, oldest first, with their stored valuations."""
-    return round_queryset().filter(target=organization).order_by("reported_on", "id")
+    """The organization's rounds as a target, newest first (as every list of rounds), with their stored
+    valuations."""
+    return round_queryset().filter(target=organization).order_by(*NEWEST_FIRST)
 
 
 def organization_latest_rounds(*, organization: Organization, limit: int) -> QuerySet[FundingRound]:
@@ -152,7 +153,7 @@ def organization_valuations(*, organization: Organization, limit: int) -> list[t
     rows = (
         RoundFigures.objects.filter(round__target=organization, post_money_reporting_qualifier__isnull=False)
         .annotate(when=round_date_expression("round__"))
-        .order_by(F("round__reported_on").desc(nulls_last=True), F("round_id").desc())
+        .order_by(round_sort_date("round__").desc(), F("round_id").desc())
         .values_list("when", *columns)[:limit]
     )
     return [(when, estimate) for when, *parts in reversed(rows) if (estimate := from_columns(*parts)) is not None]
@@ -193,9 +194,9 @@ def round_detail_queryset() -> QuerySet[FundingRound]:
     )
 
 
-#: Rounds newest first by when they were first reported; undated ones last (PostgreSQL sorts NULLs first
-#: in descending order otherwise).
-NEWEST_FIRST = (F("reported_on").desc(nulls_last=True), F("id").desc())
+#: Rounds newest first by their date (closed, else announced, else first reported), then by id; undated ones
+#: last. The ``-date`` order of :mod:`deals.ordering`, written out for queries that need no cursor.
+NEWEST_FIRST = (round_sort_date().desc(), F("id").desc())
 
 
 def latest_rounds(*, limit: int = 10) -> QuerySet[FundingRound]:

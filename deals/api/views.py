@@ -23,6 +23,7 @@ from deals import filtersets, selectors
 from deals.api import round_data
 from deals.api import serializers as api
 from deals.api.cache import cached_read
+from deals.api.pagination import RoundCursorPagination
 from deals.api.permissions import ModelPermissionsOrPublicRead
 from deals.engine.currencies import is_currency
 from deals.engine.fx import Converter
@@ -226,6 +227,7 @@ def not_modified(request: Request, response: HttpResponseBase) -> HttpResponseBa
 class RoundViewSet(DealsViewSet):
     serializer_class = api.RoundSerializer
     filterset_class = filtersets.FundingRoundFilterSet
+    pagination_class = RoundCursorPagination
 
     def get_queryset(self) -> Any:
         return selectors.round_queryset()

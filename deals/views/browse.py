@@ -43,6 +43,7 @@ from deals.csv_safety import safe_row
 from deals.filtersets import FundingRoundFilterSet, OrganizationFilterSet
 from deals.formatting import compact_money, describe
 from deals.models import FundingRound, Metric, Organization, Relationship
+from deals.ordering import ordered_rounds
 from deals.roles import may_read
 
 PAGE_SIZE = 50
@@ -149,7 +150,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     filterset = _round_filter(request)
     rounds = filterset.qs if filterset.is_valid() else FundingRound.objects.none()
     if not request.GET.get("ordering"):
-        rounds = rounds.order_by(*selectors.NEWEST_FIRST)
+        rounds = ordered_rounds(rounds)
     page = CappedPaginator(rounds, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     page.object_list = selectors.with_labels(page.object_list)
     query = given(request)
@@ -183,7 +184,7 @@ def round_export(request: HttpRequest) -> HttpResponseBase:
         return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
     rounds = filterset.qs
     if not request.GET.get("ordering"):
-        rounds = rounds.order_by(*selectors.NEWEST_FIRST)
+        rounds = ordered_rounds(rounds)
     currency = reporting_currency()
     header = [
         "id",
