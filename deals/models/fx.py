@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -43,7 +44,8 @@ class FxRate(models.Model):
         indexes = [models.Index(fields=["base", "quote", "-date"], name="fxrate_pair_date")]
 
     def __str__(self) -> str:
-        return f"{self.date}: 1 {self.base} = {self.rate} {self.quote}"
+        rate = format(self.rate.normalize(), "f") if isinstance(self.rate, Decimal) else self.rate
+        return f"{self.date}: 1 {self.base} = {rate} {self.quote}"
 
     def clean(self) -> None:
         super().clean()
