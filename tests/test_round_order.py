@@ -129,3 +129,22 @@ def test_the_pages_list_rounds_newest_first_by_their_date(viewer):
         for line in b"".join(viewer.get(reverse("deals:round_export")).streaming_content).decode().splitlines()[1:]
     ]
     assert names(made, csv_ids) == NEWEST
+
+
+def test_the_valuation_chart_dates_its_points_as_precisely_as_they_are_known(viewer):
+    target = OrganizationFactory(slug="valued-co", name="Valued Co")
+    valued = {"post_money_valuation_qualifier": "exact", "post_money_valuation_currency": "EUR"}
+    for on, precision, value in [(D(2024, 3, 1), "month", 10**9), (D(2025, 1, 1), "year", 2 * 10**9)]:
+        FundingRoundFactory(
+            target=target,
+            reported_on=on,
+            reported_on_precision=precision,
+            **valued,
+            **{f"post_money_valuation_{part}": Decimal(value) for part in ("value", "low", "high")},
+        )
+    dirty_drain()
+    html = viewer.get(reverse("deals:organization_detail", args=["valued-co"])).content.decode()
+    tooltips = re.findall(r"<title>([^<]*)</title>", html)
+    assert any(t.startswith("March 2024:") for t in tooltips), tooltips
+    assert any(t.startswith("2025:") for t in tooltips), tooltips
+    assert not any("March 1, 2024" in t or "Jan. 1, 2025" in t for t in tooltips), tooltips

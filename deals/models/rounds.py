@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +52,17 @@ def round_sort_date(prefix: str = "") -> Coalesce:
     """:func:`round_date_expression`, with :data:`UNDATED` for a round without a date: the key lists of rounds are
     ordered by (with the id after it), matching the expression index ``round_date_id_desc``."""
     return Coalesce(*(f"{prefix}{column}" for column in ROUND_DATE_COLUMNS), Value(UNDATED))
+
+
+def round_date_precision_expression(prefix: str = "") -> Case:
+    """The precision of :func:`round_date_expression`'s date: that of the first known of its columns."""
+    return Case(
+        *(
+            When(**{f"{prefix}{column}__isnull": False}, then=F(f"{prefix}{column}_precision"))
+            for column in ROUND_DATE_COLUMNS
+        ),
+        default=Value(DatePrecision.DAY.value),
+    )
 
 
 def round_date_sql(alias: str) -> str:
