@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -19,7 +20,7 @@ BN = Decimal(10**9)
 
 
 def seed_round() -> FundingRound:
-    round_ = FundingRoundFactory(
+    round_: Any = FundingRoundFactory(
         status="in_talks",
         amount_qualifier="up_to",
         amount_value=60 * BN,
@@ -54,7 +55,7 @@ def test_rates_and_percentages_show_without_padding_zeros(admin_client):
 
 def test_the_status_change_source_is_an_autocomplete_that_finds_sources(admin_client):
     round_ = seed_round()
-    source = SourceFactory(outlet="Handelsblatt", title="OpenAI talks widen")
+    source: Any = SourceFactory(outlet="Handelsblatt", title="OpenAI talks widen")
     page = admin_client.get(reverse("admin:deals_fundinground_change", args=[round_.pk])).content.decode()
     box = re.search(r"<select[^>]*name=\"status_source\"[^>]*>", page)
     assert box is not None, "no select for the status change source"

@@ -63,7 +63,8 @@ def test_every_ordering_pages_through_every_row_once_both_ways(name):
         url = page["next"]
     assert forwards == expected
     assert pages[0]["previous"] is None
-    backwards, url = [], pages[-1]["previous"]
+    backwards: list[int] = []
+    url = pages[-1]["previous"]
     while url:
         page = client.get(url).json()
         backwards = [row["id"] for row in page["results"]] + backwards

@@ -52,7 +52,7 @@ class RoundCursorPagination(StableCursorPagination):
             rows = rows.order_by(*self.order.order_by(reverse=True))
         if self.cursor is not None and self.cursor.position is not None:
             try:
-                rows = rows.filter(self.order.after(self.cursor.position, reverse=reverse))
+                rows = rows.filter(self.order.after(str(self.cursor.position), reverse=reverse))
             except (ValueError, ArithmeticError):
                 raise NotFound(self.invalid_cursor_message) from None
         page = list(rows[: self.page_size + 1])
@@ -73,9 +73,11 @@ class RoundCursorPagination(StableCursorPagination):
     def get_next_link(self) -> str | None:
         if not self.has_next or not self.positions:
             return None
-        return self.encode_cursor(Cursor(offset=0, reverse=False, position=self.positions[-1]))
+        last: Any = self.positions[-1]  # text ("2026-01-30|42"), where DRF's own cursors hold one value
+        return self.encode_cursor(Cursor(offset=0, reverse=False, position=last))
 
     def get_previous_link(self) -> str | None:
         if not self.has_previous or not self.positions:
             return None
-        return self.encode_cursor(Cursor(offset=0, reverse=True, position=self.positions[0]))
+        first: Any = self.positions[0]
+        return self.encode_cursor(Cursor(offset=0, reverse=True, position=first))

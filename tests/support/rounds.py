@@ -26,7 +26,7 @@ def amount(value: int | None) -> dict[str, Any]:
 def order_co() -> dict[str, FundingRound]:
     """Four rounds of one target whose id order, first-reported order and date order all differ."""
     target = OrganizationFactory(slug="order-co", name="Order Co")
-    made = {
+    made: dict[str, Any] = {
         # Reported long ago, closed last: the newest.
         "closed": FundingRoundFactory(target=target, reported_on=D(2024, 1, 1), closed_on=D(2026, 3, 1)),
         "reported": FundingRoundFactory(target=target, reported_on=D(2025, 10, 2), **amount(9 * 10**9)),
