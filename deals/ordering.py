@@ -23,6 +23,8 @@ KEY = "ordering_key"
 
 #: Where a round without an amount in the reporting currency sorts: below every amount.
 NO_AMOUNT = Decimal(-1)
+#: No stored amount reaches this; a cursor's amount beyond it is no position of a row.
+MAX_AMOUNT = Decimal(10) ** 40
 
 
 def round_sort_amount(prefix: str = "") -> Coalesce:
@@ -72,12 +74,14 @@ class RoundOrder:
         A malformed position raises ``ValueError``."""
         key_text, _, id_text = position.rpartition("|")
         pk = int(id_text)
+        if abs(pk) >= 2**63:  # beyond any id (PostgreSQL's bigint)
+            raise ValueError(position)
         downwards = self.descending != reverse
         further = "lt" if downwards else "gt"
         if not self.key:
             return Q(**{f"id__{further}": pk})
         key: Any = datetime.date.fromisoformat(key_text) if self.key == "date" else Decimal(key_text)
-        if self.key == "amount" and not key.is_finite():
+        if self.key == "amount" and (not key.is_finite() or abs(key) >= MAX_AMOUNT):
             raise ValueError(position)
         return Q(**{f"{KEY}__{further}e": key}) & (Q(**{f"{KEY}__{further}": key}) | Q(**{f"id__{further}": pk}))
 

@@ -95,8 +95,9 @@ def test_an_unknown_ordering_or_a_forged_cursor_is_refused():
     assert response.status_code == 400 and "ordering" in response.json()
     import base64
 
-    forged = base64.b64encode(b"p=not-a-date|1").decode()
-    assert client.get(f"/api/rounds/?cursor={forged}").status_code == 404
+    for ordering, position in [("-date", "not-a-date|1"), ("-amount", "1e999999|1"), ("-id", "9" * 30)]:
+        forged = base64.b64encode(f"p={position}".encode()).decode()
+        assert client.get(f"/api/rounds/?ordering={ordering}&cursor={forged}").status_code == 404, position
 
 
 def test_the_schema_documents_the_orderings():
