@@ -31,6 +31,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from bench.common import Scale, Section, child_env, log, median, ms
+from deals import ordering
 from deals.api.views import etag
 from deals.models import FundingRound, Participation
 from deals.tokens import token_create, tokens_revoke_all
@@ -115,16 +116,17 @@ def wrk(base: str, script: Path, connections: int, seconds: int) -> dict[str, fl
     return parse_wrk(output)
 
 
-def cursor_at(position: int) -> str:
-    """A DRF cursor for the page after the row with id ``position`` (ordering -id)."""
+def cursor_at(position: str) -> str:
+    """The API's cursor for the page after the row at ``position`` (see ``RoundOrder.position``)."""
     return base64.b64encode(urlencode({"p": position}).encode()).decode()
 
 
 def endpoints(rng: random.Random) -> dict[str, list[str]]:
     """The paths each endpoint's load cycles through."""
-    matching = FundingRound.objects.filter(**LIST_FILTER).order_by("-id")
+    order = ordering.ROUND_ORDERS[ordering.DEFAULT_ROUND_ORDER]  # what the list is in without ?ordering=
+    matching = order.keyed(FundingRound.objects.filter(**LIST_FILTER))
     count = matching.count()
-    deep = matching.values_list("id", flat=True)[int(count * 0.9)] if count > 10 else None
+    deep = order.position(matching.values("id", ordering.KEY)[int(count * 0.9)]) if count > 10 else None
     round_ids = list(FundingRound.objects.order_by("?").values_list("id", flat=True)[:200])
     with connection.cursor() as cursor:  # investors with at least one position, drawn uniformly
         cursor.execute("SELECT DISTINCT investor_id FROM deals_position ORDER BY investor_id")

@@ -19,7 +19,8 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from deals import formatting, services
+from deals import services
+from deals.admin_display import PlainDecimalsMixin, in_words, plain_number, source_autocomplete
 from deals.estimate_input import model_form, with_estimate_text
 from deals.models import (
     Citation,
@@ -133,7 +134,7 @@ class PrefetchedInlineFormSet(nested_admin.formsets.NestedInlineFormSet):
         return super().get_queryset()
 
 
-class BaseAdmin(HistoryAdminMixin, PreloadedLabelsMixin, nested_admin.NestedModelAdmin):
+class BaseAdmin(HistoryAdminMixin, PlainDecimalsMixin, PreloadedLabelsMixin, nested_admin.NestedModelAdmin):
     list_per_page = 50
     show_full_result_count = False
 
@@ -177,16 +178,21 @@ class ConditionInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):
     fields = ["kind", "description", "counterparty", "status"]
 
 
-class ParticipationInline(PreloadedLabelsMixin, nested_admin.NestedStackedInline):
+class ParticipationInline(PlainDecimalsMixin, PreloadedLabelsMixin, nested_admin.NestedStackedInline):
     model = Participation
     form = with_estimate_text(ParticipationForm)
     extra = 0
     autocomplete_fields = ["investor"]
     inlines = [ConditionInline]
+    readonly_fields = ["amount_in_words"]
     fieldsets = [
-        (None, {"fields": [("investor", "is_lead", "instrument", "status")]}),
+        (None, {"fields": [("investor", "is_lead", "instrument", "status"), "amount_in_words"]}),
         estimate_fieldset("amount", _("Amount")),
     ]
+
+    @admin.display(description=_("amount in words"))
+    def amount_in_words(self, obj: Participation) -> str:
+        return in_words(obj.amount) if obj.pk else "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Participation]:
         queryset: QuerySet[Participation] = super().get_queryset(request)
@@ -309,8 +315,8 @@ class FundingRoundForm(forms.ModelForm):
         queryset=Source.objects.all(),
         required=False,
         label=_("Status change source"),
-        widget=forms.TextInput(attrs={"placeholder": _("source id")}),
-        help_text=_("The id of the source that reported the status change (optional)."),
+        widget=source_autocomplete(),
+        help_text=_("The source that reported the status change (optional): type its title or outlet."),
     )
     status_note = forms.CharField(
         label=_("Status change note"),
@@ -366,15 +372,15 @@ class FundingRoundAdmin(BaseAdmin):
 
     @admin.display(description=_("amount"), ordering="amount_high")
     def amount_in_words(self, obj: FundingRound) -> str:
-        return formatting.describe(obj.amount)
+        return in_words(obj.amount)
 
     @admin.display(description=_("post-money"), ordering="post_money_valuation_high")
     def post_money_in_words(self, obj: FundingRound) -> str:
-        return formatting.describe(obj.post_money_valuation)
+        return in_words(obj.post_money_valuation)
 
     @admin.display(description=_("pre-money"))
     def pre_money_in_words(self, obj: FundingRound) -> str:
-        return formatting.describe(obj.pre_money_valuation)
+        return in_words(obj.pre_money_valuation)
 
     def preload_labels(self, obj: FundingRound) -> dict[tuple[type[Model], str], str]:
         org_ids = {obj.target_id}
@@ -409,14 +415,15 @@ class ParticipationAdmin(BaseAdmin):
     search_fields = ["investor__name", "round__target__name"]
     autocomplete_fields = ["round", "investor"]
     inlines = [ConditionInline, citation_inline("participation")]
+    readonly_fields = ["amount_in_words"]
     fieldsets = [
-        (None, {"fields": [("round", "investor"), ("is_lead", "instrument", "status")]}),
+        (None, {"fields": [("round", "investor"), ("is_lead", "instrument", "status"), "amount_in_words"]}),
         estimate_fieldset("amount", _("Amount")),
     ]
 
     @admin.display(description=_("amount"), ordering="amount_high")
     def amount_in_words(self, obj: Participation) -> str:
-        return formatting.describe(obj.amount)
+        return in_words(obj.amount)
 
     def save_model(self, request: HttpRequest, obj: Participation, form: Any, change: bool) -> None:
         services.participation_save(participation=obj)
@@ -438,7 +445,7 @@ class RelationshipAdmin(BaseAdmin):
 
     @admin.display(description=_("annual value"))
     def annual_value_in_words(self, obj: Relationship) -> str:
-        return formatting.describe(obj.annual_value)
+        return in_words(obj.annual_value)
 
 
 @admin.register(Metric)
@@ -459,16 +466,20 @@ class MetricAdmin(BaseAdmin):
     @admin.display(description=_("figure"))
     def figure(self, obj: Metric) -> str:
         if obj.percent is not None:
-            return f"{obj.percent.normalize()}%"
-        return formatting.describe(obj.value)
+            return f"{plain_number(obj.percent)}%"
+        return in_words(obj.value)
 
 
 @admin.register(FxRate)
 class FxRateAdmin(BaseAdmin):
-    list_display = ["date", "base", "quote", "rate"]
+    list_display = ["date", "base", "quote", "plain_rate"]
     list_filter = ["base", "quote"]
     date_hierarchy = "date"
     search_fields = ["base", "quote"]
+
+    @admin.display(description=_("rate"), ordering="rate")
+    def plain_rate(self, obj: FxRate) -> str:
+        return plain_number(obj.rate)
 
 
 @admin.register(Job)

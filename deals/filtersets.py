@@ -35,6 +35,7 @@ from deals.models import (
     Relationship,
     Source,
 )
+from deals.ordering import ROUND_ORDER_CHOICES, ordered_rounds
 
 #: The amount filters: django-filter caps a number at 1e50; amounts are not negative.
 AMOUNT_SCHEMA = {"type": "number", "minimum": 0, "maximum": 1e50}
@@ -73,15 +74,15 @@ class FundingRoundFilterSet(SearchMixin):
     )
     # "currency" itself is the API's conversion parameter (?currency=USD), so the filter has its own name.
     amount_currency = filters.CharFilter(method="filter_currency", label=_("Currency of the amount"))
-    ordering = filters.OrderingFilter(
-        fields=(
-            ("reported_on", "date"),
-            ("figures__amount_reporting_high", "amount"),
-            ("target__name", "target"),
-            ("status", "status"),
-            ("round_type", "round_type"),
-        ),
+    ordering = filters.ChoiceFilter(
+        choices=ROUND_ORDER_CHOICES,
+        method="filter_ordering",
         label=_("Order by"),
+        help_text=_(
+            "date: by the round's date (closed, else announced, else first reported); amount: by the amount in "
+            "the reporting currency; id: by when the round was entered. A leading minus reverses the order. "
+            "Default: -date (newest first)."
+        ),
     )
 
     class Meta:
@@ -115,6 +116,9 @@ class FundingRoundFilterSet(SearchMixin):
             Q(figures__amount_reporting_low__lte=value)
             | Q(figures__amount_reporting_low=None, figures__amount_reporting_high__lte=value)
         )
+
+    def filter_ordering(self, queryset: QuerySet[FundingRound], name: str, value: str) -> QuerySet[FundingRound]:
+        return ordered_rounds(queryset, value)
 
     def filter_currency(self, queryset: QuerySet[FundingRound], name: str, value: str) -> QuerySet[FundingRound]:
         codes = [code.strip().upper() for code in value.split(",") if code.strip()]

@@ -32,7 +32,7 @@ from deals.models import (
     RoundStatusChange,
 )
 from deals.models.estimates import column_names, from_columns
-from deals.models.rounds import round_date_expression
+from deals.models.rounds import round_date_expression, round_date_precision_expression, round_sort_date
 
 
 def round_queryset() -> QuerySet[FundingRound]:
@@ -149,8 +149,9 @@ def organization_portfolio(*, organization: Organization, pro_forma: bool = Fals
 
 
 def organization_funding(*, organization: Organization) -> QuerySet[FundingRound]:
-    """The organization's rounds as a target, oldest first, with their stored valuations."""
-    return round_queryset().filter(target=organization).order_by("reported_on", "id")
+    """The organization's rounds as a target, newest first (as every list of rounds), with their stored
+    valuations."""
+    return round_queryset().filter(target=organization).order_by(*NEWEST_FIRST)
 
 
 def organization_latest_rounds(*, organization: Organization, limit: int) -> QuerySet[FundingRound]:
@@ -159,17 +160,24 @@ def organization_latest_rounds(*, organization: Organization, limit: int) -> Que
     return FundingRound.objects.for_list().filter(target=organization).order_by(*NEWEST_FIRST)[:limit]
 
 
-def organization_valuations(*, organization: Organization, limit: int) -> list[tuple[datetime.date | None, Estimate]]:
-    """(date, post-money in the reporting currency) of the organization's latest ``limit`` valued rounds, oldest
-    first: only the columns the valuation chart plots, so charting hundreds of rounds stays cheap."""
+def organization_valuations(
+    *, organization: Organization, limit: int
+) -> list[tuple[datetime.date | None, str, Estimate]]:
+    """(date, how precisely it is known, post-money in the reporting currency) of the organization's latest
+    ``limit`` valued rounds, oldest first: only the columns the valuation chart plots, so charting hundreds of
+    rounds stays cheap."""
     columns = column_names("post_money_reporting")
     rows = (
         RoundFigures.objects.filter(round__target=organization, post_money_reporting_qualifier__isnull=False)
-        .annotate(when=round_date_expression("round__"))
-        .order_by(F("round__reported_on").desc(nulls_last=True), F("round_id").desc())
-        .values_list("when", *columns)[:limit]
+        .annotate(when=round_date_expression("round__"), precision=round_date_precision_expression("round__"))
+        .order_by(round_sort_date("round__").desc(), F("round_id").desc())
+        .values_list("when", "precision", *columns)[:limit]
     )
-    return [(when, estimate) for when, *parts in reversed(rows) if (estimate := from_columns(*parts)) is not None]
+    return [
+        (when, precision, estimate)
+        for when, precision, *parts in reversed(rows)
+        if (estimate := from_columns(*parts)) is not None
+    ]
 
 
 def organization_cap_table(*, organization: Organization, pro_forma: bool = False) -> QuerySet[Position]:
@@ -207,9 +215,9 @@ def round_detail_queryset() -> QuerySet[FundingRound]:
     )
 
 
-#: Rounds newest first by when they were first reported; undated ones last (PostgreSQL sorts NULLs first
-#: in descending order otherwise).
-NEWEST_FIRST = (F("reported_on").desc(nulls_last=True), F("id").desc())
+#: Rounds newest first by their date (closed, else announced, else first reported), then by id; undated ones
+#: last. The ``-date`` order of :mod:`deals.ordering`, written out for queries that need no cursor.
+NEWEST_FIRST = (round_sort_date().desc(), F("id").desc())
 
 
 def latest_rounds(*, limit: int = 10) -> QuerySet[FundingRound]:

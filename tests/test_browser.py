@@ -3,6 +3,7 @@ German, see the cycles; and no request leaves the machine. Screenshots go to tes
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import time
@@ -19,6 +20,7 @@ from django.templatetags.static import static
 from deals.models import FundingRound
 from deals.pipeline.services import dirty_drain
 from tests.support.browser import BROWSER
+from tests.support.rounds import NEWEST, names, order_co
 
 pytestmark = BROWSER
 PASSWORD = "a-long-browser-test-password"
@@ -395,3 +397,53 @@ def test_a_thousand_organizations_stay_responsive(transactional_db: None, live_s
     (folder / "network-1000.txt").write_text(report + "\n")
     print(report)
     assert nodes == 1000 and edges > 1000
+
+
+# --- the order of rounds -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_list_of_rounds_is_newest_first_by_date(
+    seeded: str, browser: Any, artifacts: Path, language: str
+) -> None:
+    """The dashboard's latest deals, the deals list and an organization's funding history, on a desktop and a
+    phone: newest first by the round's date (closed, else announced, else reported; then id), and the deals
+    list's Date header turns it around."""
+    from playwright.sync_api import expect
+
+    made = order_co()
+    dates = {r.pk: (r.date or datetime.date.min, r.pk) for r in FundingRound.objects.all()}
+    for size_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(locale=language, viewport=viewport)
+        try:
+            page = context.new_page()
+            log_in_anywhere(page, seeded)
+            for short, path in (
+                ("dashboard", "/"),
+                ("deals", "/rounds/"),
+                ("organization", "/organizations/order-co/"),
+            ):
+                page.goto(seeded + path)
+                shown = [
+                    int(i)
+                    for i in page.locator("tr[data-round]").evaluate_all("rows => rows.map(r => r.dataset.round)")
+                ]
+                page.screenshot(path=artifacts / f"{language}-{size_name}-order-{short}.png", full_page=True)
+                assert shown, short
+                keys = [dates[i] for i in shown]
+                assert keys == sorted(keys, reverse=True), short
+                ours = names(made, shown)
+                assert ours == [n for n in NEWEST if n in ours], short
+            assert names(made, shown) == NEWEST  # the organization page shows all four
+            page.goto(seeded + "/rounds/?target_slug=order-co")
+            page.locator("table.rounds thead a").first.click()  # the Date header: oldest first
+            # The results are swapped in place: wait for the oldest (the undated round) to come first.
+            expect(page.locator("#results tr[data-round]").first).to_have_attribute(
+                "data-round", str(made["undated"].pk)
+            )
+            shown = [
+                int(i) for i in page.locator("tr[data-round]").evaluate_all("rows => rows.map(r => r.dataset.round)")
+            ]
+            assert names(made, shown) == NEWEST[::-1]
+        finally:
+            context.close()

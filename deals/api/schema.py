@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from deals.api.docs import describe_components
 from deals.api.fields import CURRENCY_SCHEMA
 from deals.api.pagination import StableCursorPagination
 
@@ -51,6 +52,7 @@ NOT_MODIFIED = {"description": "If-None-Match names the object's current ETag: n
 
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    describe_components(result)
     schemas["Error"] = ERROR
     for name, component in schemas.items():
         if name.endswith("Request"):

@@ -26,9 +26,9 @@ from deals.models import (
 )
 
 
+# Takes each field only in the JSON type and spelling the OpenAPI schema gives for it. (Comments, not
+# docstrings, on serializers: the schema would show a docstring as the object's description.)
 class StrictModelSerializer(serializers.ModelSerializer):
-    """Takes each field only in the JSON type and spelling the OpenAPI schema gives for it."""
-
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: strict.StrictCharField,
@@ -47,11 +47,10 @@ class StrictModelSerializer(serializers.ModelSerializer):
     serializer_related_field = strict.StrictPrimaryKeyRelatedField
 
 
+# Validates the input; the write is a service's (deals.services), which runs the model's full_clean() and
+# its rules, so the API writes exactly what the admin and the imports write. Model errors come back as
+# field-level 400s (deals.api.errors).
 class ValidatedModelSerializer(StrictModelSerializer):
-    """Validates the input; the write is a service's (deals.services), which runs the model's full_clean() and
-    its rules, so the API writes exactly what the admin and the imports write. Model errors come back as
-    field-level 400s (deals.api.errors)."""
-
     def create(self, validated_data: dict[str, Any]) -> Any:
         return self.write(None, validated_data)
 

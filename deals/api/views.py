@@ -24,6 +24,7 @@ from deals.api import round_data
 from deals.api import serializers as api
 from deals.api.cache import cached_read
 from deals.api.fastpath import fast_reads
+from deals.api.pagination import RoundCursorPagination
 from deals.api.permissions import ModelPermissionsOrPublicRead
 from deals.engine.currencies import is_currency
 from deals.engine.fx import Converter
@@ -92,9 +93,9 @@ def refuse_unknown_parameters(request: Request, allowed: dict[str, set[str] | No
         raise ValidationError(errors)
 
 
+# Refuses query parameters (and values) the operation does not document. (Comments, not docstrings, on the
+# shared view classes: the schema would show a docstring as every operation's description.)
 class StrictQueryMixin:
-    """Refuses query parameters (and values) the operation does not document."""
-
     #: Query parameters an action takes besides ``format`` and, for lists, the filters and the pagination;
     #: the same ones its ``extend_schema`` documents.
     action_parameters: dict[str, set[str]] = {}
@@ -119,9 +120,8 @@ class StrictQueryMixin:
         return names
 
 
+# Common behaviour: permissions, currency conversion, ETags and optimistic concurrency.
 class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
-    """Common behaviour: permissions, currency conversion, ETags and optimistic concurrency."""
-
     action_parameters = {"list": {"currency"}, "retrieve": {"currency"}}
 
     permission_classes = [ModelPermissionsOrPublicRead]
@@ -230,8 +230,12 @@ def not_modified(request: Request, response: HttpResponseBase) -> HttpResponseBa
 
 @DOCUMENTED
 class RoundViewSet(DealsViewSet):
+    """Funding rounds, newest first by date. Reads are public where the site allows it; writes need the Data entry
+    role. ?currency= adds every figure converted into that currency."""
+
     serializer_class = api.RoundSerializer
     filterset_class = filtersets.FundingRoundFilterSet
+    pagination_class = RoundCursorPagination
 
     def get_queryset(self) -> Any:
         return selectors.round_queryset()
@@ -296,6 +300,8 @@ def cycle_data(cycle: Any) -> dict[str, Any]:
 
 @DOCUMENTED
 class ParticipationViewSet(DealsViewSet):
+    """Investors' parts in rounds. ?currency= adds every figure converted into that currency."""
+
     serializer_class = api.ParticipationSerializer
     filterset_class = filtersets.ParticipationFilterSet
 
@@ -332,6 +338,8 @@ PRO_FORMA = OpenApiParameter("pro_forma", OpenApiTypes.BOOL, description="Includ
 
 @DOCUMENTED
 class OrganizationViewSet(DealsViewSet):
+    """Organizations: companies, funds and other investors, with their funding, portfolio, cap table and cycles."""
+
     action_parameters = {
         "list": {"currency"},
         "retrieve": {"currency"},
@@ -383,6 +391,8 @@ class OrganizationViewSet(DealsViewSet):
 
 @DOCUMENTED
 class RelationshipViewSet(DealsViewSet):
+    """Commercial relationships between organizations (who supplies what to whom)."""
+
     serializer_class = api.RelationshipSerializer
     filterset_class = filtersets.RelationshipFilterSet
 
@@ -392,6 +402,8 @@ class RelationshipViewSet(DealsViewSet):
 
 @DOCUMENTED
 class SourceViewSet(DealsViewSet):
+    """The published reports that recorded facts rest on."""
+
     serializer_class = api.SourceSerializer
     filterset_class = filtersets.SourceFilterSet
     queryset = Source.objects.all()
@@ -399,6 +411,8 @@ class SourceViewSet(DealsViewSet):
 
 @DOCUMENTED
 class MetricViewSet(DealsViewSet):
+    """Reported business figures of organizations (revenue, costs, headcount and more)."""
+
     serializer_class = api.MetricSerializer
     filterset_class = filtersets.MetricFilterSet
 
@@ -408,6 +422,8 @@ class MetricViewSet(DealsViewSet):
 
 @DOCUMENTED
 class FxRateViewSet(DealsViewSet):
+    """Dated exchange rates, used to convert figures into the reporting currency and ?currency=."""
+
     serializer_class = api.FxRateSerializer
     filterset_class = filtersets.FxRateFilterSet
     queryset = FxRate.objects.all()

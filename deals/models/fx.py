@@ -44,7 +44,8 @@ class FxRate(models.Model):
         indexes = [models.Index(fields=["base", "quote", "-date"], name="fxrate_pair_date")]
 
     def __str__(self) -> str:
-        return f"{self.date}: 1 {self.base} = {self.rate} {self.quote}"
+        rate = format(self.rate.normalize(), "f") if isinstance(self.rate, Decimal) else self.rate
+        return f"{self.date}: 1 {self.base} = {rate} {self.quote}"
 
     def clean(self) -> None:
         super().clean()

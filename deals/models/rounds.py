@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,28 @@ def round_date(
 def round_date_expression(prefix: str = "") -> Coalesce:
     """:func:`round_date` in the ORM, of the round at ``prefix`` (e.g. ``"round__"``)."""
     return Coalesce(*(f"{prefix}{column}" for column in ROUND_DATE_COLUMNS))
+
+
+#: Where an undated round sorts: before every dated one, so "newest first" lists it last. A value rather than NULL
+#: so that a cursor can compare it and one index serves both directions.
+UNDATED = datetime.date.min
+
+
+def round_sort_date(prefix: str = "") -> Coalesce:
+    """:func:`round_date_expression`, with :data:`UNDATED` for a round without a date: the key lists of rounds are
+    ordered by (with the id after it), matching the expression index ``round_date_id_desc``."""
+    return Coalesce(*(f"{prefix}{column}" for column in ROUND_DATE_COLUMNS), Value(UNDATED))
+
+
+def round_date_precision_expression(prefix: str = "") -> Case:
+    """The precision of :func:`round_date_expression`'s date: that of the first known of its columns."""
+    return Case(
+        *(
+            When(**{f"{prefix}{column}__isnull": False}, then=F(f"{prefix}{column}_precision"))
+            for column in ROUND_DATE_COLUMNS
+        ),
+        default=Value(DatePrecision.DAY.value),
+    )
 
 
 def round_date_sql(alias: str) -> str:
@@ -135,6 +157,7 @@ class FundingRound(EstimateModel):
             models.Index(fields=["target", "reported_on"], name="round_target_reported"),
             models.Index(fields=["status", "reported_on"], name="round_status_reported"),
             models.Index(F("reported_on").desc(nulls_last=True), F("id").desc(), name="round_reported_id_desc"),
+            models.Index(round_sort_date().desc(), F("id").desc(), name="round_date_id_desc"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -30,7 +30,6 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -43,7 +42,9 @@ from deals.csv_safety import safe_row
 from deals.filtersets import FundingRoundFilterSet, OrganizationFilterSet
 from deals.formatting import compact_money, describe
 from deals.models import FundingRound, Metric, Organization, Relationship
+from deals.ordering import ordered_rounds
 from deals.roles import may_read
+from deals.templatetags.deals_ui import date_at_precision
 
 PAGE_SIZE = 50
 #: The deals list counts its matches up to this many (200 pages).
@@ -149,7 +150,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     filterset = _round_filter(request)
     rounds = filterset.qs if filterset.is_valid() else FundingRound.objects.none()
     if not request.GET.get("ordering"):
-        rounds = rounds.order_by(*selectors.NEWEST_FIRST)
+        rounds = ordered_rounds(rounds)
     page = CappedPaginator(rounds, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     page.object_list = selectors.with_labels(page.object_list)
     query = given(request)
@@ -183,7 +184,7 @@ def round_export(request: HttpRequest) -> HttpResponseBase:
         return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
     rounds = filterset.qs
     if not request.GET.get("ordering"):
-        rounds = rounds.order_by(*selectors.NEWEST_FIRST)
+        rounds = ordered_rounds(rounds)
     currency = reporting_currency()
     header = [
         "id",
@@ -316,7 +317,7 @@ def _valuation_points(org: Organization) -> tuple[list[charts.BandPoint], bool]:
     """The valuation chart's points (its latest valued rounds) and whether older ones were left out."""
     valuations = selectors.organization_valuations(organization=org, limit=ORG_VALUATIONS_CHARTED)
     points = []
-    for when, post in valuations:
+    for when, precision, post in valuations:
         if post.high is None and post.low is None:
             continue
         low = post.low if post.low is not None else Decimal(0)
@@ -327,7 +328,7 @@ def _valuation_points(org: Organization) -> tuple[list[charts.BandPoint], bool]:
                 low=low,
                 value=post.value,
                 high=max(high, low),
-                tooltip=f"{formats.date_format(when) if when else '?'}: {describe(post, language=get_language())}",
+                tooltip=f"{date_at_precision(when, precision)}: {describe(post, language=get_language())}",
             )
         )
     return points, len(valuations) >= ORG_VALUATIONS_CHARTED
