@@ -85,6 +85,7 @@ def follow(*, user: Any, organization: Organization | None = None, round: Fundin
     """Follow an organization or a round (following twice is following once)."""
     if (organization is None) == (round is None):
         raise ValidationError(_("Follow either an organization or a round."))
+    settings_of(user)  # the row that counts the follower's unread events
     found, _created = Follow.objects.get_or_create(user=user, organization=organization, round=round)
     return found
 
@@ -131,6 +132,7 @@ def saved_search_save(*, user: Any, name: str, query: str) -> SavedSearch:
     filterset = saved_search_filterset(data.urlencode())
     if not filterset.is_valid():
         raise ValidationError({"query": _("This filter is not valid: %(errors)s") % {"errors": filterset.errors}})
+    settings_of(user)
     found, _created = SavedSearch.objects.update_or_create(user=user, name=name, defaults={"query": data.urlencode()})
     return found
 
