@@ -19,7 +19,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from deals import formatting
 from deals.choices import ConditionStatus, EventKind, ParticipationStatus, RoundStatus
@@ -59,14 +58,13 @@ def record_event(
 ) -> Event:
     """Store one event and, once the transaction commits, hand it to the fan-out (alerts, webhooks).
 
-    ``organizations`` are those involved besides the round's target (which is always included)."""
+    ``organizations`` are those involved besides the round's target (which is always included, first)."""
     ids = {o if isinstance(o, int) else o.pk for o in organizations if o is not None}
-    if round is not None:
-        ids.add(round.target_id)
+    first = [round.target_id] if round is not None else []
     event = Event.objects.create(
         kind=kind,
         round=round,
-        organization_ids=sorted(ids),
+        organization_ids=first + sorted(ids - set(first)),
         source=source,
         actor_id=_actor(user),
         occurred_at=occurred_at or timezone.now(),
@@ -269,20 +267,14 @@ def _round_name(params: Mapping[str, Any]) -> str:
     from deals.choices import RoundType
 
     try:
-        kind = str(RoundType(params.get("round_type")).label)
+        kind = str(RoundType(str(params.get("round_type"))).label)
     except ValueError:
         kind = str(params.get("round_type") or "")
     return f"{params.get('target', '?')} · {kind}"
 
 
-def _condition(p: Mapping[str, Any], verdict: str) -> str:
-    verdicts = {"met": pgettext("condition", "met"), "failed": pgettext("condition", "failed")}
-    verdicts["waived"] = pgettext("condition", "waived")
-    return _("Condition %(verdict)s: %(condition)s (%(investor)s)") % {
-        "verdict": verdicts[verdict],
-        "condition": p.get("condition", ""),
-        "investor": p.get("investor", "?"),
-    }
+def _condition(p: Mapping[str, Any]) -> dict[str, Any]:
+    return {"condition": p.get("condition", ""), "investor": p.get("investor", "?")}
 
 
 #: Each kind's sentence from its parameters, in the active language.
@@ -307,9 +299,9 @@ PHRASES: dict[str, Any] = {
     EventKind.PARTICIPANT_WITHDRAWN: lambda p: (
         _("Participant withdrawn: %(investor)s") % {"investor": p.get("investor", "?")}
     ),
-    EventKind.CONDITION_MET: lambda p: _condition(p, "met"),
-    EventKind.CONDITION_FAILED: lambda p: _condition(p, "failed"),
-    EventKind.CONDITION_WAIVED: lambda p: _condition(p, "waived"),
+    EventKind.CONDITION_MET: lambda p: _("Condition met: %(condition)s (%(investor)s)") % _condition(p),
+    EventKind.CONDITION_FAILED: lambda p: _("Condition failed: %(condition)s (%(investor)s)") % _condition(p),
+    EventKind.CONDITION_WAIVED: lambda p: _("Condition waived: %(condition)s (%(investor)s)") % _condition(p),
     EventKind.CYCLE_FOUND: lambda p: _("New money cycle: %(path)s") % {"path": " → ".join(p.get("path") or [])},
     EventKind.RELATED_PARTY: lambda p: _("Related-party flag: %(investor)s") % {"investor": p.get("investor", "?")},
 }

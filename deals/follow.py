@@ -148,7 +148,8 @@ def saved_search_delete(*, user: Any, pk: int) -> None:
 def followed_condition(user: Any) -> Q:
     """The events of what ``user`` follows: its organizations and rounds (two small queries), and the rounds of
     its saved searches (subqueries)."""
-    org_ids, round_ids = [], []
+    org_ids: list[int] = []
+    round_ids: list[int] = []
     for org_id, round_id in Follow.objects.filter(user=user).values_list("organization_id", "round_id"):
         (org_ids if org_id else round_ids).append(org_id or round_id)
     condition = Q(pk__in=[])
@@ -197,9 +198,8 @@ def whats_new(*, user: Any, mark_seen: bool = True) -> dict[str, Any]:
     groups: dict[int, list[Event]] = {}
     for event in events:
         ids = event.organization_ids
-        key = next((i for i in ids if i in followed), None)
-        if key is None:
-            key = event.round.target_id if event.round_id and event.round else (ids[0] if ids else 0)
+        # Under the followed organization it names, else the round's target (the first one named).
+        key = next((i for i in ids if i in followed), ids[0] if ids else 0)
         groups.setdefault(key, []).append(event)
     orgs = Organization.objects.in_bulk(list(groups))
     grouped = [{"organization": orgs.get(key), "events": items} for key, items in groups.items()]

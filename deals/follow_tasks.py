@@ -49,6 +49,6 @@ def deliver_webhook(self: Task, delivery_id: int) -> None:
     if outcome is False:
         countdown = webhooks.backoff(self.request.retries + 1)
         if settings.CELERY_TASK_ALWAYS_EAGER:  # eager runs (tests) retry in line, without waiting
-            deliver_webhook.apply(args=[delivery_id], retries=self.request.retries + 1)
+            deliver_webhook.apply(args=(delivery_id,), retries=self.request.retries + 1)
             return
         raise self.retry(countdown=countdown)

@@ -6,28 +6,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-#: The data-version triggers of the event table (the API shows its rows; deals/api/cache.py), frozen here.
-EVENT_VERSION_SQL = """
-DROP TRIGGER IF EXISTS deals_event_version_insert ON deals_event;
-CREATE TRIGGER deals_event_version_insert AFTER INSERT ON deals_event REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION deals_data_statement();
-ALTER TABLE deals_event ENABLE ALWAYS TRIGGER deals_event_version_insert;
-DROP TRIGGER IF EXISTS deals_event_version_update ON deals_event;
-CREATE TRIGGER deals_event_version_update AFTER UPDATE ON deals_event REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION deals_data_statement();
-ALTER TABLE deals_event ENABLE ALWAYS TRIGGER deals_event_version_update;
-DROP TRIGGER IF EXISTS deals_event_version_delete ON deals_event;
-CREATE TRIGGER deals_event_version_delete AFTER DELETE ON deals_event REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION deals_data_statement();
-ALTER TABLE deals_event ENABLE ALWAYS TRIGGER deals_event_version_delete;
-DROP TRIGGER IF EXISTS deals_event_version_truncate ON deals_event;
-CREATE TRIGGER deals_event_version_truncate AFTER TRUNCATE ON deals_event  FOR EACH STATEMENT EXECUTE FUNCTION deals_data_statement();
-ALTER TABLE deals_event ENABLE ALWAYS TRIGGER deals_event_version_truncate;
-"""
-EVENT_VERSION_REVERSE_SQL = """
-DROP TRIGGER IF EXISTS deals_event_version_insert ON deals_event;
-DROP TRIGGER IF EXISTS deals_event_version_update ON deals_event;
-DROP TRIGGER IF EXISTS deals_event_version_delete ON deals_event;
-DROP TRIGGER IF EXISTS deals_event_version_truncate ON deals_event;
-"""
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -374,5 +352,4 @@ class Migration(migrations.Migration):
             model_name="webhookdelivery",
             constraint=models.UniqueConstraint(fields=("webhook", "event"), name="webhook_delivery_once"),
         ),
-        migrations.RunSQL(EVENT_VERSION_SQL, EVENT_VERSION_REVERSE_SQL),
     ]

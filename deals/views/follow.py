@@ -98,10 +98,11 @@ def whats_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def following(request: HttpRequest) -> HttpResponse:
     user = request.user
+    assert user.is_authenticated  # noqa: S101 (the reader decorator let only a logged-in user through)
     row = follow.settings_of(user)
-    follows = list(user.follows.select_related("organization", "round__target").order_by("-id"))  # type: ignore[union-attr]
+    follows = list(user.follows.select_related("organization", "round__target").order_by("-id"))
     searches = list(SavedSearch.objects.filter(user=user).order_by("name"))
-    webhooks = list(user.webhooks.order_by("id"))  # type: ignore[union-attr]
+    webhooks = list(user.webhooks.order_by("id"))
     deliveries = list(
         WebhookDelivery.objects.filter(webhook__user=user).select_related("webhook").order_by("-id")[:DELIVERIES_SHOWN]
     )
