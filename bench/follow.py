@@ -64,7 +64,7 @@ def _fill(events: int, organizations: int) -> None:
         cursor.execute(
             "INSERT INTO deals_event (kind, organization_ids, occurred_at, params) "
             "SELECT (ARRAY['round_created','status_changed','participant_added'])[1 + g %% 3], "
-            "ARRAY[%s + (g * 7919) %% (%s - %s + 1), %s + (g * 104729) %% (%s - %s + 1)]::bigint[], "
+            "ARRAY[%s + (g::bigint * 7919) %% (%s - %s + 1), %s + (g::bigint * 104729) %% (%s - %s + 1)]::bigint[], "
             "now() - (g || ' seconds')::interval, "
             "jsonb_build_object('target', 'Bench', 'round_type', 'series_a', 'old', 'in_talks', 'new', 'announced', "
             "'status', 'in_talks', 'investor', 'Bench investor') "
@@ -153,6 +153,13 @@ def main(argv: list[str]) -> int:
     for user in user_model.objects.filter(username__startswith="bench-follow-").exclude(pk__in=[admin.pk, reader.pk]):
         follow.follow(user=user, round=round_)
         follow.settings_update(user=user, alert_mode="immediate")
+    lonely: Any = FundingRoundFactory(target=Organization.objects.get(pk=orgs[1]), status="in_talks")
+    alone = []
+    for status in ("announced", "closed"):
+        started = time.perf_counter()
+        with transaction.atomic():
+            services.round_change_status(round=lonely, to_status=status, user=admin)
+        alone.append(time.perf_counter() - started)
     writes = []
     for status in ("announced", "closed"):
         started = time.perf_counter()
@@ -178,6 +185,7 @@ def main(argv: list[str]) -> int:
     print(
         f"| Writer: status change of a round {args.subscribers:,} users follow | {', '.join(ms(w) for w in writes)} |"
     )
+    print(f"| Writer: the same for a round nobody follows | {', '.join(ms(w) for w in alone)} |")
     print(
         f"| Fan-out task for that event ({args.subscribers:,} subscribers, e-mail tasks enqueued) | {ms(fan_out_s)} |"
     )

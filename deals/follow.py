@@ -183,7 +183,8 @@ def listed(events: QuerySet[Event], limit: int) -> list[Event]:
     return list(events.select_related("actor").order_by("-id")[:limit])
 
 
-WHATS_NEW_LIMIT = 200
+#: What's new shows the newest this many unseen events (the feeds and /api/events/ have every one).
+WHATS_NEW_LIMIT = 50
 
 
 def whats_new(*, user: Any, mark_seen: bool = True) -> dict[str, Any]:
@@ -209,7 +210,7 @@ def whats_new(*, user: Any, mark_seen: bool = True) -> dict[str, Any]:
         )
     elif mark_seen:
         FollowerSettings.objects.filter(pk=row.pk).update(unread=0, last_visit_at=timezone.now())
-    return {"groups": grouped, "since": row.last_visit_at, "count": len(events)}
+    return {"groups": grouped, "since": row.last_visit_at, "count": len(events), "limit": WHATS_NEW_LIMIT}
 
 
 def subscribers(event: Event) -> list[int]:
