@@ -19,6 +19,7 @@ from deals import events
 from deals.choices import AlertMode
 from deals.follow import events_for_user, mark_unread, settings_of, subscribers
 from deals.models import EmailAlert, Event, FollowerSettings, Webhook, WebhookDelivery
+from deals.roles import may_see_authors
 
 DIGEST_LIMIT = 200
 
@@ -68,7 +69,12 @@ def send_event_email(*, user_id: int, event_id: int) -> bool:
             return False
         with translation.override(settings_of(user).language):
             subject = _("Dealtracker: %(title)s") % {"title": events.title(event)}
-            _mail(user, subject, "deals/follow/email_event.txt", {"event": event, "line": events.line(event)})
+            _mail(
+                user,
+                subject,
+                "deals/follow/email_event.txt",
+                {"event": event, "line": events.line(event, authors=may_see_authors(user))},
+            )
         alert.sent_at = timezone.now()
         alert.save(update_fields=["sent_at"])
     return True
@@ -90,7 +96,8 @@ def send_digest(*, user_id: int) -> int:
         if not found:
             return 0
         with translation.override(row.language):
-            lines = [{"title": events.title(e), "line": events.line(e), "event": e} for e in found]
+            authors = may_see_authors(row.user)
+            lines = [{"title": events.title(e), "line": events.line(e, authors=authors), "event": e} for e in found]
             subject = _("Dealtracker: %(n)s changes to what you follow") % {"n": len(found)}
             _mail(row.user, subject, "deals/follow/email_digest.txt", {"lines": lines})
         row.digest_event_id = found[-1].pk

@@ -334,7 +334,8 @@ def who(event: Event) -> str:
     return actor.get_username() if actor is not None else ""
 
 
-def line(event: Event) -> str:
-    """ "Amount: up to €50bn → up to €60bn · admin · 2 Dec 2026" (``actor`` must be loaded with the event)."""
+def line(event: Event, *, authors: bool = True) -> str:
+    """The sentence, who and when: "Amount: up to €50bn → up to €60bn · admin · 2 Dec 2026" (``actor`` loaded
+    with the event); who made it only with ``authors`` (names are not public: deals.roles.may_see_authors)."""
     when = formats.date_format(timezone.localtime(event.occurred_at), "DATE_FORMAT")
-    return " · ".join(part for part in (sentence(event), who(event), when) if part)
+    return " · ".join(part for part in (sentence(event), who(event) if authors else "", when) if part)

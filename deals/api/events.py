@@ -18,6 +18,7 @@ from deals.api.permissions import ModelPermissionsOrPublicRead
 from deals.api.views import StrictQueryMixin
 from deals.choices import EventKind
 from deals.models import Event
+from deals.roles import may_see_authors
 
 
 class EventFilterSet(filters.FilterSet):
@@ -49,7 +50,9 @@ class EventSerializer(serializers.ModelSerializer):
     source = serializers.IntegerField(  # type: ignore[assignment]
         source="source_id", allow_null=True, help_text="The source's id, if named."
     )
-    who = serializers.SerializerMethodField(help_text="User name of who made the change (empty: the system).")
+    who = serializers.SerializerMethodField(
+        help_text="User name of who made the change (empty: made by the system, or names are not shown to you)."
+    )
     text = serializers.SerializerMethodField(help_text="The event in words, in the request's language.")
     params = serializers.JSONField(help_text="What the text is made of: old and new values, names, statuses.")
 
@@ -58,7 +61,8 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "occurred_at", "round", "organizations", "source", "who", "text", "params"]
 
     def get_who(self, event: Event) -> str:
-        return events.who(event)
+        request = self.context.get("request")
+        return events.who(event) if request is not None and may_see_authors(request.user) else ""
 
     def get_text(self, event: Event) -> str:
         return events.title(event)

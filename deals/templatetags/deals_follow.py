@@ -29,6 +29,6 @@ def event_round(event: Event) -> str:
 
 
 @register.filter
-def event_line(event: Event) -> str:
+def event_line(event: Event, authors: bool = False) -> str:
     """The sentence, who and when: "Amount: up to €50bn → up to €60bn · admin · Dec. 2, 2026"."""
-    return events.line(event)
+    return events.line(event, authors=bool(authors))

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from deals import events, follow
 from deals.choices import AlertMode, EventKind
 from deals.models import Event, FundingRound, Organization, SavedSearch, WebhookDelivery
-from deals.roles import may_read
+from deals.roles import may_read, may_see_authors
 
 FEED_LIMIT = 50
 DELIVERIES_SHOWN = 20
@@ -193,7 +193,7 @@ def _feed_user(token: str) -> Any:
     return user
 
 
-def _atom(request: HttpRequest, *, feed_id: str, title: str, found: list[Event]) -> HttpResponse:
+def _atom(request: HttpRequest, *, feed_id: str, title: str, found: list[Event], reader: Any) -> HttpResponse:
     from feedgen.feed import FeedGenerator
 
     site = settings.DEALTRACKER_SITE_URL
@@ -208,12 +208,13 @@ def _atom(request: HttpRequest, *, feed_id: str, title: str, found: list[Event])
         entry = generator.add_entry()
         entry.id(f"{site}/events/{event.pk}")
         entry.title(events.title(event))
-        entry.content(events.line(event), type="text")
+        authors = may_see_authors(reader)
+        entry.content(events.line(event, authors=authors), type="text")
         entry.updated(event.occurred_at)
         entry.published(event.occurred_at)
         if event.round_id:
             entry.link(href=site + reverse("deals:round_detail", args=[event.round_id]))
-        if event.actor is not None:
+        if authors and event.actor is not None:
             entry.author({"name": event.actor.get_username()})
     return HttpResponse(generator.atom_str(pretty=True), content_type="application/atom+xml; charset=utf-8")
 
@@ -230,16 +231,16 @@ def feed_user(request: HttpRequest, token: str) -> HttpResponse:
     user = _feed_user(token)
     found = follow.listed(follow.events_for_user(user), FEED_LIMIT)
     title = _("Dealtracker: what %(user)s follows") % {"user": user.get_username()}
-    return _atom(request, feed_id="/feeds/user", title=title, found=found)
+    return _atom(request, feed_id="/feeds/user", title=title, found=found, reader=user)
 
 
 @require_GET
 def feed_organization(request: HttpRequest, token: str, slug: str) -> HttpResponse:
-    _feed_user(token)
+    user = _feed_user(token)
     org = get_object_or_404(Organization, slug=slug)
     found = follow.listed(follow.events_of(organization=org), FEED_LIMIT)
     title = _("Dealtracker: %(name)s") % {"name": org.name}
-    return _atom(request, feed_id=f"/feeds/organizations/{org.pk}", title=title, found=found)
+    return _atom(request, feed_id=f"/feeds/organizations/{org.pk}", title=title, found=found, reader=user)
 
 
 @require_GET
@@ -248,4 +249,4 @@ def feed_search(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     search = get_object_or_404(SavedSearch, pk=pk, user=user)
     found = follow.listed(follow.events_of(search=search), FEED_LIMIT)
     title = _("Dealtracker: %(name)s") % {"name": search.name}
-    return _atom(request, feed_id=f"/feeds/searches/{search.pk}", title=title, found=found)
+    return _atom(request, feed_id=f"/feeds/searches/{search.pk}", title=title, found=found, reader=user)
