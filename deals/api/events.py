@@ -8,6 +8,8 @@ from typing import Any
 import django_filters as filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 
@@ -17,15 +19,19 @@ from deals.api.pagination import StableCursorPagination
 from deals.api.permissions import ModelPermissionsOrPublicRead
 from deals.api.views import StrictQueryMixin
 from deals.choices import EventKind
+from deals.filtersets import IntegerFilter
 from deals.models import Event
 from deals.roles import may_see_authors
 
+#: Ids are bigints: a larger number matches nothing and is refused as a 400, not sent to the database.
+BIGINT_MAX = 2**63 - 1
+
 
 class EventFilterSet(filters.FilterSet):
-    organization = filters.NumberFilter(
-        field_name="organization_ids", lookup_expr="contains", method="filter_organization", label=_("Organization")
+    organization = IntegerFilter(
+        method="filter_organization", label=_("Organization"), min_value=1, max_value=BIGINT_MAX
     )
-    round = filters.NumberFilter(field_name="round_id", label=_("Round"))
+    round = IntegerFilter(field_name="round_id", label=_("Round"), min_value=1, max_value=BIGINT_MAX)
     kind = filters.MultipleChoiceFilter(choices=EventKind.choices, label=_("Kind"))
     since = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("Since"))
 
@@ -33,6 +39,7 @@ class EventFilterSet(filters.FilterSet):
         model = Event
         fields = ["round", "kind"]
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_organization(self, queryset: QuerySet[Event], name: str, value: Any) -> QuerySet[Event]:
         return queryset.filter(organization_ids__contains=[int(value)]) if value is not None else queryset
 
@@ -75,8 +82,7 @@ class EventViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveModel
     permission_classes = [ModelPermissionsOrPublicRead]
     pagination_class = StableCursorPagination
     filterset_class = EventFilterSet
-    lookup_value_regex = "[0-9]+"
-    takes_format = False
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Event]:
         return Event.objects.select_related("actor")
