@@ -143,3 +143,37 @@ class JobState(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
+
+
+class EventKind(models.TextChoices):
+    """What a change means to someone following the deals (deals/events.py records and renders them).
+
+    A new kind is one entry here and one ``record_event(kind=...)`` call where it happens; its sentence is
+    in ``deals.events.PHRASES``."""
+
+    ROUND_CREATED = "round_created", _("New round")
+    STATUS_CHANGED = "status_changed", _("Status change")
+    AMOUNT_REVISED = "amount_revised", _("Amount revised")
+    VALUATION_REVISED = "valuation_revised", _("Valuation revised")
+    PARTICIPANT_ADDED = "participant_added", _("New participant")
+    PARTICIPANT_WITHDRAWN = "participant_withdrawn", _("Participant withdrawn")
+    CONDITION_MET = "condition_met", _("Condition met")
+    CONDITION_FAILED = "condition_failed", _("Condition failed")
+    CONDITION_WAIVED = "condition_waived", _("Condition waived")
+    CYCLE_FOUND = "cycle_found", _("New money cycle")
+    RELATED_PARTY = "related_party", _("Related-party flag")
+    CLAIM_CREATED = "claim_created", _("New claim")
+    CLAIM_DISPUTED = "claim_disputed", _("Claim disputed")
+    CLAIM_ACCEPTED = "claim_accepted", _("Claim accepted")
+
+
+class AlertMode(models.TextChoices):
+    OFF = "off", _("No e-mails")
+    IMMEDIATE = "immediate", _("Immediately")
+    DAILY = "daily", _("Daily digest")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")

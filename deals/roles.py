@@ -27,7 +27,7 @@ DEALS_MODELS = [
     "metric",
     "fxrate",
 ]
-READ_ONLY_MODELS = ["roundfigures", "participationfigures", "position", "cycle", "job"]
+READ_ONLY_MODELS = ["roundfigures", "participationfigures", "position", "cycle", "job", "event"]
 #: The permission the browsing pages ask for: every role that reads has it (the API asks per model).
 READ_PERMISSION = "deals.view_fundinground"
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from deals import events
 from deals.choices import RoundStatus
 from deals.models import (
     Citation,
@@ -105,6 +106,7 @@ def round_save(
     that date as its announced/closed date where it has none yet. A new round's status is recorded as a move
     from none; its dates are the ones it is given."""
     from_status = _stored_status(round, lock=True)
+    before = events.round_before(round)
     moved = from_status != round.status
     changed_on = status_changed_on or timezone.localdate()
     if moved and from_status:
@@ -123,6 +125,7 @@ def round_save(
             note=status_note,
             recorded_by=_user(user),
         )
+    events.round_saved(round=round, before=before, user=user, source=status_source)
     return round
 
 
@@ -199,12 +202,15 @@ def participation_save(
 ) -> Participation:
     """Save ``participation`` as it stands; with ``conditions``, they replace its conditions (each validated),
     and with ``sources``, they are the sources it cites."""
+    before, conditions_before = events.participation_before(participation), events.conditions_before(participation)
     participation.full_clean()
     participation.save()
+    events.participation_saved(participation=participation, before=before)
     if conditions is not None:
         participation.conditions.all().delete()
         for values in conditions:
-            condition_save(condition=Condition(participation=participation, **values))
+            condition = Condition(participation=participation, **values)
+            condition_save(condition=condition, before=conditions_before.get((condition.kind, condition.description)))
     if sources is not None:
         _cite(participation, sources)
     return participation
@@ -218,10 +224,14 @@ def participation_update(*, participation: Participation, values: Mapping[str, A
     return participation_save(participation=_assign(participation, values), **options)
 
 
-def condition_save(*, condition: Condition) -> Condition:
-    """Validate and save one condition of a participation."""
+@transaction.atomic
+def condition_save(*, condition: Condition, before: str | None = None) -> Condition:
+    """Validate and save one condition of a participation; one that becomes met, failed or waived is an event
+    (``before``: the status a replaced condition had)."""
+    before = before or events.condition_before(condition)
     condition.full_clean()
     condition.save()
+    events.condition_saved(condition=condition, before=before)
     return condition
 
 

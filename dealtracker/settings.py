@@ -81,6 +81,19 @@ DEALTRACKER_CYCLE_MAX_LENGTH = env_int("DEALTRACKER_CYCLE_MAX_LENGTH", 4, minimu
 #: The most money cycles stored per investment (the shortest); its figures say when there are more.
 DEALTRACKER_CYCLES_PER_INVESTMENT = env_int("DEALTRACKER_CYCLES_PER_INVESTMENT", 10, minimum=1)
 
+# --- Following: alerts and webhooks ------------------------------------------------------------------------
+#: Webhooks may reach private and loopback addresses only when this allows it (SSRF; a local receiver in tests).
+DEALTRACKER_WEBHOOK_ALLOW_PRIVATE = env_bool("DEALTRACKER_WEBHOOK_ALLOW_PRIVATE", False)
+#: Delivery attempts per event, the first retry's delay (doubling, with jitter, up to the maximum), and the
+#: number of failed deliveries in a row after which a webhook is disabled (its owner is told).
+DEALTRACKER_WEBHOOK_ATTEMPTS = env_int("DEALTRACKER_WEBHOOK_ATTEMPTS", 8, minimum=1)
+DEALTRACKER_WEBHOOK_BACKOFF_SECONDS = env_int("DEALTRACKER_WEBHOOK_BACKOFF_SECONDS", 30, minimum=0)
+DEALTRACKER_WEBHOOK_BACKOFF_MAX_SECONDS = env_int("DEALTRACKER_WEBHOOK_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+DEALTRACKER_WEBHOOK_DISABLE_AFTER = env_int("DEALTRACKER_WEBHOOK_DISABLE_AFTER", 5, minimum=1)
+DEALTRACKER_WEBHOOK_TIMEOUT_SECONDS = env_int("DEALTRACKER_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+#: Where links in e-mails and feeds point (scheme and host of this install).
+DEALTRACKER_SITE_URL = (env_str("DEALTRACKER_SITE_URL") or "http://localhost:8000").rstrip("/")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -137,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "deals.roles.context_processor",
+                "deals.follow.context_processor",
             ],
         },
     },
@@ -253,7 +267,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "options": {"expires": DEALTRACKER_HEARTBEAT_SECONDS},
     },
     "nightly-full-recompute": {"task": "deals.start_full_recompute", "schedule": crontab(hour=3, minute=17)},
+    # The daily digest of what each user follows (those who chose it), with the events since their last one.
+    "daily-digest": {"task": "deals.send_digests", "schedule": crontab(hour=6, minute=30)},
 }
+
+# --- E-mail (alerts and digests) -------------------------------------------------------------------------
+#: SMTP when EMAIL_HOST is set (docker-compose.yml); otherwise files in var/mail (``make run``) or the console.
+EMAIL_HOST = env_str("EMAIL_HOST") or ""
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Dealtracker <dealtracker@localhost>"
 
 # --- Auth, i18n, static ---------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from deals.api import auth, drafts, imports, views
+from deals.api.events import EventViewSet
 
 router = DefaultRouter()
 router.register("organizations", views.OrganizationViewSet, basename="organization")
@@ -15,6 +16,7 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("metrics", views.MetricViewSet, basename="metric")
 router.register("fx-rates", views.FxRateViewSet, basename="fxrate")
 router.register("jobs", views.JobViewSet, basename="job")
+router.register("events", EventViewSet, basename="event")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),

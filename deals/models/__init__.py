@@ -2,6 +2,7 @@
 
 from deals.models.computed import Cycle, ParticipationFigures, Position, RoundFigures
 from deals.models.estimates import EstimateField, EstimateModel
+from deals.models.follow import EmailAlert, Event, Follow, FollowerSettings, SavedSearch, Webhook, WebhookDelivery
 from deals.models.fx import FxRate
 from deals.models.jobs import DirtyTarget, Job, WorkerHeartbeat
 from deals.models.metrics import Metric
@@ -15,8 +16,12 @@ __all__ = [
     "Condition",
     "Cycle",
     "DirtyTarget",
+    "EmailAlert",
     "EstimateField",
     "EstimateModel",
+    "Event",
+    "Follow",
+    "FollowerSettings",
     "FundingRound",
     "FxRate",
     "Job",
@@ -28,6 +33,9 @@ __all__ = [
     "Relationship",
     "RoundFigures",
     "RoundStatusChange",
+    "SavedSearch",
     "Source",
+    "Webhook",
+    "WebhookDelivery",
     "WorkerHeartbeat",
 ]

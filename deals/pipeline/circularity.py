@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from deals import events
 from deals.choices import ConditionStatus, ParticipationStatus, RoundStatus
 from deals.engine.cycles import Edge, Links, flow_back, groups, links, predecessors, return_paths
 from deals.engine.fx import Converter, RateTable
@@ -253,6 +254,7 @@ def recompute_circularity(
             found[target, investor] = return_paths(graph.links, graph.into, target, investor, max_edges - 1, limit)
         paths, truncated[p.pk] = found[target, investor]
         cycles.extend(_cycle(p, path, roots, table, now) for path in paths)
+    events.recompute_changes(target_ids=target_ids, cycles=cycles, flags=flags)
     Cycle.objects.filter(target_id__in=target_ids).delete()
     with connection.cursor() as cursor:
         copying.copy_rows(cursor, Cycle._meta.db_table, Cycle, cycles)

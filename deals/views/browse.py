@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from deals import charts, network, selectors
+from deals import charts, follow, network, selectors
 from deals import search as search_text
 from deals.csv_safety import safe_row
 from deals.filtersets import FundingRoundFilterSet, OrganizationFilterSet
@@ -51,6 +51,8 @@ PAGE_SIZE = 50
 COUNT_CAP = 10_000
 DASHBOARD_CACHE_SECONDS = 60
 SEARCH_LIMIT = 20
+#: The latest events a round or organization page lists (the feeds and /api/events/ have them all).
+EVENTS_SHOWN = 50
 
 View = Callable[..., HttpResponseBase]
 
@@ -263,7 +265,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             p.investor for p in participations if getattr(getattr(p, "figures", None), "cycles_truncated", False)
         ],
         "cycles_per_investment": settings.DEALTRACKER_CYCLES_PER_INVESTMENT,
-        "history": selectors.object_history(round_, limit=50, related=True),
+        "events": follow.listed(follow.events_of(round=round_), EVENTS_SHOWN),
+        "following": follow.is_following(request.user, round=round_),
         "can_edit": request.user.has_perm("deals.change_fundinground"),
         "reporting_currency": reporting_currency(),
     }
@@ -388,6 +391,8 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "metrics": metrics,
         "more_metrics": more_metrics,
         "cycles": _cycles_with_names(selectors.organization_cycles(organization=org)[:ORG_LIST_LIMIT]),
+        "events": follow.listed(follow.events_of(organization=org), EVENTS_SHOWN),
+        "following": follow.is_following(request.user, organization=org),
         "list_limit": ORG_LIST_LIMIT,
         "can_edit": request.user.has_perm("deals.change_organization"),
         "reporting_currency": reporting_currency(),

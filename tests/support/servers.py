@@ -80,3 +80,46 @@ def serving(command: Sequence[str], *, env: dict[str, str], probe: str, deadline
         yield f"{scheme}://{rest.split('/', 1)[0]}"
     finally:
         stop(process)
+
+
+class Receiver:
+    """A real HTTP server on a free loopback port (a thread of the test process) that records each POST and
+    answers with the statuses queued in ``answers`` (then 200): a webhook endpoint for the tests."""
+
+    def __init__(self, answers: Sequence[int] = ()) -> None:
+        import http.server
+        import threading
+
+        self.answers = list(answers)
+        self.received: list[tuple[dict[str, str], bytes, int]] = []
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with receiver._lock:
+                    status = receiver.answers.pop(0) if receiver.answers else 200
+                    receiver.received.append((dict(self.headers), body, status))
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Receiver:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def accepted(self) -> list[tuple[dict[str, str], bytes, int]]:
+        with self._lock:
+            return [r for r in self.received if 200 <= r[2] < 300]

@@ -1,0 +1,298 @@
+"""Following: what a user follows (organizations, rounds, saved deals-list filters), the events of it, their
+settings (alerts, feed token, what they have seen) and their webhooks. Services in the deals/services.py style;
+the reads the pages, feeds, API, e-mails and webhooks share."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import socket
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deals.choices import AlertMode, EventKind
+from deals.filtersets import FundingRoundFilterSet
+from deals.models import Event, Follow, FollowerSettings, FundingRound, Organization, SavedSearch, Webhook
+
+#: Query parameters of the deals list that are not filters.
+NOT_FILTERS = frozenset({"page", "ordering"})
+
+
+# --- Settings ---------------------------------------------------------------------------------------------
+
+
+def settings_of(user: Any) -> FollowerSettings:
+    """The user's follower settings, created on first use (with a feed token)."""
+    found = FollowerSettings.objects.filter(user=user).first()
+    if found is not None:
+        return found
+    row, _created = FollowerSettings.objects.get_or_create(
+        user=user, defaults={"feed_token": secrets.token_urlsafe(24), "language": _language_code()}
+    )
+    return row
+
+
+def _language_code() -> str:
+    from django.utils.translation import get_language
+
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+@transaction.atomic
+def settings_update(*, user: Any, alert_mode: str | None = None, language: str | None = None) -> FollowerSettings:
+    row = FollowerSettings.objects.select_for_update().get(pk=settings_of(user).pk)
+    if alert_mode is not None:
+        if alert_mode not in AlertMode.values:
+            raise ValidationError({"alert_mode": _("Choose how you want to be alerted.")})
+        if alert_mode == AlertMode.DAILY and row.alert_mode != AlertMode.DAILY:
+            # A digest starts with what happens from now on, not with the whole history.
+            row.digest_event_id = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        row.alert_mode = alert_mode
+    if language is not None:
+        row.language = language[:2]
+    row.save()
+    return row
+
+
+@transaction.atomic
+def feed_token_rotate(*, user: Any) -> FollowerSettings:
+    """A new feed token: every feed URL with the old one stops working."""
+    row = FollowerSettings.objects.select_for_update().get(pk=settings_of(user).pk)
+    row.feed_token = secrets.token_urlsafe(24)
+    row.save(update_fields=["feed_token"])
+    return row
+
+
+def user_of_feed_token(token: str) -> Any:
+    row = FollowerSettings.objects.select_related("user").filter(feed_token=token, user__is_active=True).first()
+    return row.user if row is not None and token else None
+
+
+# --- Follows and saved searches ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow(*, user: Any, organization: Organization | None = None, round: FundingRound | None = None) -> Follow:
+    """Follow an organization or a round (following twice is following once)."""
+    if (organization is None) == (round is None):
+        raise ValidationError(_("Follow either an organization or a round."))
+    settings_of(user)  # the row that counts the follower's unread events
+    found, _created = Follow.objects.get_or_create(user=user, organization=organization, round=round)
+    return found
+
+
+@transaction.atomic
+def unfollow(*, user: Any, organization: Organization | None = None, round: FundingRound | None = None) -> None:
+    Follow.objects.filter(user=user, organization=organization, round=round).delete()
+
+
+def is_following(user: Any, *, organization: Organization | None = None, round: FundingRound | None = None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Follow.objects.filter(user=user, organization=organization, round=round).exists()
+
+
+def filter_query(query: str) -> QueryDict:
+    """The filters of a deals-list query string as the list reads them: blank values and pagination dropped."""
+    data = QueryDict(mutable=True)
+    for key, values in QueryDict(query).lists():
+        kept = [v for v in values if v.strip()]
+        if kept and key not in NOT_FILTERS:
+            data.setlist(key, kept)
+    return data
+
+
+def saved_search_filterset(search: SavedSearch | str) -> FundingRoundFilterSet:
+    query = search if isinstance(search, str) else search.query
+    return FundingRoundFilterSet(filter_query(query), queryset=FundingRound.objects.all())
+
+
+def saved_search_rounds(search: SavedSearch | str) -> QuerySet[FundingRound]:
+    """The rounds the deals list shows for the saved filter (the same FilterSet, the same parameters)."""
+    filterset = saved_search_filterset(search)
+    return filterset.qs if filterset.is_valid() else FundingRound.objects.none()
+
+
+@transaction.atomic
+def saved_search_save(*, user: Any, name: str, query: str) -> SavedSearch:
+    """Save the deals list's filter ``query`` as ``name`` (a name used again replaces its filter)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the search a name.")})
+    data = filter_query(query)
+    filterset = saved_search_filterset(data.urlencode())
+    if not filterset.is_valid():
+        raise ValidationError({"query": _("This filter is not valid: %(errors)s") % {"errors": filterset.errors}})
+    settings_of(user)
+    found, _created = SavedSearch.objects.update_or_create(user=user, name=name, defaults={"query": data.urlencode()})
+    return found
+
+
+@transaction.atomic
+def saved_search_delete(*, user: Any, pk: int) -> None:
+    SavedSearch.objects.filter(user=user, pk=pk).delete()
+
+
+# --- Events of what a user follows ----------------------------------------------------------------------
+
+
+def followed_condition(user: Any) -> Q:
+    """The events of what ``user`` follows: its organizations and rounds (two small queries), and the rounds of
+    its saved searches (subqueries)."""
+    org_ids: list[int] = []
+    round_ids: list[int] = []
+    for org_id, round_id in Follow.objects.filter(user=user).values_list("organization_id", "round_id"):
+        (org_ids if org_id else round_ids).append(org_id or round_id)
+    condition = Q(pk__in=[])
+    if org_ids:
+        condition |= Q(organization_ids__overlap=org_ids)
+    if round_ids:
+        condition |= Q(round_id__in=round_ids)
+    for search in SavedSearch.objects.filter(user=user):
+        condition |= Q(round_id__in=saved_search_rounds(search).values("pk"))
+    return condition
+
+
+def events_for_user(user: Any) -> QuerySet[Event]:
+    return Event.objects.filter(followed_condition(user))
+
+
+def events_of(
+    *, organization: Organization | None = None, round: FundingRound | None = None, search: SavedSearch | None = None
+) -> QuerySet[Event]:
+    if organization is not None:
+        return Event.objects.filter(organization_ids__contains=[organization.pk])
+    if round is not None:
+        return Event.objects.filter(round=round)
+    if search is not None:
+        return Event.objects.filter(round_id__in=saved_search_rounds(search).values("pk"))
+    return Event.objects.none()
+
+
+def listed(events: QuerySet[Event], limit: int) -> list[Event]:
+    """Newest first, with who made each (one query)."""
+    return list(events.select_related("actor").order_by("-id")[:limit])
+
+
+#: What's new shows the newest this many unseen events (the feeds and /api/events/ have every one).
+WHATS_NEW_LIMIT = 50
+
+
+def whats_new(*, user: Any, mark_seen: bool = True) -> dict[str, Any]:
+    """Events of what ``user`` follows since their last visit (the latest ones if none are new), grouped by
+    organization; the visit marks them seen."""
+    row = settings_of(user)
+    since = row.seen_event_id
+    events = listed(events_for_user(user).filter(id__gt=since), WHATS_NEW_LIMIT)
+    followed = set(
+        Follow.objects.filter(user=user, organization__isnull=False).values_list("organization_id", flat=True)
+    )
+    groups: dict[int, list[Event]] = {}
+    for event in events:
+        ids = event.organization_ids
+        # Under the followed organization it names, else the round's target (the first one named).
+        key = next((i for i in ids if i in followed), ids[0] if ids else 0)
+        groups.setdefault(key, []).append(event)
+    orgs = Organization.objects.in_bulk(list(groups))
+    grouped = [{"organization": orgs.get(key), "events": items} for key, items in groups.items()]
+    if mark_seen and events:
+        FollowerSettings.objects.filter(pk=row.pk).update(
+            seen_event_id=max(e.pk for e in events), unread=0, last_visit_at=timezone.now()
+        )
+    elif mark_seen:
+        FollowerSettings.objects.filter(pk=row.pk).update(unread=0, last_visit_at=timezone.now())
+    return {"groups": grouped, "since": row.last_visit_at, "count": len(events), "limit": WHATS_NEW_LIMIT}
+
+
+def subscribers(event: Event) -> list[int]:
+    """The ids of the users who follow what ``event`` is about (by organization, round or saved search)."""
+    users = set(
+        Follow.objects.filter(Q(organization_id__in=event.organization_ids) | Q(round_id=event.round_id))
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    if event.round_id is not None:
+        for search in SavedSearch.objects.exclude(user_id__in=users):
+            if saved_search_rounds(search).filter(pk=event.round_id).exists():
+                users.add(search.user_id)
+    return sorted(users)
+
+
+def mark_unread(*, user_ids: Sequence[int]) -> None:
+    """One more unread event for each of ``user_ids`` (one statement, however many)."""
+    FollowerSettings.objects.filter(user_id__in=user_ids).update(unread=F("unread") + 1)
+
+
+def unread_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return FollowerSettings.objects.filter(user=user).values_list("unread", flat=True).first() or 0
+
+
+def context_processor(request: Any) -> dict[str, Any]:
+    """``follow_unread``: the number of unseen events of what the user follows (read when a page shows it)."""
+    from django.utils.functional import SimpleLazyObject
+
+    return {"follow_unread": SimpleLazyObject(lambda: unread_count(getattr(request, "user", None)))}
+
+
+# --- Webhooks -------------------------------------------------------------------------------------------
+
+
+def address_refused(host: str) -> str | None:
+    """Why a webhook may not reach ``host`` (a reason), or None: every address it resolves to must be public
+    unless ``DEALTRACKER_WEBHOOK_ALLOW_PRIVATE`` allows private and loopback ones (SSRF)."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return _("The host name does not resolve.")
+    if settings.DEALTRACKER_WEBHOOK_ALLOW_PRIVATE:
+        return None
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global or address.is_multicast:
+            return _("The host resolves to a private, loopback or reserved address (%(address)s).") % {
+                "address": address
+            }
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return _("Only http and https URLs can receive webhooks.")
+    if parts.username or parts.password:
+        return _("The URL must not carry a user name or password.")
+    return address_refused(parts.hostname)
+
+
+@transaction.atomic
+def webhook_save(*, user: Any, url: str, kinds: Iterable[str] = (), webhook: Webhook | None = None) -> Webhook:
+    """Create (or change) a webhook for what ``user`` follows; a new one gets its signing secret."""
+    problem = url_problem(url)
+    if problem:
+        raise ValidationError({"url": problem})
+    kinds = sorted(set(kinds))
+    unknown = [k for k in kinds if k not in EventKind.values]
+    if unknown:
+        raise ValidationError({"kinds": _("Unknown event kinds: %(kinds)s") % {"kinds": ", ".join(unknown)}})
+    webhook = webhook or Webhook(user=user, secret=secrets.token_hex(32))
+    webhook.url, webhook.kinds = url, kinds
+    webhook.is_active, webhook.consecutive_failures, webhook.disabled_reason = True, 0, ""
+    webhook.full_clean()
+    webhook.save()
+    return webhook
+
+
+@transaction.atomic
+def webhook_delete(*, user: Any, pk: int) -> None:
+    Webhook.objects.filter(user=user, pk=pk).delete()

@@ -1,0 +1,353 @@
+"""Following: follows and saved searches, What's new, Atom feeds, /api/events/, e-mail alerts and digests, webhooks."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group, User
+from django.core import mail
+from django.core.cache import caches
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from deals import alerts, follow, services, webhooks
+from deals.choices import DeliveryState, EventKind
+from deals.engine.estimates import Estimate
+from deals.follow_tasks import deliver_webhook, fan_out_event, send_event_email
+from deals.models import Event, FundingRound, Organization, Webhook, WebhookDelivery
+from deals.models.estimates import as_columns
+from tests.factories import OrganizationFactory, ParticipationFactory
+from tests.support.servers import Receiver
+
+pytestmark = pytest.mark.django_db
+
+
+def amount(value: str, qualifier: str = "exact") -> dict[str, Any]:
+    return as_columns("amount", Estimate.build(qualifier=qualifier, value=Decimal(value), currency="EUR"))
+
+
+def new_round(target: Organization, status: str = "in_talks", value: str = "50000000000", **extra: Any) -> FundingRound:
+    values = {"target": target, "round_type": "series_f", "status": status, "reported_on": datetime.date(2026, 1, 5)}
+    return services.round_create(values={**values, **amount(value), **extra})
+
+
+def member(name: str = "reader", email: str = "reader@example.com") -> User:
+    user = User.objects.create_user(username=name, email=email, password="x-very-long-pass")
+    user.groups.add(Group.objects.get(name="Viewer"))
+    return user
+
+
+def client_of(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def openai() -> Organization:
+    return OrganizationFactory(name="OpenAI", slug="openai")
+
+
+def test_whats_new_lists_what_is_followed_since_the_last_visit_grouped_by_organization(
+    openai, django_capture_on_commit_callbacks
+):
+    anthropic = OrganizationFactory(name="Anthropic", slug="anthropic")
+    user = member()
+    follow.follow(user=user, organization=openai)
+    with django_capture_on_commit_callbacks(execute=True):
+        followed = new_round(openai)
+        new_round(anthropic)  # not followed
+    client = client_of(user)
+    dashboard = client.get(reverse("deals:dashboard")).content.decode()
+    assert re.search(r'class="badge unread"[^>]*>1<', dashboard), "one unread event in the header"
+    page = client.get(reverse("deals:whats_new"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Neuigkeiten" in page and "Neue Runde: OpenAI · " in page and ", 50 Mrd. € (" in page
+    assert "Anthropic" not in page
+    assert 'href="/organizations/openai/"' in page
+    again = client.get(reverse("deals:whats_new")).content.decode()
+    assert "Nothing new" in again, "the visit marked them seen"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_change_status(round=followed, to_status="announced")
+    later = client.get(reverse("deals:whats_new")).content.decode()
+    assert "Status: In talks → Announced" in later and "New round" not in later
+
+
+def test_following_and_unfollowing_are_post_forms_with_the_csrf_token(openai):
+    user = member()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    page = client.get(reverse("deals:organization_detail", args=["openai"])).content.decode()
+    form = re.search(r'<form class="inline follow" method="post" action="([^"]+)">.*?</form>', page, re.S)
+    assert form is not None and "csrfmiddlewaretoken" in form.group(0)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(0)).group(1)  # type: ignore[union-attr]
+    assert client.post(form.group(1), {"organization": openai.pk, "action": "follow"}).status_code == 403
+    data = {
+        "csrfmiddlewaretoken": token,
+        "organization": openai.pk,
+        "action": "follow",
+        "next": "/organizations/openai/",
+    }
+    assert client.post(form.group(1), data).status_code == 302
+    assert follow.is_following(user, organization=openai)
+    assert "Unfollow" in client.get(reverse("deals:organization_detail", args=["openai"])).content.decode()
+    client.post(form.group(1), {**data, "action": "unfollow"})
+    assert not follow.is_following(user, organization=openai)
+
+
+QUERIES = [
+    "status=announced",
+    "status=in_talks&status=announced&amount_min=55000000000",
+    "q=openai",
+    "target_slug=openai&ordering=-amount&page=1",
+    "investor_slug=microsoft&date_from=2026-01-01",
+    "amount_currency=USD",
+    "round_type=series_a&status=",
+]
+
+
+def test_a_saved_search_matches_exactly_what_the_deals_list_shows(openai):
+    microsoft = OrganizationFactory(name="Microsoft", slug="microsoft")
+    rounds = [
+        new_round(openai, "announced", "60000000000"),
+        new_round(openai, "in_talks", "40000000000"),
+        new_round(OrganizationFactory(name="Anthropic", slug="anthropic"), "announced", "13000000000"),
+        new_round(OrganizationFactory(name="Mistral", slug="mistral"), "closed", "600000000", round_type="series_a"),
+    ]
+    ParticipationFactory(round=rounds[1], investor=microsoft)
+    from deals.pipeline.services import dirty_drain
+
+    dirty_drain()
+    user = member()
+    client = client_of(user)
+    for number, query in enumerate(QUERIES):
+        listed = client.get(f"{reverse('deals:round_list')}?{query}").content.decode()
+        shown = {int(pk) for pk in re.findall(r'href="/rounds/(\d+)/"', listed)}
+        search = follow.saved_search_save(user=user, name=f"search {number}", query=query)
+        assert set(follow.saved_search_rounds(search).values_list("pk", flat=True)) == shown, query
+
+
+def test_saving_a_search_from_the_deals_list_form(openai):
+    user = member()
+    client = client_of(user)
+    page = client.get(reverse("deals:round_list") + "?status=announced").content.decode()
+    assert 'action="/following/searches/"' in page
+    client.post(reverse("deals:saved_search_create"), {"name": "Announced", "query": "status=announced&page=2"})
+    (search,) = user.saved_searches.all()
+    assert search.query == "status=announced"
+
+
+def test_atom_feeds_per_user_organization_and_search_with_a_revocable_token(openai, django_capture_on_commit_callbacks):
+    user = member()
+    follow.follow(user=user, organization=openai)
+    search = follow.saved_search_save(user=user, name="Announced", query="status=announced")
+    with django_capture_on_commit_callbacks(execute=True):
+        round_ = new_round(openai)
+        services.round_change_status(round=round_, to_status="announced")
+    token = follow.settings_of(user).feed_token
+    anonymous = Client()
+    feeds = [
+        reverse("deals:feed_user", args=[token]),
+        reverse("deals:feed_organization", args=[token, "openai"]),
+        reverse("deals:feed_search", args=[token, search.pk]),
+    ]
+    for url in feeds:
+        response = anonymous.get(url)
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+        entries = re.findall(r"<entry>.*?</entry>", response.content.decode(), re.S)
+        titles = [html.unescape(re.search(r"<title>(.*?)</title>", e).group(1)) for e in entries]  # type: ignore[union-attr]
+        assert "OpenAI · Series F — Status: In talks → Announced" in titles, url
+    follow.feed_token_rotate(user=user)
+    assert all(anonymous.get(url).status_code == 404 for url in feeds)
+
+
+def test_api_events_filter_and_page_by_cursor(openai):
+    anthropic = OrganizationFactory(name="Anthropic", slug="anthropic")
+    admin = User.objects.create_superuser("admin", "admin@example.com", "x-very-long-pass")
+    first = new_round(openai)
+    services.round_change_status(round=first, to_status="announced", user=admin)
+    new_round(anthropic)
+    client = client_of(admin)
+    body = client.get("/api/events/", {"organization": openai.pk}).json()
+    assert [e["kind"] for e in body["results"]] == ["status_changed", "round_created"]
+    moved = body["results"][0]
+    assert moved["who"] == "admin" and moved["round"] == first.pk and moved["organizations"] == [openai.pk]
+    assert moved["text"] == "OpenAI · Series F — Status: In talks → Announced"
+    assert client.get("/api/events/", {"kind": "round_created"}).json()["results"][0]["organizations"] == [anthropic.pk]
+    assert len(client.get("/api/events/", {"round": first.pk}).json()["results"]) == 2
+    future = (timezone.now() + datetime.timedelta(hours=1)).isoformat()
+    assert client.get("/api/events/", {"since": future}).json()["results"] == []
+    page = client.get("/api/events/", {"page_size": 1}).json()
+    seen = [page["results"][0]["id"]]
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        seen += [e["id"] for e in page["results"]]
+    assert seen == sorted(Event.objects.values_list("id", flat=True), reverse=True)
+    assert client.get("/api/events/", {"organisation": 1}).status_code == 400, "a misspelt filter is refused"
+
+
+def queries(client: Client, url: str) -> int:
+    caches[django_settings.API_CACHE_ALIAS].clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_event_pages_and_endpoints_take_the_same_queries_for_1_and_50_events(openai):
+    admin = User.objects.create_superuser("admin", "admin@example.com", "x-very-long-pass")
+    user = member()
+    follow.follow(user=user, organization=openai)
+    search = follow.saved_search_save(user=user, name="All", query="")
+    round_ = new_round(openai)
+    token = follow.settings_of(user).feed_token
+    reader, staff = client_of(user), client_of(admin)
+    urls = [
+        (staff, "/api/events/"),
+        (staff, f"/api/events/?organization={openai.pk}"),
+        (reader, reverse("deals:feed_user", args=[token])),
+        (reader, reverse("deals:feed_organization", args=[token, "openai"])),
+        (reader, reverse("deals:feed_search", args=[token, search.pk])),
+        (reader, reverse("deals:round_detail", args=[round_.pk])),
+        (reader, reverse("deals:organization_detail", args=["openai"])),
+    ]
+    one = [queries(client, url) for client, url in urls]
+    for n in range(49):
+        services.round_update(round=round_, values=amount(str(60000000000 + n)), user=admin)
+    assert Event.objects.count() == 50
+    assert [queries(client, url) for client, url in urls] == one
+    follow.whats_new(user=user)  # seen; What's new with 1 and with 50 new events
+    FollowerSettingsReset.reset(user)
+    many = queries(reader, reverse("deals:whats_new"))
+    FollowerSettingsReset.reset(user, keep=1)
+    assert queries(reader, reverse("deals:whats_new")) == many
+
+
+class FollowerSettingsReset:
+    @staticmethod
+    def reset(user: User, keep: int | None = None) -> None:
+        """Mark all but the newest ``keep`` events (None: none) seen."""
+        from deals.models import FollowerSettings
+
+        ids = list(Event.objects.order_by("-id").values_list("id", flat=True))
+        seen = ids[keep] if keep is not None and keep < len(ids) else 0
+        FollowerSettings.objects.filter(user=user).update(seen_event_id=seen)
+
+
+def test_an_immediate_alert_is_one_email_however_often_the_task_runs(openai, django_capture_on_commit_callbacks):
+    user = member()
+    follow.follow(user=user, organization=openai)
+    follow.settings_update(user=user, alert_mode="immediate", language="de")
+    with django_capture_on_commit_callbacks(execute=True):
+        new_round(openai)
+    (event,) = Event.objects.all()
+    send_event_email(user.pk, event.pk)
+    fan_out_event(event.pk)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["reader@example.com"] and "Neue Runde: OpenAI" in mail.outbox[0].body
+
+
+def test_a_digest_holds_only_the_events_since_the_last_digest(openai):
+    user = member()
+    follow.follow(user=user, organization=openai)
+    follow.settings_update(user=user, alert_mode="daily")
+    round_ = new_round(openai)
+    assert alerts.send_digest(user_id=user.pk) == 1
+    assert alerts.send_digest(user_id=user.pk) == 0, "nothing new: no e-mail"
+    services.round_change_status(round=round_, to_status="announced")
+    assert alerts.send_digest(user_id=user.pk) == 1
+    assert len(mail.outbox) == 2
+    first, second = mail.outbox
+    assert "New round" in first.body and "Status" not in first.body
+    assert "Status: In talks → Announced" in second.body and "New round" not in second.body
+
+
+def test_webhooks_refuse_other_schemes_and_private_addresses_unless_allowed(settings):
+    user = member()
+    settings.DEALTRACKER_WEBHOOK_ALLOW_PRIVATE = False
+    for url in [
+        "ftp://example.com/",
+        "http://127.0.0.1:8000/",
+        "http://10.0.0.1/",
+        "http://[::1]/",
+        "http://u:p@example.com/",
+    ]:
+        with pytest.raises(ValidationError):
+            follow.webhook_save(user=user, url=url)
+    settings.DEALTRACKER_WEBHOOK_ALLOW_PRIVATE = True
+    webhook = follow.webhook_save(user=user, url="http://127.0.0.1:9/")
+    settings.DEALTRACKER_WEBHOOK_ALLOW_PRIVATE = False
+    with pytest.raises(ValueError, match="private"):  # checked again when it is delivered
+        webhooks.post(webhook.url, b"{}", {})
+
+
+def test_a_webhook_delivery_is_signed_retried_after_an_error_and_idempotent(
+    openai, settings, django_capture_on_commit_callbacks
+):
+    settings.DEALTRACKER_WEBHOOK_ALLOW_PRIVATE = True
+    settings.DEALTRACKER_WEBHOOK_BACKOFF_SECONDS = 0
+    user = member()
+    follow.follow(user=user, organization=openai)
+    with Receiver(answers=[500, 503]) as receiver:
+        webhook = follow.webhook_save(user=user, url=receiver.url, kinds=[EventKind.ROUND_CREATED])
+        with django_capture_on_commit_callbacks(execute=True):
+            round_ = new_round(openai)
+            services.round_change_status(round=round_, to_status="announced")  # a kind it does not take
+        (delivery,) = WebhookDelivery.objects.all()
+        assert delivery.state == DeliveryState.DELIVERED and delivery.attempts == 3
+        assert [r[2] for r in receiver.received] == [500, 503, 200]
+        keys = {r[0]["Idempotency-Key"] for r in receiver.received}
+        assert keys == {str(delivery.key)}
+        headers, body, _status = receiver.accepted()[0]
+        assert webhooks.verify(webhook.secret, headers["Dealtracker-Signature"], body)
+        assert not webhooks.verify("another secret", headers["Dealtracker-Signature"], body)
+        assert json.loads(body)["event"]["kind"] == "round_created"
+        deliver_webhook(delivery.pk)  # delivered already: not sent again
+        fan_out_event(delivery.event_id)
+        assert len(receiver.accepted()) == 1
+
+
+def test_a_webhook_that_keeps_failing_is_disabled_with_a_notice(openai, settings):
+    settings.DEALTRACKER_WEBHOOK_ALLOW_PRIVATE = True
+    settings.DEALTRACKER_WEBHOOK_BACKOFF_SECONDS = 0
+    settings.DEALTRACKER_WEBHOOK_ATTEMPTS = 2
+    settings.DEALTRACKER_WEBHOOK_DISABLE_AFTER = 2
+    user = member()
+    with Receiver(answers=[500] * 10) as receiver:
+        webhook = follow.webhook_save(user=user, url=receiver.url)
+        for n in range(2):
+            event = Event.objects.create(kind="round_created", occurred_at=timezone.now(), params={})
+            delivery = WebhookDelivery.objects.create(
+                webhook=webhook, event=event, key=f"00000000-0000-0000-0000-00000000000{n}"
+            )
+            deliver_webhook(delivery.pk)
+        webhook.refresh_from_db()
+        assert not webhook.is_active and "2 failed deliveries" in webhook.disabled_reason
+        assert len(receiver.received) == 4
+        assert set(WebhookDelivery.objects.values_list("state", flat=True)) == {DeliveryState.FAILED}
+    page = client_of(user).get(reverse("deals:following")).content.decode()
+    assert "disabled" in page and "HTTP 500" in page
+
+
+def test_fan_out_of_one_event_to_many_subscribers_is_one_task_the_writer_only_enqueues(
+    openai, django_capture_on_commit_callbacks
+):
+    users = [member(f"user{n}", f"user{n}@example.com") for n in range(30)]
+    for user in users:
+        follow.follow(user=user, organization=openai)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        new_round(openai)
+    assert len(callbacks) == 1, "the writer's transaction only enqueues the fan-out"
+    for callback in callbacks:
+        callback()
+    assert sorted(Webhook.objects.values_list("id", flat=True)) == []
+    assert {follow.unread_count(u) for u in users} == {1}
