@@ -84,7 +84,16 @@ class _Tie:
 
     def edge(self, roots: Mapping[int, int], today: datetime.date) -> Edge:
         current = self.ended_on is None or self.ended_on >= today
-        return Edge(roots[self.client], roots[self.provider], self.kind, self.amount, current, self.label)
+        return Edge(
+            roots[self.client],
+            roots[self.provider],
+            self.kind,
+            self.amount,
+            current,
+            self.label,
+            self.client,
+            self.provider,
+        )
 
 
 _TIES_SQL = f"""
@@ -140,12 +149,16 @@ def _equity_pairs(investor_ids: Sequence[int] | None = None) -> list[tuple[int, 
     return list(pairs.iterator(chunk_size=20_000))
 
 
+def _equity(roots: Mapping[int, int], investor: int, target: int) -> Edge:
+    return Edge(roots[investor], roots[target], "equity", by=investor, via=target)
+
+
 def whole_graph() -> Graph:
     """Every money edge, as :func:`_neighbourhood` loads them, for a full recompute to share across chunks."""
     today = timezone.localdate()
     roots, members = _groups()
     edges = {tie.edge(roots, today) for tie in _ties()}
-    edges |= {Edge(roots[investor], roots[target], "equity") for investor, target in _equity_pairs()}
+    edges |= {_equity(roots, investor, target) for investor, target in _equity_pairs()}
     graph = links(edges)
     return Graph(roots, members, graph, predecessors(graph), today)
 
@@ -167,7 +180,7 @@ def _neighbourhood(
         if not ids:
             break
         found = {tie.edge(roots, today) for tie in _ties("WHERE r.client_id = ANY(%s)", [ids])}
-        found |= {Edge(roots[investor], roots[target], "equity") for investor, target in _equity_pairs(ids)}
+        found |= {_equity(roots, investor, target) for investor, target in _equity_pairs(ids)}
         edges |= found
         frontier = {edge.target for edge in found} - done
     return edges
@@ -277,6 +290,8 @@ class _CycleRows:
             data = {
                 "from": edge.source,
                 "to": edge.target,
+                "by": edge.by,
+                "via": edge.via,
                 "kind": edge.kind,
                 "current": edge.current,
                 "label": edge.label,
@@ -292,7 +307,14 @@ class _CycleRows:
         currency = amount.currency if amount is not None else None
         investor, target = self.roots[investment.investor_id], self.roots[investment.target_id]
         first = json.dumps(
-            {"from": investor, "to": target, "kind": "equity", "amount": amount.to_dict() if amount else None}
+            {
+                "from": investor,
+                "to": target,
+                "by": investment.investor_id,
+                "via": investment.target_id,
+                "kind": "equity",
+                "amount": amount.to_dict() if amount else None,
+            }
         )
         known = amount is not None and amount.is_known
         for path in paths:
