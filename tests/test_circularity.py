@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from deals import messages
 from deals.engine.cycles import groups
 from deals.models import Cycle, FundingRound, ParticipationFigures, Relationship
 from deals.pipeline.circularity import recompute_circularity
@@ -61,7 +62,11 @@ def test_the_seed_deals_investors_are_related_parties_and_a_plain_fund_is_not(se
     figures = flags(round_)
     assert all(figures[slug].related_party for slug in ("nvidia", "microsoft", "amazon"))
     assert not figures["fund"].related_party and figures["fund"].related_party_reasons == []
-    assert "provider of cloud to OpenAI via Amazon Web Services" in figures["amazon"].related_party_reasons
+    reason = {"code": "provider_of_via", "params": {"kind": "cloud", "client": "OpenAI", "via": "Amazon Web Services"}}
+    assert reason in figures["amazon"].related_party_reasons
+    assert "provider of cloud to OpenAI via Amazon Web Services" in messages.texts(
+        figures["amazon"].related_party_reasons
+    )
 
 
 def test_the_seed_deal_has_one_two_party_cycle_per_supplier(seed):

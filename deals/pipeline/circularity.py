@@ -33,10 +33,11 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from deals.choices import ConditionKind, ConditionStatus, ParticipationStatus, RelationshipKind, RoundStatus
+from deals.choices import ConditionStatus, ParticipationStatus, RoundStatus
 from deals.engine.cycles import Edge, Links, flow_back, groups, links, predecessors, return_paths
 from deals.engine.estimates import Estimate
 from deals.engine.fx import Converter, RateTable
+from deals.messages import message, sort_key
 from deals.models import Condition, Organization, Participation
 from deals.models.estimates import as_columns, column_names, from_columns
 from deals.models.rounds import round_date_sql
@@ -105,19 +106,19 @@ JOIN deals_organization client ON client.id = r.client_id
 """
 
 
-def _ties(where: str = "", params: Sequence[Any] = ()) -> list[_Tie]:
-    """The relationships matching ``where`` (on ``r``), with their names, in one query."""
+def _ties(names: dict[int, str], where: str = "", params: Sequence[Any] = ()) -> list[_Tie]:
+    """The relationships matching ``where`` (on ``r``) in one query, adding their organizations to ``names``.
+
+    A tie's label orders the ties of one kind between two groups (the first stands for them): by the
+    provider's name, then the client's."""
     with connection.cursor() as cursor:
         cursor.execute(_TIES_SQL + where, params)
         rows = cursor.fetchall()
-    kinds: dict[str, str] = {}
     ties = []
     for client, provider, kind, value, low, high, qualifier, currency, ended_on, provider_name, client_name in rows:
-        if kind not in kinds:
-            kinds[kind] = str(RelationshipKind(kind).label).lower()
         amount = from_columns(value, low, high, qualifier, currency)
-        label = f"{kinds[kind]} from {provider_name} to {client_name}"
-        ties.append(_Tie(client, provider, kind, amount, ended_on, label))
+        names[client], names[provider] = client_name, provider_name
+        ties.append(_Tie(client, provider, kind, amount, ended_on, f"{provider_name} to {client_name}"))
     return ties
 
 
@@ -130,6 +131,7 @@ class Graph:
     links: Links
     into: dict[int, set[int]]
     today: datetime.date
+    names: dict[int, str]  # of the organizations the commercial ties name, for the cycles' labels
 
 
 def _groups() -> tuple[dict[int, int], dict[int, list[int]]]:
@@ -157,14 +159,20 @@ def whole_graph() -> Graph:
     """Every money edge, as :func:`_neighbourhood` loads them, for a full recompute to share across chunks."""
     today = timezone.localdate()
     roots, members = _groups()
-    edges = {tie.edge(roots, today) for tie in _ties()}
+    names: dict[int, str] = {}
+    edges = {tie.edge(roots, today) for tie in _ties(names)}
     edges |= {_equity(roots, investor, target) for investor, target in _equity_pairs()}
     graph = links(edges)
-    return Graph(roots, members, graph, predecessors(graph), today)
+    return Graph(roots, members, graph, predecessors(graph), today, names)
 
 
 def _neighbourhood(
-    start: set[int], roots: dict[int, int], members: dict[int, list[int]], hops: int, today: datetime.date
+    start: set[int],
+    roots: dict[int, int],
+    members: dict[int, list[int]],
+    hops: int,
+    today: datetime.date,
+    names: dict[int, str],
 ) -> set[Edge]:
     """The money edges within ``hops`` steps of the ``start`` groups, loaded hop by hop.
 
@@ -179,7 +187,7 @@ def _neighbourhood(
         done |= frontier
         if not ids:
             break
-        found = {tie.edge(roots, today) for tie in _ties("WHERE r.client_id = ANY(%s)", [ids])}
+        found = {tie.edge(roots, today) for tie in _ties(names, "WHERE r.client_id = ANY(%s)", [ids])}
         found |= {_equity(roots, investor, target) for investor, target in _equity_pairs(ids)}
         edges |= found
         frontier = {edge.target for edge in found} - done
@@ -247,21 +255,27 @@ def _reasons(
     roots: Mapping[int, int],
     names: Mapping[int, str],
     between: Mapping[tuple[int, int], list[_Tie]],
-) -> list[str]:
+) -> list[dict[str, Any]]:
+    """Why the investment is a related party's: codes with the names they quote (deals.messages)."""
     investor, target = roots[investment.investor_id], roots[investment.target_id]
     reasons = []
     for r in [*between.get((investor, target), ()), *between.get((target, investor), ())]:
-        kind = str(RelationshipKind(r.kind).label).lower()
         if roots[r.provider] == investor and roots[r.client] == target:
-            via = f" via {names[r.provider]}" if r.provider != investor else ""
-            reasons.append(f"provider of {kind} to {names[r.client]}{via}")
+            params = {"kind": r.kind, "client": names[r.client]}
+            if r.provider != investor:
+                reasons.append(message("provider_of_via", **params, via=names[r.provider]))
+            else:
+                reasons.append(message("provider_of", **params))
         elif roots[r.client] == investor and roots[r.provider] == target:
-            via = f" via {names[r.client]}" if r.client != investor else ""
-            reasons.append(f"client of {names[r.provider]} for {kind}{via}")
+            params = {"kind": r.kind, "provider": names[r.provider]}
+            if r.client != investor:
+                reasons.append(message("client_of_via", **params, via=names[r.client]))
+            else:
+                reasons.append(message("client_of", **params))
     for counterparty, kind in investment.conditions:
         if roots[counterparty] == investor:
-            reasons.append(f"condition: {str(ConditionKind(kind).label).lower()} with {names[counterparty]}")
-    return sorted(set(reasons))
+            reasons.append(message("condition_with", kind=kind, counterparty=names[counterparty]))
+    return sorted({sort_key(r): r for r in reasons}.values(), key=sort_key)
 
 
 class _CycleRows:
@@ -269,8 +283,8 @@ class _CycleRows:
     serialised once per currency and date, not once per cycle it is part of. The stored edges keep their
     amounts as reported."""
 
-    def __init__(self, table: RateTable, roots: Mapping[int, int], now: Any) -> None:
-        self.table, self.roots, self.now = table, roots, now
+    def __init__(self, table: RateTable, roots: Mapping[int, int], names: Mapping[int, str], now: Any) -> None:
+        self.table, self.roots, self.names, self.now = table, roots, names, now
         self.edges: dict[tuple[int, str | None, datetime.date | None], tuple[Edge, str]] = {}
         self.converters: dict[str | None, Converter] = {}
         self.rows: list[tuple[Any, ...]] = []
@@ -294,11 +308,17 @@ class _CycleRows:
                 "via": edge.via,
                 "kind": edge.kind,
                 "current": edge.current,
-                "label": edge.label,
+                "label": self._label(edge),
                 "amount": edge.amount.to_dict() if edge.amount else None,  # as reported; the flow back converts
             }
             known = self.edges[key] = (converted, json.dumps(data))
         return known
+
+    def _label(self, edge: Edge) -> dict[str, Any] | str:
+        """A commercial tie's label as a code (``tie``) with the kind and the two organizations' names."""
+        if edge.kind == "equity" or edge.by is None or edge.via is None:
+            return ""
+        return message("tie", kind=edge.kind, provider=self.names[edge.via], client=self.names[edge.by])
 
     def add(self, investment: _Investment, paths: list[list[Edge]]) -> None:
         if not paths:
@@ -385,14 +405,15 @@ def recompute_circularity(
     ids = [org_id for root in involved for org_id in members[root]]
     names = dict(Organization.objects.filter(pk__in=ids).values_list("id", "name"))
     between: dict[tuple[int, int], list[_Tie]] = defaultdict(list)
-    for tie in _ties("WHERE r.provider_id = ANY(%s) AND r.client_id = ANY(%s)", [ids, ids]):
+    tie_names: dict[int, str] = {}  # the graph's names when it is loaded here
+    for tie in _ties(tie_names, "WHERE r.provider_id = ANY(%s) AND r.client_id = ANY(%s)", [ids, ids]):
         between[(roots[tie.provider], roots[tie.client])].append(tie)
     targets = {roots[i.target_id] for i in investments}
     if graph is None:
-        near = links(_neighbourhood(targets, roots, members, max_edges - 1, today))
-        graph = Graph(roots, members, near, predecessors(near), today)
+        near = links(_neighbourhood(targets, roots, members, max_edges - 1, today, tie_names))
+        graph = Graph(roots, members, near, predecessors(near), today, tie_names)
     limit = settings.DEALTRACKER_CYCLES_PER_INVESTMENT
-    cycles = _CycleRows(table, roots, now)
+    cycles = _CycleRows(table, roots, graph.names, now)
     flags: list[tuple[int, bool, str, bool]] = []
     found: dict[tuple[int, int], tuple[list[list[Edge]], bool]] = {}
     for i in investments:

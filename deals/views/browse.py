@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from deals import charts, network, selectors
+from deals import charts, messages, network, selectors
 from deals import search as search_text
 from deals.csv_safety import safe_row
 from deals.filtersets import FundingRoundFilterSet, OrganizationFilterSet
@@ -274,7 +274,7 @@ def cycle_edges(cycle: Any, names: dict[int, str]) -> list[dict[str, Any]]:
     or receives when it is a member of the group the path names (AWS in Amazon's group)."""
     return [
         {
-            "label": edge.get("label") or "",
+            "label": messages.text(edge.get("label")),
             "via": names.get(edge["via"], "") if edge.get("via") not in (None, edge["to"]) else "",
             "via_id": edge.get("via"),
         }
