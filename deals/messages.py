@@ -4,7 +4,7 @@ The recompute stores ``{"code": …, "params": {…}}`` rather than a sentence, 
 own language: pages through :func:`text` (the ``message`` template filter), the API through :func:`as_api`
 (the code, its parameters and the text in the request's language). Parameters are the names and figures the
 sentence quotes; a ``kind`` is the choice's value, translated when shown. A plain string (a message stored
-before codes, or a currency-conversion warning) is shown as it is.
+before codes) is shown as it is.
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ TEXTS = {
     "commitments_exceed_amount": gettext_lazy(
         "The participations add up to at least %(commitments)s, more than the round's at most %(amount)s."
     ),
+    # Currency conversion (deals.engine.fx): stored with the round's warnings, and the API's
+    # conversion_warnings.
+    "no_source_currency": gettext_lazy("The figure has no currency to convert from."),
+    "no_date": gettext_lazy("The figure has no date, so no %(source)s→%(to)s rate applies."),
+    "no_rate": gettext_lazy("No %(source)s→%(to)s rate on or before %(on)s."),
+    "no_target_currency": gettext_lazy("No currency to convert into."),
 }
 
 #: The codes whose ``kind`` is a condition's kind; every other ``kind`` is a relationship's.

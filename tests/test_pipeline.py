@@ -101,7 +101,7 @@ class TestRecompute:
         recompute_targets(target_ids=[round_.target_id])
         figures = RoundFigures.objects.get(round=round_)
         assert figures.amount_reporting_qualifier is None
-        assert any("No EUR→JPY rate" in warning for warning in figures.warnings)
+        assert any(w["code"] == "no_rate" and w["params"]["to"] == "JPY" for w in figures.warnings)
 
     def test_dilution_over_several_rounds_lands_in_positions(self):
         target, fund, later = OrganizationFactory(), OrganizationFactory(), OrganizationFactory()

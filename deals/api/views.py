@@ -139,7 +139,7 @@ class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     def _with_warnings(self, response: Response, context: dict[str, Any]) -> Response:
         converter = context.get("converter")
         if converter is not None and isinstance(response.data, dict):
-            response.data["conversion_warnings"] = converter.warnings
+            response.data["conversion_warnings"] = messages.texts(converter.warnings)  # in the request's language
         return response
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
