@@ -194,26 +194,28 @@ def condition_saved(*, condition: Condition, before: str | None, user: Any = Non
 
 
 def recompute_changes(
-    *, target_ids: Sequence[int], cycles: Sequence[Mapping[str, Any]], flags: Mapping[int, list[str]]
+    *, target_ids: Sequence[int], cycles: Iterable[tuple[int, int, Sequence[int]]], flagged: Sequence[int]
 ) -> None:
-    """Called by the circular-flow recompute before it replaces its rows: a money cycle that was not there
-    before, and a participation newly flagged as related-party, become events."""
+    """Called by the circular-flow recompute before it replaces its rows, with the cycles it found as
+    (round, investor, path) and the participations it flags: a money cycle that was not there before, and a
+    participation newly flagged as related-party, become events."""
     from deals.models import Cycle, ParticipationFigures
 
-    known = {(c.round_id, c.investor_id, tuple(c.path)) for c in Cycle.objects.filter(target_id__in=target_ids)}
-    seen: set[tuple[Any, Any, tuple[int, ...]]] = set()
+    stored = Cycle.objects.filter(target_id__in=target_ids).values_list("round_id", "investor_id", "path")
+    known = {(round_id, investor_id, tuple(path)) for round_id, investor_id, path in stored}
+    seen: set[tuple[int, int, tuple[int, ...]]] = set()
     new_cycles = []
-    for c in cycles:
-        key = (c.get("round_id"), c.get("investor_id"), tuple(c.get("path") or ()))
-        if key not in known and key not in seen and key[0] is not None:
+    for round_id, investor_id, path in cycles:
+        key = (round_id, investor_id, tuple(path))
+        if key not in known and key not in seen and round_id is not None:
             seen.add(key)
             new_cycles.append(key)
     flagged_before = set(
-        ParticipationFigures.objects.filter(participation_id__in=list(flags), related_party=True).values_list(
+        ParticipationFigures.objects.filter(participation_id__in=list(flagged), related_party=True).values_list(
             "participation_id", flat=True
         )
     )
-    newly_flagged = [pk for pk, reasons in flags.items() if reasons and pk not in flagged_before]
+    newly_flagged = [pk for pk in flagged if pk not in flagged_before]
     if not new_cycles and not newly_flagged:
         return
     round_ids = {key[0] for key in new_cycles}

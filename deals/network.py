@@ -205,6 +205,15 @@ def _distinct(cycles: QuerySet[Cycle]) -> list[Cycle]:
 
 def _links(graph: Graph, ids: set[int], filters: Filters, limit: int) -> None:
     in_cycle = {(edge["from"], edge["to"]) for cycle in graph.cycles for edge in cycle.edges}
+    # The organizations that actually pay and supply on a cycle's edges (AWS, not Amazon's group), where the
+    # stored cycle names them; a commercial tie is in a cycle only when it is the one the cycle runs through.
+    supplied = {
+        (edge["by"], edge["via"], edge["kind"])
+        for cycle in graph.cycles
+        for edge in cycle.edges
+        if edge.get("via") is not None
+    }
+    exact = {(edge["from"], edge["to"]) for cycle in graph.cycles for edge in cycle.edges if edge.get("via")}
     names = graph.names
     root = {org_id: node.root_id for org_id, node in graph.nodes.items()}
     investments: dict[tuple[int, int], list[Participation]] = defaultdict(list)
@@ -225,7 +234,8 @@ def _links(graph: Graph, ids: set[int], filters: Filters, limit: int) -> None:
             "provider": names[r.provider_id],
             "kind": r.get_kind_display().lower(),
         }
-        cycle = (root[r.client_id], root[r.provider_id]) in in_cycle
+        groups = (root[r.client_id], root[r.provider_id])
+        cycle = (r.client_id, r.provider_id, r.kind) in supplied if groups in exact else groups in in_cycle
         amount = r.annual_value if r.annual_value and r.annual_value.qualifier != "undisclosed" else None
         cited = tuple(sources[("relationship", r.pk)])
         graph.links.append(Link(r.client_id, r.provider_id, r.kind, label, cycle, amount, cited))
@@ -390,7 +400,23 @@ def as_json(graph: Graph, focus: Organization | None) -> dict[str, Any]:
         }
         for i, link in enumerate(graph.links)
     ]
-    return {"elements": {"nodes": nodes, "edges": edges}, "truncated": graph.truncated, "focus": focus and focus.slug}
+    cycles = [
+        {
+            "investor": cycle.investor_id,
+            "target": cycle.target_id,
+            "round": cycle.round_id,
+            "path": cycle.path,
+            # Each step between groups with the organizations that actually pay (by) and receive (via).
+            "edges": [{k: edge.get(k) for k in ("from", "to", "by", "via", "kind")} for edge in cycle.edges],
+        }
+        for cycle in graph.cycles
+    ]
+    return {
+        "elements": {"nodes": nodes, "edges": edges},
+        "cycles": cycles,
+        "truncated": graph.truncated,
+        "focus": focus and focus.slug,
+    }
 
 
 def _family(kind: str) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from deals import messages
 from deals.engine.cycles import groups
 from deals.models import Cycle, FundingRound, ParticipationFigures, Relationship
 from deals.pipeline.circularity import recompute_circularity
@@ -61,7 +62,11 @@ def test_the_seed_deals_investors_are_related_parties_and_a_plain_fund_is_not(se
     figures = flags(round_)
     assert all(figures[slug].related_party for slug in ("nvidia", "microsoft", "amazon"))
     assert not figures["fund"].related_party and figures["fund"].related_party_reasons == []
-    assert "provider of cloud to OpenAI via Amazon Web Services" in figures["amazon"].related_party_reasons
+    reason = {"code": "provider_of_via", "params": {"kind": "cloud", "client": "OpenAI", "via": "Amazon Web Services"}}
+    assert reason in figures["amazon"].related_party_reasons
+    assert "provider of cloud to OpenAI via Amazon Web Services" in messages.texts(
+        figures["amazon"].related_party_reasons
+    )
 
 
 def test_the_seed_deal_has_one_two_party_cycle_per_supplier(seed):
@@ -133,3 +138,42 @@ def test_only_the_shortest_cycles_of_an_investment_are_kept_and_it_says_there_ar
     assert truncated == {org["nvidia"].pk}
     page = admin_client.get(f"/rounds/{round_.pk}/").content.decode()
     assert "Only the shortest cycle of each investment is kept; more run through the investment of NVIDIA." in page
+
+
+def test_a_cycle_through_a_subsidiary_names_the_organization_that_supplies(seed, admin_client):
+    org, round_ = seed
+    amazon = Cycle.objects.get(round=round_, investor=org["amazon"], length=2)
+    first, back = amazon.edges
+    assert (first["by"], first["via"], first["from"], first["to"]) == (
+        org["amazon"].pk,
+        org["openai"].pk,
+        org["amazon"].pk,
+        org["openai"].pk,
+    )
+    # The money goes back to Amazon's group, and AWS is the organization that is paid for the cloud.
+    assert (back["from"], back["to"], back["by"], back["via"]) == (
+        org["openai"].pk,
+        org["amazon"].pk,
+        org["openai"].pk,
+        org["aws"].pk,
+    )
+
+    api = admin_client.get(f"/api/rounds/{round_.pk}/circularity/").json()
+    vias = {edge["via"] for cycle in api["cycles"] if cycle["investor"] == org["amazon"].pk for edge in cycle["edges"]}
+    assert org["aws"].pk in vias
+
+    graph = admin_client.get("/network/graph.json?focus=openai").json()
+    edges = [edge for cycle in graph["cycles"] if cycle["investor"] == org["amazon"].pk for edge in cycle["edges"]]
+    assert {"from": org["openai"].pk, "to": org["amazon"].pk, "by": org["openai"].pk, "via": org["aws"].pk} in [
+        {k: edge[k] for k in ("from", "to", "by", "via")} for edge in edges
+    ]
+    # The drawn tie OpenAI → AWS is the one in the cycle.
+    aws_tie = [
+        e["data"]
+        for e in graph["elements"]["edges"]
+        if (e["data"]["source"], e["data"]["target"]) == (str(org["openai"].pk), str(org["aws"].pk))
+    ]
+    assert aws_tie and all(data["cycle"] for data in aws_tie)
+
+    page = admin_client.get(f"/organizations/{org['amazon'].slug}/").content.decode()
+    assert f'data-via="{org["aws"].pk}"' in page and "through Amazon Web Services" in page

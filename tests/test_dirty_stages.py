@@ -308,5 +308,7 @@ def test_a_real_worker_shows_an_edits_figures_first_and_its_related_party_flags_
 
     wait_until(lambda: not DirtyTarget.objects.exists(), "the second stage")
     flags = ParticipationFigures.objects.get(participation=participation)
-    assert flags.related_party is True and any("cloud" in reason for reason in flags.related_party_reasons)
+    assert flags.related_party is True and any(
+        reason["params"]["kind"] == "cloud" for reason in flags.related_party_reasons
+    )
     assert not computed(round_)["related_party_pending"]

@@ -101,7 +101,7 @@ class TestRecompute:
         recompute_targets(target_ids=[round_.target_id])
         figures = RoundFigures.objects.get(round=round_)
         assert figures.amount_reporting_qualifier is None
-        assert any("No EUR→JPY rate" in warning for warning in figures.warnings)
+        assert any(w["code"] == "no_rate" and w["params"]["to"] == "JPY" for w in figures.warnings)
 
     def test_dilution_over_several_rounds_lands_in_positions(self):
         target, fund, later = OrganizationFactory(), OrganizationFactory(), OrganizationFactory()
@@ -209,7 +209,8 @@ class TestKindsOfMoney:
         figures = ParticipationFigures.objects.get(participation=part)
         assert figures.stake_value == Decimal("0.25")  # 50m / 200m, if the condition is met
         assert figures.pending_conditions == [{"id": aws.pk, "kind": "cloud_usage", "description": "OpenAI uses AWS"}]
-        assert any("OpenAI uses AWS" in warning for warning in RoundFigures.objects.get(round=round_).warnings)
+        warning = {"code": "pending_condition", "params": {"conditions": "OpenAI uses AWS"}}
+        assert warning in RoundFigures.objects.get(round=round_).warnings
         assert not Position.objects.filter(investor=amazon, pro_forma=False).exists()
         assert Position.objects.get(investor=amazon, pro_forma=True).stake_value == Decimal("0.25")
         # FUND: 10 % × (1 − 50/200) = 7.5 % in both views: the round's money dilutes as reported.

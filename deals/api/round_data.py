@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 
-from deals import selectors
+from deals import messages, selectors
 from deals.api.fields import EstimateField
 from deals.choices import PENDING_STATUSES
 from deals.engine.estimates import Estimate
@@ -156,7 +156,7 @@ class RoundRows:
             "pro_forma": row["status"] in PENDING_STATUSES,
             "computed_at": row["figures__computed_at"] if has_figures else None,
             **selectors.recompute_state(stage, has_figures=has_figures),
-            "warnings": list(row["figures__warnings"]) if has_figures else [],
+            "warnings": [messages.as_api(w) for w in row["figures__warnings"]] if has_figures else [],
         }
 
 

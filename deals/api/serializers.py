@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from rest_framework import serializers
 
-from deals import services
+from deals import messages, services
 from deals.api import fields as strict
 from deals.api import round_data
 from deals.api.fields import CurrencyField, EstimateField, StrictDecimalField
@@ -160,7 +160,8 @@ class ParticipationSerializer(ValidatedModelSerializer):
         return {
             "stake": {k: stake[k] for k in ("value", "low", "high", "qualifier")} if stake else None,
             "related_party": bool(figures and figures.related_party),
-            "related_party_reasons": list(figures.related_party_reasons) if figures else [],
+            # Each reason as {"code", "params", "text"}: the text in the request's language.
+            "related_party_reasons": [messages.as_api(r) for r in figures.related_party_reasons] if figures else [],
             # More money cycles run through it than /api/organizations/{id}/cycles/ holds (the shortest are).
             "cycles_truncated": bool(figures and figures.cycles_truncated),
             # Conditions still pending: the stake holds only if they are met ([{"id", "kind", "description"}]).
@@ -193,7 +194,8 @@ class RoundListSerializer(serializers.ListSerializer):
 ROUND_COMPUTED_HELP = (
     "Read-only figures of the recompute: pre_money and post_money (Estimates or null), pro_forma (the round has "
     "not closed), computed_at, stale (the figures wait for the worker), related_party_pending (the related-party "
-    "flags and cycles of the target wait for it; true whenever stale) and warnings."
+    'flags and cycles of the target wait for it; true whenever stale) and warnings (each {"code", "params", '
+    '"text"}: a stable code, the values it quotes, and the sentence in the request\'s language).'
 )
 
 

@@ -19,7 +19,7 @@ from rest_framework.generics import get_object_or_404 as get_row_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from deals import filtersets, selectors
+from deals import filtersets, messages, selectors
 from deals.api import round_data
 from deals.api import serializers as api
 from deals.api.cache import cached_read
@@ -145,7 +145,7 @@ class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     def _with_warnings(self, response: Response, context: dict[str, Any]) -> Response:
         converter = context.get("converter")
         if converter is not None and isinstance(response.data, dict):
-            response.data["conversion_warnings"] = converter.warnings
+            response.data["conversion_warnings"] = messages.texts(converter.warnings)  # in the request's language
         return response
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
@@ -290,7 +290,10 @@ def cycle_data(cycle: Any) -> dict[str, Any]:
         "round": cycle.round_id,
         "investor": cycle.investor_id,
         "path": cycle.path,
-        "edges": cycle.edges,
+        # Each edge with its label as {"code", "params", "text"} (none for an investment).
+        "edges": [
+            {**edge, "label": messages.as_api(edge["label"]) if edge.get("label") else None} for edge in cycle.edges
+        ],
         "length": cycle.length,
         "is_current": cycle.is_current,
         "round_trip": cycle.round_trip.to_dict() if cycle.round_trip else None,

@@ -19,7 +19,10 @@ from deals.engine.estimates import Estimate
 
 @dataclass(frozen=True)
 class Edge:
-    """Money flowing from ``source`` to ``target``; ``current`` is False for ended relationships."""
+    """Money flowing from ``source`` to ``target``; ``current`` is False for ended relationships.
+
+    ``by`` and ``via`` are the organizations that actually pay and receive (the client and the provider, the
+    investor and the target), where ``source`` and ``target`` are their groups: AWS for Amazon's group."""
 
     source: int
     target: int
@@ -27,6 +30,8 @@ class Edge:
     amount: Estimate | None = None
     current: bool = True
     label: str = ""
+    by: int | None = None
+    via: int | None = None
 
 
 def groups(parents: Mapping[int, int | None]) -> dict[int, int]:
@@ -45,12 +50,13 @@ def groups(parents: Mapping[int, int | None]) -> dict[int, int]:
 
 
 #: Source → target → the edges between them: one per kind (parallel ties of one kind are one flow), in
-#: :func:`edge_order`, so the first relationship of a kind by label, current before ended, stands for it.
+#: :func:`edge_order`, so the first relationship of a kind by label, current before ended, then by the
+#: organizations that pay and receive, stands for it.
 Links = dict[int, dict[int, list[Edge]]]
 
 
-def edge_order(edge: Edge) -> tuple[int, int, str, str, bool]:
-    return (edge.source, edge.target, edge.kind, edge.label, not edge.current)
+def edge_order(edge: Edge) -> tuple[int, int, str, str, bool, int, int]:
+    return (edge.source, edge.target, edge.kind, edge.label, not edge.current, edge.by or 0, edge.via or 0)
 
 
 def links(edges: Iterable[Edge]) -> Links:

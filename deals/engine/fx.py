@@ -37,7 +37,7 @@ class Conversion:
     estimate: Estimate | None
     rate: Decimal | None
     rate_date: datetime.date | None
-    warning: str | None = None
+    warning: dict[str, Any] | None = None  # {"code", "params"}: deals.messages renders it
 
 
 class RateTable:
@@ -90,16 +90,20 @@ class RateTable:
         return None
 
 
+def _warning(code: str, **params: str) -> dict[str, Any]:
+    return {"code": code, "params": params}
+
+
 def convert(estimate: Estimate, to_currency: str, on: datetime.date | None, table: RateTable) -> Conversion:
     """``estimate`` in ``to_currency`` at the latest rate on or before ``on``."""
     source = estimate.currency
     if source is None:
-        return Conversion(None, None, None, "The figure has no currency to convert from.")
+        return Conversion(None, None, None, _warning("no_source_currency"))
     if on is None:
-        return Conversion(None, None, None, f"The figure has no date, so no {source}→{to_currency} rate applies.")
+        return Conversion(None, None, None, _warning("no_date", source=source, to=to_currency))
     rate = table.lookup(source, to_currency, on)
     if rate is None:
-        return Conversion(None, None, None, f"No {source}→{to_currency} rate on or before {on.isoformat()}.")
+        return Conversion(None, None, None, _warning("no_rate", source=source, to=to_currency, on=on.isoformat()))
     return Conversion(scaled(estimate, rate.rate, to_currency), rate.rate, rate.date)
 
 
@@ -111,13 +115,13 @@ class Converter:
 
     def __init__(self, table: RateTable, currency: str | None) -> None:
         self.table, self.currency = table, currency
-        self.warnings: list[str] = []
+        self.warnings: list[dict[str, Any]] = []
         self.rate: Rate | None = None
 
     def conversion(self, estimate: Estimate, on: datetime.date | None) -> Conversion:
         """``estimate`` in the converter's currency as of ``on``, the rate used or a warning (kept)."""
         if self.currency is None:
-            return Conversion(None, None, None, "No currency to convert into.")
+            return Conversion(None, None, None, _warning("no_target_currency"))
         result = convert(estimate, self.currency, on, self.table)
         if result.warning:
             if result.warning not in self.warnings:

@@ -33,6 +33,7 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, getcontext, localcontext
+from typing import Any
 
 from deals.engine.estimates import Estimate, _Interval, total
 
@@ -106,6 +107,14 @@ class RoundIn:
         return self.round_type not in NO_SHARES and p.instrument not in NO_SHARE_INSTRUMENTS
 
 
+#: A warning as stored: a code and the values its sentence quotes (the sentences are in deals.messages).
+RoundWarning = dict[str, Any]
+
+
+def _warning(code: str, **params: str) -> RoundWarning:
+    return {"code": code, "params": params}
+
+
 @dataclass(frozen=True)
 class RoundOut:
     """``amount`` is all the round's money; ``new_money`` the part that buys new shares (zero when the round
@@ -118,7 +127,7 @@ class RoundOut:
     amount: Estimate | None
     pro_forma: bool
     counted: bool
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[RoundWarning, ...] = ()  # {"code", "params"}: deals.messages renders them
     stakes: dict[int, Estimate] = field(default_factory=dict)
     new_money: Estimate | None = None
     dilutes: bool = True
@@ -169,7 +178,7 @@ def _valuation(r: RoundIn, new_money: Estimate | None) -> tuple[Estimate | None,
 
 def compute_round(r: RoundIn) -> RoundOut:
     """Post-money, pre-money, stakes and consistency warnings of one round."""
-    warnings: list[str] = []
+    warnings: list[RoundWarning] = []
     active = _active(r)
     currencies = {
         e.currency
@@ -177,7 +186,7 @@ def compute_round(r: RoundIn) -> RoundOut:
         if e is not None and e.currency
     }
     if len(currencies) > 1:
-        warnings.append(f"Figures in several currencies ({', '.join(sorted(currencies))}); convert them first.")
+        warnings.append(_warning("several_currencies", currencies=", ".join(sorted(currencies))))
     commitments = total([p.amount for p in active if p.amount is not None])
     amount = r.amount if r.amount is not None else commitments
     new_money = _new_money(r, active, amount)
@@ -187,7 +196,7 @@ def compute_round(r: RoundIn) -> RoundOut:
     conditional = {p.id: p.pending_conditions for p in active if p.pending_conditions}
     if conditional:
         pending = "; ".join(dict.fromkeys(c.description.rstrip(".") for cs in conditional.values() for c in cs))
-        warnings.append(f"Some stakes hold only if their conditions are met: {pending}.")
+        warnings.append(_warning("pending_condition", conditions=pending))
     counted = r.status != "abandoned"
     stakes: dict[int, Estimate] = {}
     if counted and post is not None and post.is_known:
@@ -214,11 +223,11 @@ def compute_round(r: RoundIn) -> RoundOut:
     )
 
 
-def _consistency(commitments: Estimate, amount: Estimate) -> list[str]:
+def _consistency(commitments: Estimate, amount: Estimate) -> list[RoundWarning]:
     c_lo, _ = commitments.bounds
     _, a_hi = amount.bounds
     if a_hi is not None and c_lo > a_hi:
-        return [f"The participations add up to at least {c_lo:f}, more than the round's at most {a_hi:f}."]
+        return [_warning("commitments_exceed_amount", commitments=f"{c_lo:f}", amount=f"{a_hi:f}")]
     return []
 
 

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from deals import messages
 from deals.formatting import EstimateLike, compact_money, date_format_for, describe, iso_date
 
 register = template.Library()
@@ -22,6 +23,18 @@ register = template.Library()
 def estimate(value: EstimateLike | None, currency: str | None = None) -> str:
     """``{{ round.amount|estimate }}`` → "up to €60bn" / "bis zu 60 Mrd. €"."""
     return describe(value, currency, language=get_language())
+
+
+@register.filter
+def message(value: Any) -> str:
+    """A stored reason, warning or label (a code with parameters) in the active language."""
+    return messages.text(value)
+
+
+@register.filter
+def message_list(values: Any) -> str:
+    """Stored messages in the active language, joined with "; "."""
+    return "; ".join(messages.texts(values or ()))
 
 
 @register.filter

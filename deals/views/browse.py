@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from deals import charts, follow, network, selectors
+from deals import charts, follow, messages, network, selectors
 from deals import search as search_text
 from deals.csv_safety import safe_row
 from deals.filtersets import FundingRoundFilterSet, OrganizationFilterSet
@@ -273,17 +273,36 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deals/rounds/detail.html", context)
 
 
+def cycle_edges(cycle: Any, names: dict[int, str]) -> list[dict[str, Any]]:
+    """A cycle's steps as its list shows them: the edge's label, and the organization that actually supplies
+    or receives when it is a member of the group the path names (AWS in Amazon's group)."""
+    return [
+        {
+            "label": messages.text(edge.get("label")),
+            "via": names.get(edge["via"], "") if edge.get("via") not in (None, edge["to"]) else "",
+            "via_id": edge.get("via"),
+        }
+        for edge in cycle.edges
+    ]
+
+
 def _cycles_with_names(cycles: Any) -> list[dict[str, Any]]:
     """Cycles grouped by investor and path, each group with the names along its path and the cycles (one per
     round) it stands for: a target's rounds repeat the same paths (one query for all the names)."""
     cycles = list(cycles)
     ids = {org_id for cycle in cycles for org_id in cycle.path}
+    ids |= {edge["via"] for cycle in cycles for edge in cycle.edges if edge.get("via")}
     names = dict(Organization.objects.filter(pk__in=ids).values_list("id", "name")) if ids else {}
     groups: dict[tuple[int, tuple[int, ...]], dict[str, Any]] = {}
     for c in cycles:
         group = groups.setdefault(
             (c.investor_id, tuple(c.path)),
-            {"cycle": c, "names": [names.get(org_id, "?") for org_id in c.path], "cycles": []},
+            {
+                "cycle": c,
+                "names": [names.get(org_id, "?") for org_id in c.path],
+                "edges": cycle_edges(c, names),
+                "cycles": [],
+            },
         )
         if c.round_id is None or all(other.round_id != c.round_id for other in group["cycles"]):
             group["cycles"].append(c)
@@ -423,7 +442,13 @@ def network_view(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "kinds": [(kind, network.kind_label(kind)) for kind in network.KINDS],
         "cycles": [
-            {"cycle": c, "names": [graph.names.get(i, "?") for i in c.path], "cycles": [c]} for c in graph.cycles
+            {
+                "cycle": c,
+                "names": [graph.names.get(i, "?") for i in c.path],
+                "edges": cycle_edges(c, graph.names),
+                "cycles": [c],
+            }
+            for c in graph.cycles
         ],
         "max_nodes": network.MAX_NODES,
         "data_url": reverse("deals:network_data") + (f"?{request.GET.urlencode()}" if request.GET else ""),

@@ -46,7 +46,7 @@ def test_it_crosses_through_a_pivot_dated_by_the_older_leg():
 def test_a_missing_rate_is_a_warning_never_one():
     before_any = convert(Estimate.exact(BN, "EUR"), "USD", D(2025, 12, 31), TABLE)
     assert before_any.estimate is None and before_any.rate is None
-    assert before_any.warning == "No EUR→USD rate on or before 2025-12-31."
+    assert before_any.warning == {"code": "no_rate", "params": {"source": "EUR", "to": "USD", "on": "2025-12-31"}}
     unknown_pair = convert(Estimate.exact(BN, "EUR"), "JPY", D(2026, 1, 30), TABLE)
     assert unknown_pair.estimate is None and unknown_pair.warning
 

@@ -168,7 +168,7 @@ class TestConditions:
         # 10bn / 800bn = 1.25 % to 20bn / 800bn = 2.5 %, held only if OpenAI uses AWS.
         assert out.stakes[13] == Estimate.build(qualifier="between", low=Decimal("0.0125"), high=Decimal("0.025"))
         assert out.conditional == {13: (AWS,)}
-        assert any("OpenAI uses AWS" in warning for warning in out.warnings)
+        assert {"code": "pending_condition", "params": {"conditions": "OpenAI uses AWS"}} in out.warnings
         assert AMAZON not in positions([seed_deal(AWS)])
         pro_forma = positions([seed_deal(AWS)], pro_forma=True)
         assert AMAZON in pro_forma and pro_forma[AMAZON].pro_forma
