@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("deals", "0012_search_indexes"),
+        ("deals", "0014_follow"),
     ]
 
     operations = [

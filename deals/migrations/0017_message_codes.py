@@ -17,6 +17,6 @@ ON CONFLICT (target_id) DO UPDATE
 
 
 class Migration(migrations.Migration):
-    dependencies = [("deals", "0012_search_indexes")]
+    dependencies = [("deals", "0015_import_jobs")]
 
     operations = [migrations.RunSQL(MARK_ALL, migrations.RunSQL.noop)]

@@ -74,7 +74,7 @@ DROP SEQUENCE IF EXISTS deals_auth_version_seq;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("deals", "0015_import_jobs"),
+        ("deals", "0017_message_codes"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("knox", "0009_extend_authtoken_field"),
     ]

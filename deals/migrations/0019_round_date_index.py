@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("deals", "0012_search_indexes"),
+        ("deals", "0018_auth_version"),
     ]
 
     operations = [
