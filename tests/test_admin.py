@@ -170,7 +170,7 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, django_ass
 
 
 def test_change_pages_load_on_the_demo_data_with_bounded_queries(admin_client, django_assert_max_num_queries):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", rates="demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     biggest = max(FundingRound.objects.all(), key=lambda r: r.participations.count())
     smallest = min(FundingRound.objects.all(), key=lambda r: r.participations.count())
     from django.db import connection

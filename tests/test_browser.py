@@ -41,7 +41,7 @@ def artifacts() -> Path:
 @pytest.fixture
 def seeded(transactional_db: None, live_server: Any) -> str:
     """The demo dataset, computed, and a user; the live server's address."""
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", rates="demo", stdout=io.StringIO())
     dirty_drain()
     User.objects.create_user(username="analyst", password=PASSWORD).groups.add(Group.objects.get(name="Viewer"))
     return str(live_server.url)

@@ -18,7 +18,7 @@ BN = Decimal(10) ** 9
 
 def load() -> str:
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", rates="demo", stdout=out)
     return out.getvalue()
 
 

@@ -81,7 +81,7 @@ def assert_same(expected: dict[str, Any], actual: dict[str, Any]) -> None:
 
 @pytest.fixture
 def demo() -> None:
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", rates="demo", stdout=io.StringIO())
 
 
 @pytest.fixture

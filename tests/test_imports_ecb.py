@@ -79,3 +79,14 @@ def test_the_demo_seed_round_converts_to_usd_at_the_ecb_rate_of_its_day():
     converter = Converter(rate_table(), "USD")
     converted = converter.conversion(Estimate.exact(Decimal(10**9), "EUR"), seed.date)
     assert (converted.rate, converted.rate_date) == (Decimal("1.1919"), datetime.date(2026, 1, 30))
+
+
+def test_the_quick_demo_load_keeps_to_the_demo_currencies_from_its_first_year():
+    call_command("load_demo", rates="demo", stdout=io.StringIO())
+    quotes = set(FxRate.objects.values_list("base", "quote").distinct())
+    assert quotes == {("EUR", "USD"), ("EUR", "GBP")}
+    assert 0 < FxRate.objects.count() < BUNDLED_RATES / 20
+    assert FxRate.objects.order_by("date").values_list("date", flat=True).first() >= datetime.date(2014, 1, 1)
+    seed = FundingRound.objects.get(ref="demo:openai-2026-in-talks")
+    converted = Converter(rate_table(), "USD").conversion(Estimate.exact(Decimal(10**9), "EUR"), seed.date)
+    assert converted.rate == Decimal("1.1919")

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo() -> FundingRound:
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", rates="demo", stdout=io.StringIO())
     dirty_drain()
     return FundingRound.objects.get(ref="demo:openai-2026-in-talks")
 

@@ -16,7 +16,7 @@ import csv
 import datetime
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -52,15 +52,26 @@ def open_text(path: Path) -> Iterator[IO[str]]:
 
 
 def rows(
-    handle: IO[str], name: str, report: Report, progress: Progress | None = None
+    handle: IO[str],
+    name: str,
+    report: Report,
+    progress: Progress | None = None,
+    *,
+    currencies: Collection[str] | None = None,
+    since: datetime.date | None = None,
 ) -> Iterator[tuple[datetime.date, str, str, Decimal]]:
-    """The valid rates of an ECB history as (date, "EUR", quote, rate); problems go into ``report``."""
+    """The valid rates of an ECB history as (date, "EUR", quote, rate); problems go into ``report``. With
+    ``currencies`` only those quotes are read, with ``since`` only the days from that date on."""
     reader = csv.reader(handle)
     header = [h.strip() for h in next(reader, [])]
     if not header or header[0] != "Date":
         report.reject(ENTITY, RowError(name, 1, header[0] if header else "", _("The first column must be Date."), ""))
         return
-    columns = [(i, code) for i, code in enumerate(header) if i and code and is_currency(code) and code != BASE]
+    columns = [
+        (i, code)
+        for i, code in enumerate(header)
+        if i and code and is_currency(code) and code != BASE and (currencies is None or code in currencies)
+    ]
     ignored = [code for i, code in enumerate(header) if i and code and not is_currency(code)]
     if ignored:
         report.ignored_columns[name] = ignored
@@ -72,6 +83,8 @@ def rows(
         except (ValueError, IndexError):
             value = record[0] if record else ""
             report.reject(ENTITY, RowError(name, line, "Date", _("Not a date (YYYY-MM-DD)."), value))
+            continue
+        if since is not None and day < since:
             continue
         for index, code in columns:
             text = record[index].strip() if index < len(record) else ""
@@ -113,16 +126,19 @@ def load(
     dry_run: bool = False,
     accept_errors: bool = False,
     progress: Progress | None = None,
+    currencies: Collection[str] | None = None,
+    since: datetime.date | None = None,
 ) -> Report:
     """Load an ECB history (the bundled one without ``path``). All or nothing: with a rejected value nothing is
-    written unless ``accept_errors``; a dry run reports the same counts and writes nothing."""
+    written unless ``accept_errors``; a dry run reports the same counts and writes nothing. ``currencies`` and
+    ``since`` keep to a part of the history."""
     source = Path(path) if path else bundled_path()
     report = Report(format=FORMAT, dry_run=dry_run)
     name = source.name
     with contextlib.suppress(Rollback), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(STAGE)
         with open_text(source) as handle, cursor.cursor.copy("COPY import_fxrate FROM STDIN") as copy:
-            for row in rows(handle, name, report, progress):
+            for row in rows(handle, name, report, progress, currencies=currencies, since=since):
                 copy.write_row(row)
         cursor.execute("ANALYZE import_fxrate")
         cursor.execute(COUNT)

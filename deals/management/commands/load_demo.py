@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from deals import demo_data, services
@@ -176,15 +176,31 @@ class Loader:
             values.update(estimate_columns("value", record.get("value")))
             self.cite("metric", upsert(Metric, lookup, values), record.get("sources", []))
 
-    def fx_rates(self) -> None:
-        """The ECB's reference rates as the bundled history has them (deals/imports/ecb.py), not typed ones."""
-        report = ecb.load()
+    def fx_rates(self, rates: str = "all") -> None:
+        """The ECB's reference rates as the bundled history has them (deals/imports/ecb.py), not typed ones:
+        all of it, or (``rates="demo"``) the demo's currencies from the year of its first rate on, a fiftieth
+        of the rows for a quick load."""
+        if rates == "demo":
+            currencies = {fx["quote"] for fx in demo_data.FX_RATES} | {fx["base"] for fx in demo_data.FX_RATES}
+            since = min(fx["date"] for fx in demo_data.FX_RATES).replace(month=1, day=1)
+            report = ecb.load(currencies=currencies, since=since)
+        else:
+            report = ecb.load()
         if report.errors:
             raise SystemExit(f"The bundled ECB history has rejected values: {report.errors[:3]}")
 
 
 class Command(BaseCommand):
     help = "Load the demo dataset: the OpenAI seed deal and the funding history around it (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--rates",
+            choices=["all", "demo"],
+            default="all",
+            help="The ECB reference rates to load: the whole bundled history (default, about 200,000 rates) or "
+            "only the demo's currencies since its first year (quicker).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         problems = demo_data.validate()
@@ -197,7 +213,7 @@ class Command(BaseCommand):
             loader.rounds()
             loader.relationships()
             loader.metrics()
-            loader.fx_rates()
+            loader.fx_rates(options["rates"])
         self.stdout.write(
             f"Demo data: {Organization.objects.count()} organizations, {FundingRound.objects.count()} rounds, "
             f"{Participation.objects.count()} participations, {Relationship.objects.count()} relationships, "
