@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from deals import claims
 from deals.choices import RoundStatus
 from deals.models import (
     Citation,
@@ -75,6 +76,7 @@ def record_save(*, instance: M, values: Mapping[str, Any] | None = None, sources
     instance.save()
     if sources is not None:
         _cite(instance, sources)
+    claims.record_hand_edits(record=instance, sources=sources)
     return instance
 
 
@@ -114,6 +116,7 @@ def round_save(
             note=status_note,
             recorded_by=_user(user),
         )
+    claims.record_hand_edits(record=round, sources=sources, user=user)
     return round
 
 
@@ -198,6 +201,7 @@ def participation_save(
             condition_save(condition=Condition(participation=participation, **values))
     if sources is not None:
         _cite(participation, sources)
+    claims.record_hand_edits(record=participation, sources=sources)
     return participation
 
 
@@ -213,6 +217,7 @@ def condition_save(*, condition: Condition) -> Condition:
     """Validate and save one condition of a participation."""
     condition.full_clean()
     condition.save()
+    claims.record_hand_edits(record=condition)
     return condition
 
 
