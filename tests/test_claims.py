@@ -147,7 +147,9 @@ def test_the_engine_says_which_valuation_claims_agree_and_what_stake_a_ticket_bu
     round_ = FundingRoundFactory()
     for field, value in (("pre_money_valuation", "10"), ("amount", "1.7"), ("post_money_valuation", "11.7")):
         claims.claim_record(record=round_, field=field, value=eur(value), source=SourceFactory(), apply=False)
-    claims.claim_record(record=round_, field="post_money_valuation", value=eur("14"), source=SourceFactory(), apply=False)
+    claims.claim_record(
+        record=round_, field="post_money_valuation", value=eur("14"), source=SourceFactory(), apply=False
+    )
     by_field = claims.claims_of("round", [round_.pk])[round_.pk]
     agree = claims.consistent_triples(by_field)
     assert [(pre.estimate, amount.estimate, post.estimate) for pre, amount, post in agree] == [
@@ -177,8 +179,8 @@ def test_the_backfill_makes_every_field_value_and_citation_a_claim():
     participation = ParticipationFactory(round=cited_round, is_lead=True)
     Citation.objects.create(source=sources[0], participation=participation)
     Condition.objects.create(participation=participation, description="uses its cloud", status="met")
-    relationship = RelationshipFactory()
-    metric = Metric.objects.create(
+    RelationshipFactory()
+    Metric.objects.create(
         organization=OrganizationFactory(),
         kind="revenue",
         period_year=2025,
@@ -203,7 +205,9 @@ def test_the_backfill_makes_every_field_value_and_citation_a_claim():
     checked = 0
     for target, rows in records.items():
         for record in rows:
-            citations = Citation.objects.filter(**{target: record}) if target != "condition" else Citation.objects.none()
+            citations = (
+                Citation.objects.filter(**{target: record}) if target != "condition" else Citation.objects.none()
+            )
             cited = set(citations.values_list("source_id", flat=True))
             for field in CLAIM_FIELDS[target]:
                 value = claims.record_value(record, field)

@@ -1,14 +1,14 @@
 """Claims: what each source stated about a field of a record (deals.models.claims), with their audit
 triggers, and the data version's triggers on the new table (frozen from deals.api.cache, as 0009 did)."""
 
+from decimal import Decimal
+
 import django.core.validators
 import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
-from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
-
 
 VERSION_TRIGGERS_SQL = """
 CREATE TRIGGER deals_claim_version_insert AFTER INSERT ON deals_claim REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION deals_data_statement();
