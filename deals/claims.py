@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -349,3 +350,54 @@ def record_hand_edits(*, record: models.Model, sources: Iterable[Source] | None 
 
 def claim_targets() -> tuple[str, ...]:
     return CLAIM_TARGETS
+
+
+# --- Disputes in SQL (the API's ?disputed= filter) -------------------------------------------------------
+
+
+def _sql_bounds(prefix: str = "") -> tuple[Any, Any]:
+    """A claim's interval as :attr:`Estimate.bounds` gives it: low (0 when unknown) and high (None: unbounded);
+    an approximate figure without bounds is its value."""
+    from django.db.models import Case, F, Value, When
+    from django.db.models.functions import Coalesce
+
+    approx = Q(**{f"{prefix}estimate_qualifier": "approximately"})
+    low = Coalesce(F(f"{prefix}estimate_low"), Case(When(approx, then=F(f"{prefix}estimate_value"))), Value(Decimal(0)))
+    high = Coalesce(F(f"{prefix}estimate_high"), Case(When(approx, then=F(f"{prefix}estimate_value"))))
+    return low, high
+
+
+def disputed_expression() -> Any:
+    """True for a claim that another claim on the same field of the same record contradicts, as
+    :func:`disputed` decides it (a status is disputed only by another value stated the same day)."""
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Coalesce, TruncDate
+
+    same_record = Q()
+    for target in CLAIM_TARGETS:
+        same_record |= Q(**{f"{target}_id": OuterRef(f"{target}_id")})
+    others = Claim.objects.filter(same_record, field=OuterRef("field")).exclude(pk=OuterRef("pk"))
+    low, high = _sql_bounds()
+    known = ~Q(estimate_qualifier="undisclosed") & Q(estimate_qualifier__isnull=False)
+    money = others.filter(known, estimate_currency=OuterRef("estimate_currency")).alias(low=low, high=high)
+    outer_low, outer_high = (OuterRef(f"bounds_{side}") for side in ("low", "high"))
+    money = money.filter(Q(low__gt=outer_high) | Q(high__lt=outer_low))
+    said_on = Coalesce("stated_on", "source__published_on", TruncDate("created_at"))
+    text = others.filter(estimate_qualifier__isnull=True).exclude(stated_value=OuterRef("stated_value"))
+    text = text.alias(said_on=said_on).filter(~Q(field__in=MOVING_FIELDS) | Q(said_on=OuterRef("said_on")))
+    return Exists(money) | Exists(text)
+
+
+def with_disputed(queryset: models.QuerySet[Claim]) -> models.QuerySet[Claim]:
+    """``queryset`` annotated with ``disputed`` (see :func:`disputed_expression`)."""
+    from django.db.models.functions import Coalesce, TruncDate
+
+    low, high = _sql_bounds()
+    known = ~Q(estimate_qualifier="undisclosed") & Q(estimate_qualifier__isnull=False)
+    from django.db.models import Case, When
+
+    return queryset.alias(
+        bounds_low=Case(When(known, then=low)),
+        bounds_high=high,
+        said_on=Coalesce("stated_on", "source__published_on", TruncDate("created_at")),
+    ).annotate(disputed=disputed_expression())

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from rest_framework import serializers
 
 from deals import selectors
+from deals.api.claim_data import records_claims
 from deals.api.fields import EstimateField
 from deals.choices import PENDING_STATUSES
 from deals.engine.estimates import Estimate
@@ -38,7 +39,7 @@ P_AMOUNT = slice(5, 10)
 Plan = list[tuple[str, str, str, Callable[[Any], Any] | None]]
 
 #: Fields this module builds itself; every other field reads a column of the row.
-BUILT_HERE = frozenset({"sources", "participations", "computed", "investor_name"})
+BUILT_HERE = frozenset({"sources", "participations", "computed", "investor_name", "claims"})
 NOT_A_COLUMN = (serializers.BaseSerializer, serializers.RelatedField, serializers.ManyRelatedField)
 
 
@@ -95,6 +96,7 @@ class RoundRows:
         for round_id, source_id in related["sources"]:
             self.sources[round_id].append(source_id)
         self.stages = selectors.dirty_stages({row["target_id"] for row in rows})
+        self.claims = records_claims("round", [row["id"] for row in rows]) if rows else {}
 
     def data(self) -> list[dict[str, Any]]:
         return [self.round_data(row) for row in self.rows]
@@ -107,6 +109,8 @@ class RoundRows:
                 return self.sources.get(row["id"], [])
             if kind == "participations":
                 return [self.participation_data(p, on) for p in self.participations.get(row["id"], [])]
+            if kind == "claims":
+                return self.claims.get(row["id"], {})
             return self.computed(row)
 
         return self.fill(self.plan, row, lambda column: estimate(row, column), on, built_here)

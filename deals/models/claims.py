@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -187,4 +188,20 @@ class Claim(EstimateModel):
             errors.append(("stated_value", _("Give the stated value.")))
         if not fields[self.field] and self.estimate_qualifier is not None:
             errors.append(("estimate_qualifier", _("This field is not a figure.")))
+        if not fields[self.field] and self.stated_value:
+            errors += self._stated_value_errors(targets[0])
         return errors
+
+    def _stated_value_errors(self, target: str) -> list[tuple[str, Any]]:
+        """The stated value must be one the record's column takes: a status of its choices, a real date, …"""
+        column = self._meta.get_field(target).related_model._meta.get_field(self.field)  # type: ignore[union-attr]
+        try:
+            column.clean(self.stated_value if column.get_internal_type() != "BooleanField" else self._flag(), None)
+        except ValidationError as exc:
+            return [("stated_value", message) for message in exc.messages]
+        return []
+
+    def _flag(self) -> bool:
+        if self.stated_value not in {"true", "false"}:
+            raise ValidationError(_("Give true or false."))
+        return self.stated_value == "true"
