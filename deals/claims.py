@@ -254,10 +254,20 @@ def claim_record(
         claim.estimate = value
     else:
         claim.stated_value = stated_text(field, value)
+    return claim_save(claim=claim, user=user, apply=apply)
+
+
+@transaction.atomic
+def claim_save(*, claim: Claim, user: Any = None, apply: bool = True) -> Claim:
+    """Validate and save ``claim`` as it stands (new, or a correction of its quote, note or value); with
+    ``apply``, its record's field then follows the rule. The admin's claim forms call this."""
+    if claim._state.adding and claim.recorded_by_id is None:
+        claim.recorded_by = _user(user)
     claim.full_clean()
     claim.save()
     if apply:
-        claim_apply(record=record, field=field, user=user)
+        record = MODEL_OF[claim.target].objects.get(pk=claim.record_id)
+        claim_apply(record=record, field=claim.field, user=user)
     return claim
 
 

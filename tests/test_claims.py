@@ -244,3 +244,21 @@ def test_accepting_a_claim_changes_the_stored_figures_through_the_worker(real_wo
         60,
         "the accepted claim to be recomputed",
     )
+
+
+def test_the_admin_records_a_claim_inline_and_accepts_one_with_a_reason(admin_client):
+    from django.urls import reverse
+
+    round_ = FundingRoundFactory()
+    claim = claims.claim_record(record=round_, field="amount", value=eur("3"), source=SourceFactory(), apply=False)
+    page = admin_client.get(reverse("admin:deals_fundinground_change", args=[round_.pk]))
+    assert page.status_code == 200
+    accept_url = reverse("admin:deals_claim_accept", args=[claim.pk])
+    assert accept_url in page.content.decode()
+    assert admin_client.get(accept_url).status_code == 200
+    assert admin_client.post(accept_url, {"reason": ""}).status_code == 200  # the form again, with its error
+    done = admin_client.post(accept_url, {"reason": "the company's filing"})
+    assert done.status_code == 302
+    round_.refresh_from_db()
+    claim.refresh_from_db()
+    assert round_.amount == eur("3") and claim.accepted and claim.accepted_reason == "the company's filing"
