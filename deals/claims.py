@@ -411,3 +411,76 @@ def with_disputed(queryset: models.QuerySet[Claim]) -> models.QuerySet[Claim]:
         bounds_high=high,
         said_on=Coalesce("stated_on", "source__published_on", TruncDate("created_at")),
     ).annotate(disputed=disputed_expression())
+
+
+# --- What a round's page and story show ---------------------------------------------------------------
+
+
+def claim_text(claim: Claim, *, language: str | None = None) -> str:
+    """A claim's value in words: "EUR 1.7bn", "Announced", "2025-09-09"."""
+    from deals import formatting
+
+    if claim.estimate is not None:
+        return formatting.describe(claim.estimate, language=language)
+    field = claim._meta.get_field(claim.target).related_model._meta.get_field(claim.field)  # type: ignore[union-attr]
+    labels = dict(field.choices or ())
+    return str(labels.get(claim.stated_value, claim.stated_value))
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """One step of a round's story: a claim recorded or a status change, on its date."""
+
+    on: datetime.date
+    kind: str  # "claim" or "status"
+    field: str
+    text: str
+    source: Source | None
+    accepted: bool = False
+    claim_id: int | None = None
+
+
+def round_story(*, round: FundingRound) -> list[StoryEntry]:
+    """Every claim on ``round`` and every status change, in the order they were stated (two queries)."""
+    entries = [
+        StoryEntry(
+            on=stated_date(c),
+            kind="claim",
+            field=c.field,
+            text=claim_text(c),
+            source=c.source,
+            accepted=c.accepted,
+            claim_id=c.pk,
+        )
+        for c in Claim.objects.filter(round=round).select_related("source").order_by("id")
+    ]
+    for change in round.status_changes.select_related("source").order_by("changed_on", "id"):
+        entries.append(
+            StoryEntry(
+                on=change.changed_on,
+                kind="status",
+                field="status",
+                text=str(change.get_to_status_display()),
+                source=change.source,
+            )
+        )
+    return sorted(entries, key=lambda e: (e.on, e.kind != "status", e.claim_id or 0))
+
+
+@dataclass(frozen=True)
+class RoundClaims:
+    """A round's page: each field's claims, which agree by the engine's arithmetic, and what the tickets buy."""
+
+    fields: dict[str, FieldClaims]
+    agreeing: set[int]  # ids of valuation claims that are part of a consistent pre + amount = post
+    triples: list[tuple[Claim, Claim, Claim]]
+
+
+def round_claims(*, round: FundingRound) -> RoundClaims:
+    by_field = claims_of("round", [round.pk]).get(round.pk, {})
+    triples = consistent_triples(by_field)
+    return RoundClaims(
+        fields=field_claims(by_field),
+        agreeing={c.pk for triple in triples for c in triple},
+        triples=triples,
+    )

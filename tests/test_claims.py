@@ -262,3 +262,29 @@ def test_the_admin_records_a_claim_inline_and_accepts_one_with_a_reason(admin_cl
     round_.refresh_from_db()
     claim.refresh_from_db()
     assert round_.amount == eur("3") and claim.accepted and claim.accepted_reason == "the company's filing"
+
+
+def test_the_round_page_and_the_api_show_disputed_claims_side_by_side_and_the_story(viewer):
+    from tests.api_support import client_for
+
+    round_ = FundingRoundFactory(status="in_talks", reported_on=datetime.date(2025, 9, 1))
+    outlet_a = SourceFactory(outlet="Outlet A", published_on=SAID_ON, reliability="report")
+    outlet_b = SourceFactory(outlet="Outlet B", published_on=SAID_ON, reliability="confirmed")
+    claims.claim_record(record=round_, field="pre_money_valuation", value=eur("10"), source=outlet_a)
+    claims.claim_record(record=round_, field="amount", value=eur("1.7"), source=outlet_a)
+    claims.claim_record(record=round_, field="post_money_valuation", value=eur("11.7"), source=outlet_b)
+    claims.claim_record(record=round_, field="pre_money_valuation", value=eur("0.01"), source=outlet_b, note="typo")
+    claim = Claim.objects.get(round=round_, field="pre_money_valuation", source=outlet_a)
+    claims.claim_accept(claim=claim, reason="EUR 10 million is a typo", user=None)
+    services.round_change_status(round=round_, to_status="announced", changed_on=SAID_ON, source=outlet_b)
+
+    page = viewer.get(round_.get_absolute_url())
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "disputed" in html and "Outlet A" in html and "Outlet B" in html and "EUR 10 million is a typo" in html
+    assert "agrees" in html, "10 + 1.7 = 11.7 is found consistent"
+
+    story = client_for("Viewer").get(f"/api/rounds/{round_.pk}/story/").json()["story"]
+    assert [e["text"] for e in story if e["kind"] == "status"] == ["Announced"]
+    assert {e["outlet"] for e in story if e["kind"] == "claim"} >= {"Outlet A", "Outlet B"}
+    assert story == sorted(story, key=lambda e: e["on"])

@@ -41,3 +41,20 @@ def records_claims(target: str, ids: Iterable[int]) -> dict[int, dict[str, Any]]
     """The ``claims`` of each record of a page, read in one query."""
     grouped = claims.claims_of(target, ids)
     return {pk: fields_data(by_field) for pk, by_field in grouped.items()}
+
+
+def story_data(round: Any) -> list[dict[str, Any]]:
+    """A round's story as the API gives it (see :func:`deals.claims.round_story`)."""
+    return [
+        {
+            "on": entry.on,
+            "kind": entry.kind,
+            "field": entry.field,
+            "text": entry.text,
+            "source": entry.source.pk if entry.source else None,
+            "outlet": entry.source.outlet if entry.source else None,
+            "accepted": entry.accepted,
+            "claim": entry.claim_id,
+        }
+        for entry in claims.round_story(round=round)
+    ]

@@ -258,6 +258,15 @@ class RoundViewSet(DealsViewSet):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
+    def story(self, request: Request, pk: str | None = None) -> Response:
+        """Every claim on the round and every status change, in the order they were stated (deals.claims)."""
+        from deals.api.claim_data import story_data
+
+        round_ = self.get_object()
+        return Response({"round": round_.pk, "story": story_data(round_)})
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
     def circularity(self, request: Request, pk: str | None = None) -> Response:
         round_ = self.get_object()
         participations = api.ParticipationSerializer(
