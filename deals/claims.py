@@ -41,7 +41,7 @@ TARGET_OF: dict[type[models.Model], str] = {
     Metric: "metric",
     Relationship: "relationship",
 }
-MODEL_OF = {target: model for model, target in TARGET_OF.items()}
+MODEL_OF: dict[str, Any] = {target: model for model, target in TARGET_OF.items()}
 
 #: Rank of a claim's source for the rule: lower is more reliable; a claim entered by hand ranks last.
 RELIABILITY_RANK = {value: rank for rank, value in enumerate(Reliability.values)}
@@ -182,11 +182,11 @@ def consistent_triples(by_field: Mapping[str, list[Claim]]) -> list[tuple[Claim,
         by_field.get("pre_money_valuation", []), by_field.get("amount", []), by_field.get("post_money_valuation", [])
     ):
         e_pre, e_amount, e_post = pre.estimate, amount.estimate, post.estimate
-        if None in (e_pre, e_amount, e_post) or not all(e.is_known for e in (e_pre, e_amount, e_post)):  # type: ignore[union-attr]
+        if None in (e_pre, e_amount, e_post) or not all(e.is_known for e in (e_pre, e_amount, e_post)):
             continue
-        if len({e_pre.currency, e_amount.currency, e_post.currency}) != 1:  # type: ignore[union-attr]
+        if len({e_pre.currency, e_amount.currency, e_post.currency}) != 1:
             continue
-        if overlaps(e_pre + e_amount, e_post):  # type: ignore[operator]
+        if overlaps(e_pre + e_amount, e_post):
             agree.append((pre, amount, post))
     return agree
 
@@ -422,7 +422,7 @@ def claim_text(claim: Claim, *, language: str | None = None) -> str:
 
     if claim.estimate is not None:
         return formatting.describe(claim.estimate, language=language)
-    field = claim._meta.get_field(claim.target).related_model._meta.get_field(claim.field)  # type: ignore[union-attr]
+    field: Any = claim._meta.get_field(claim.target).related_model._meta.get_field(claim.field)  # type: ignore[union-attr]
     labels = dict(field.choices or ())
     return str(labels.get(claim.stated_value, claim.stated_value))
 

@@ -2298,9 +2298,9 @@ def validate() -> list[str]:
             problems.append(f"{where}: latest EUR/{currency} rate before {day} is from {max(earlier)}")
     # Claims
     round_keys = {r["key"] for r in ROUNDS}
-    for c in CLAIMS:
-        if c["round"] not in round_keys or c["source"] not in source_keys:
-            problems.append(f"claim on {c['round']}: unknown round or source {c['source']!r}")
+    for stated in CLAIMS:
+        if stated["round"] not in round_keys or stated["source"] not in source_keys:
+            problems.append(f"claim on {stated['round']}: unknown round or source {stated['source']!r}")
     return problems
 
 

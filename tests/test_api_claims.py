@@ -105,3 +105,55 @@ def test_claims_on_lists_cost_the_same_queries_for_one_row_and_fifty(url):
     fifty, data = queries(viewer, url)
     assert len(data["results"]) == 50 and all(len(r["claims"]) >= 1 for r in data["results"])
     assert fifty == one
+
+
+@pytest.mark.django_db(transaction=True)  # each write its own transaction, so the audit rows are apart in time
+def test_as_of_reproduces_what_the_api_showed_before_a_later_edit():
+    from django.utils import timezone
+
+    from deals import services
+
+    editor = client_for("Data entry")
+    source = SourceFactory(reliability="report")
+    created = editor.post(
+        "/api/rounds/",
+        {
+            "target": ParticipationFactory().investor_id,
+            "round_type": "series_c",
+            "status": "announced",
+            "amount": figure("1.7"),
+            "post_money_valuation": figure("11.7"),
+            "sources": [source.pk],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    before = editor.get(f"/api/rounds/{pk}/").json()
+    listed_before = editor.get("/api/rounds/").json()["results"]
+    moment = timezone.now().isoformat()
+
+    round_ = FundingRound.objects.get(pk=pk)
+    claims.claim_record(
+        record=round_,
+        field="post_money_valuation",
+        value=Estimate.exact(14 * BN, "EUR"),
+        source=SourceFactory(reliability="official"),
+    )
+    services.round_update(round=FundingRound.objects.get(pk=pk), values={"notes": "later"})
+    after = editor.get(f"/api/rounds/{pk}/").json()
+    assert after["post_money_valuation"] != before["post_money_valuation"] and after["notes"] == "later"
+
+    then = editor.get(f"/api/rounds/{pk}/", {"as_of": moment})
+    assert then.status_code == 200, then.json()
+    then_data = then.json()
+    assert {k: v for k, v in then_data.items() if k != "computed"} == {
+        k: v for k, v in before.items() if k != "computed"
+    }
+    assert Decimal(then_data["computed"]["post_money"]["value"]) == Decimal("11.7") * BN
+    listed_then = editor.get("/api/rounds/", {"as_of": moment}).json()["results"]
+    assert [{k: v for k, v in r.items() if k != "computed"} for r in listed_then] == [
+        {k: v for k, v in r.items() if k != "computed"} for r in listed_before
+    ]
+    assert editor.get(f"/api/rounds/{pk}/", {"as_of": "2000-01-01"}).status_code == 404
+    assert editor.get("/api/rounds/", {"as_of": "yesterday"}).status_code == 400

@@ -191,7 +191,7 @@ def test_the_backfill_makes_every_field_value_and_citation_a_claim():
         value_currency="USD",
     )
     Claim.objects.all().delete()
-    migration = importlib.import_module("deals.migrations.0013_claims_backfill")
+    migration = importlib.import_module("deals.migrations.0013b_claims_backfill")
     with connection.cursor() as cursor:
         cursor.execute(migration.BACKFILL_SQL)
 

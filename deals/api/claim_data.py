@@ -37,9 +37,11 @@ def fields_data(by_field: Mapping[str, list[Claim]]) -> dict[str, Any]:
     }
 
 
-def records_claims(target: str, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The ``claims`` of each record of a page, read in one query."""
-    grouped = claims.claims_of(target, ids)
+def records_claims(target: str, ids: Iterable[int], as_of: Any = None) -> dict[int, dict[str, Any]]:
+    """The ``claims`` of each record of a page, read in one query (with ``as_of``, as they stood then)."""
+    from deals import as_of as history
+
+    grouped = claims.claims_of(target, ids) if as_of is None else history.claims_of(target, ids, as_of)
     return {pk: fields_data(by_field) for pk, by_field in grouped.items()}
 
 

@@ -32,7 +32,7 @@ class ClaimSerializer(ValidatedModelSerializer):
     relationship = strict.StrictPrimaryKeyRelatedField(
         queryset=Relationship.objects.all(), required=False, allow_null=True
     )
-    source = strict.StrictPrimaryKeyRelatedField(
+    source = strict.StrictPrimaryKeyRelatedField(  # type: ignore[assignment]  # a declared field, not Field.source
         queryset=Source.objects.all(), required=False, allow_null=True, help_text="Empty: entered by hand."
     )
     estimate = EstimateField("estimate", help_text="The stated figure, for a money field.")
@@ -79,7 +79,7 @@ class ClaimSerializer(ValidatedModelSerializer):
             source=data.get("source"),
             stated_on=data.get("stated_on"),
             quote=data.get("quote", ""),
-            span=(span_start, span_end) if span_start is not None or span_end is not None else None,
+            span=(int(span_start), int(span_end)) if span_start is not None and span_end is not None else None,
             note=data.get("note", ""),
             user=self.user(),
         )

@@ -194,7 +194,7 @@ class Claim(EstimateModel):
 
     def _stated_value_errors(self, target: str) -> list[tuple[str, Any]]:
         """The stated value must be one the record's column takes: a status of its choices, a real date, …"""
-        column = self._meta.get_field(target).related_model._meta.get_field(self.field)  # type: ignore[union-attr]
+        column: Any = self._meta.get_field(target).related_model._meta.get_field(self.field)  # type: ignore[union-attr]
         try:
             column.clean(self.stated_value if column.get_internal_type() != "BooleanField" else self._flag(), None)
         except ValidationError as exc:
