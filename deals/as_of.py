@@ -67,25 +67,40 @@ def _latest(model: str, when: datetime.datetime, **where: Any) -> QuerySet[Any, 
     )
 
 
+def _untracked(model: str, ids: Iterable[int]) -> set[int]:
+    """Which of these rows have no history at all: written where the audit triggers did not run (a bulk load
+    with triggers off); for them the current row is the best knowledge there is."""
+    events = apps.get_model("deals", f"{model}Event").objects
+    ids = set(ids)
+    return ids - set(events.filter(pgh_obj_id__in=ids).values_list("pgh_obj_id", flat=True).distinct())
+
+
 def round_rows(rows: list[dict[str, Any]], when: datetime.datetime) -> list[dict[str, Any]]:
     """The rows (as :func:`deals.selectors.round_rows` reads them) with each round's columns as they were at
-    ``when``; a round that did not exist then is left out."""
+    ``when``; a round that did not exist then is left out, a round without any history is as it is now."""
     ids = [row["id"] for row in rows]
     events = {e["pgh_obj_id"]: e for e in _latest("FundingRound", when, pgh_obj_id__in=ids).values()}
+    untracked = _untracked("FundingRound", set(ids) - set(events)) if len(events) < len(ids) else set()
     out = []
     for row in rows:
         event = events.get(row["id"])
-        if event is None or event["pgh_label"] == "delete":
-            continue
-        out.append({**row, **{column: event[column] for column in ROUND_COLUMNS}})
+        if row["id"] in untracked:
+            out.append(row)
+        elif event is not None and event["pgh_label"] != "delete":
+            out.append({**row, **{column: event[column] for column in ROUND_COLUMNS}})
     return out
 
 
 def participations(round_ids: list[int], when: datetime.datetime) -> list[tuple[Any, ...]]:
     """The participations of these rounds at ``when``, as :func:`deals.selectors.round_row_relations` gives
-    them, with the instrument last."""
+    them, with the instrument last (one without any history as it is now)."""
+    from deals.models import Participation
+
     events = _latest("Participation", when, round_id__in=round_ids).values("pgh_label", *PARTICIPATION_COLUMNS)
     rows = [tuple(e[c] for c in PARTICIPATION_COLUMNS) for e in events if e["pgh_label"] != "delete"]
+    tracked = apps.get_model("deals", "ParticipationEvent").objects.filter(round_id__in=round_ids)
+    current = Participation.objects.filter(round_id__in=round_ids).exclude(pk__in=tracked.values("pgh_obj_id"))
+    rows += [tuple(row) for row in current.values_list(*PARTICIPATION_COLUMNS)]
     return sorted(rows)
 
 

@@ -157,3 +157,15 @@ def test_as_of_reproduces_what_the_api_showed_before_a_later_edit():
     ]
     assert editor.get(f"/api/rounds/{pk}/", {"as_of": "2000-01-01"}).status_code == 404
     assert editor.get("/api/rounds/", {"as_of": "yesterday"}).status_code == 400
+
+
+def test_as_of_shows_a_round_without_any_history_as_it_is():
+    from django.apps import apps
+
+    round_ = ParticipationFactory().round
+    apps.get_model("deals", "FundingRoundEvent").objects.filter(pgh_obj_id=round_.pk).delete()  # a bulk load's row
+    viewer = client_for("Viewer")
+    now = viewer.get(f"/api/rounds/{round_.pk}/").json()
+    then = viewer.get(f"/api/rounds/{round_.pk}/", {"as_of": "2000-01-01"})
+    assert then.status_code == 200
+    assert then.json()["amount"] == now["amount"] and then.json()["participations"] == []
