@@ -1316,7 +1316,7 @@ _ROUNDS_EUROPE: list[RoundRecord] = [
                         part("nvidia"), part("cisco"), part("salesforce-ventures"))),
     rnd("mistral-ai-2025-09-series-c", "mistral-ai", "series_c", "closed",
         announced="2025-09-09",
-        amount=exact(bn("1.7"), EUR), post=exact(bn("11.7"), EUR),
+        amount=exact(bn("1.7"), EUR), pre=exact(bn(10), EUR), post=exact(bn("11.7"), EUR),
         notes="ASML took a stake of about 11% and a seat on Mistral's strategic committee.",
         sources=[("mistral-2025-09-09", "EUR 1.7bn at a EUR 11.7bn post-money valuation."),
                  ("asml-2025-09-09", "ASML invests EUR 1.3bn.")],
