@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from deals import events
+from deals import claims, events
 from deals.choices import RoundStatus
 from deals.models import (
     Citation,
@@ -76,6 +76,7 @@ def record_save(*, instance: M, values: Mapping[str, Any] | None = None, sources
     instance.save()
     if sources is not None:
         _cite(instance, sources)
+    claims.record_hand_edits(record=instance, sources=sources)
     return instance
 
 
@@ -126,6 +127,7 @@ def round_save(
             recorded_by=_user(user),
         )
     events.round_saved(round=round, before=before, user=user, source=status_source)
+    claims.record_hand_edits(record=round, sources=sources, user=user)
     return round
 
 
@@ -213,6 +215,7 @@ def participation_save(
             condition_save(condition=condition, before=conditions_before.get((condition.kind, condition.description)))
     if sources is not None:
         _cite(participation, sources)
+    claims.record_hand_edits(record=participation, sources=sources)
     return participation
 
 
@@ -232,6 +235,7 @@ def condition_save(*, condition: Condition, before: str | None = None) -> Condit
     condition.full_clean()
     condition.save()
     events.condition_saved(condition=condition, before=before)
+    claims.record_hand_edits(record=condition)
     return condition
 
 
