@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deals.choices import Reliability
+from deals.choices import EventKind, Reliability
 from deals.engine.estimates import Estimate
 from deals.models import Claim, Condition, FundingRound, Metric, Participation, Relationship, Source
 from deals.models.claims import CLAIM_FIELDS, CLAIM_TARGETS, is_money
@@ -260,11 +260,22 @@ def claim_record(
 @transaction.atomic
 def claim_save(*, claim: Claim, user: Any = None, apply: bool = True) -> Claim:
     """Validate and save ``claim`` as it stands (new, or a correction of its quote, note or value); with
-    ``apply``, its record's field then follows the rule. The admin's claim forms call this."""
-    if claim._state.adding and claim.recorded_by_id is None:
+    ``apply``, its record's field then follows the rule. The admin's claim forms call this.
+
+    A new claim recorded as a claim (``apply``) is an event of the feed (deals.events): "new claim", and
+    "disputed" when it makes the field's claims disagree where they did not. A hand edit's claim is told by
+    the record's own event ("Amount: … → …") instead."""
+    adding = claim._state.adding
+    if adding and claim.recorded_by_id is None:
         claim.recorded_by = _user(user)
+    was_disputed = adding and apply and disputed(_field_claims(claim.target, _record_of(claim), claim.field))
     claim.full_clean()
     claim.save()
+    if adding:
+        if apply:
+            _claim_event(EventKind.CLAIM_CREATED, claim, user)
+        if apply and not was_disputed and disputed(_field_claims(claim.target, _record_of(claim), claim.field)):
+            _claim_event(EventKind.CLAIM_DISPUTED, claim, user)
     if apply:
         record = MODEL_OF[claim.target].objects.get(pk=claim.record_id)
         claim_apply(record=record, field=claim.field, user=user)
@@ -288,7 +299,43 @@ def claim_accept(*, claim: Claim, reason: str, user: Any = None) -> Claim:
     claim.save()
     record = MODEL_OF[target].objects.get(pk=claim.record_id)
     claim_apply(record=record, field=claim.field, user=user)
+    _claim_event(EventKind.CLAIM_ACCEPTED, claim, user)
     return claim
+
+
+def _record_of(claim: Claim) -> models.Model:
+    return MODEL_OF[claim.target](pk=claim.record_id)
+
+
+def _claim_event(kind: str, claim: Claim, user: Any) -> None:
+    """The feed's event of ``claim``: the round it bears on (through its participation or condition) or the
+    organizations of its metric or relationship, with the field, the stated value and the source."""
+    from deals import events
+
+    record = MODEL_OF[claim.target].objects.get(pk=claim.record_id)
+    round_: FundingRound | None = None
+    organizations: list[int] = []
+    if isinstance(record, FundingRound):
+        round_ = record
+    elif isinstance(record, Participation):
+        round_, organizations = record.round, [record.investor_id]
+    elif isinstance(record, Condition):
+        round_, organizations = record.participation.round, [record.participation.investor_id]
+    elif isinstance(record, Metric):
+        organizations = [record.organization_id]
+    elif isinstance(record, Relationship):
+        organizations = [record.provider_id, record.client_id]
+    params: dict[str, Any] = {
+        "field": claim.field,
+        "estimate": claim.estimate.to_dict() if claim.estimate is not None else None,
+        "stated": claim.stated_value,
+        "source": claim.source.outlet if claim.source is not None else "",
+    }
+    if round_ is not None:
+        params.update(target=round_.target.name, round_type=round_.round_type)
+    events.record_event(
+        kind=kind, round=round_, organizations=organizations, source=claim.source, user=user, params=params
+    )
 
 
 @transaction.atomic

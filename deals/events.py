@@ -306,12 +306,29 @@ PHRASES: dict[str, Any] = {
     EventKind.CONDITION_WAIVED: lambda p: _("Condition waived: %(condition)s (%(investor)s)") % _condition(p),
     EventKind.CYCLE_FOUND: lambda p: _("New money cycle: %(path)s") % {"path": " → ".join(p.get("path") or [])},
     EventKind.RELATED_PARTY: lambda p: _("Related-party flag: %(investor)s") % {"investor": p.get("investor", "?")},
+    EventKind.CLAIM_CREATED: lambda p: _("New claim on %(field)s: %(value)s (%(source)s)") % _claim(p),
+    EventKind.CLAIM_DISPUTED: lambda p: _("Sources disagree on %(field)s: %(value)s (%(source)s)") % _claim(p),
+    EventKind.CLAIM_ACCEPTED: lambda p: _("Accepted for %(field)s: %(value)s (%(source)s)") % _claim(p),
 }
 
 
+def _claim(params: Mapping[str, Any]) -> dict[str, str]:
+    """A claim event's field, stated value and source, in words."""
+    from deals.choices import ClaimField
+
+    field = str(params.get("field") or "")
+    labels = dict(ClaimField.choices)
+    value = _money(params["estimate"]) if params.get("estimate") else str(params.get("stated") or "—")
+    return {
+        "field": str(labels.get(field, field)),
+        "value": value,
+        "source": str(params.get("source") or _("entered by hand")),
+    }
+
+
 def sentence(event: Event) -> str:
-    """What the event says, in the active language: "Amount: up to €50bn → up to €60bn". A kind recorded by
-    another service without a phrase here (claims) shows its kind's name and its ``text`` parameter."""
+    """What the event says, in the active language: "Amount: up to €50bn → up to €60bn". A kind without a
+    phrase here shows its kind's name and its ``text`` parameter."""
     phrase = PHRASES.get(event.kind)
     if phrase is not None:
         return str(phrase(event.params))

@@ -288,3 +288,34 @@ def test_the_round_page_and_the_api_show_disputed_claims_side_by_side_and_the_st
     assert [e["text"] for e in story if e["kind"] == "status"] == ["Announced"]
     assert {e["outlet"] for e in story if e["kind"] == "claim"} >= {"Outlet A", "Outlet B"}
     assert story == sorted(story, key=lambda e: e["on"])
+
+
+def test_new_disputed_and_accepted_claims_are_events_of_the_feed_in_words(admin_user):
+    from django.utils import translation
+
+    from deals.events import sentence
+    from deals.models import Event
+
+    round_ = FundingRoundFactory(
+        amount_qualifier=None, amount_value=None, amount_low=None, amount_high=None, amount_currency=None
+    )
+    report = SourceFactory(outlet="Outlet A", reliability="report")
+    typo = SourceFactory(outlet="Outlet B", reliability="report")
+
+    def kinds() -> list[str]:
+        return list(Event.objects.filter(round=round_, kind__startswith="claim_").values_list("kind", flat=True))
+
+    claims.claim_record(record=round_, field="amount", value=eur("1.7"), source=report, stated_on=SAID_ON)
+    assert kinds() == ["claim_created"]
+    misprint = claims.claim_record(record=round_, field="amount", value=eur("0.01"), source=typo)
+    assert sorted(kinds()) == ["claim_created", "claim_created", "claim_disputed"]
+    accepted = claims.claim_record(record=round_, field="amount", value=eur("1.7"), source=typo)
+    assert kinds().count("claim_disputed") == 1, "a field already disputed is not disputed again"
+    claims.claim_accept(claim=accepted, reason="the misprint was corrected", user=admin_user)
+    event = Event.objects.get(round=round_, kind="claim_accepted")
+    assert event.actor == admin_user and event.source == typo and round_.target_id in event.organization_ids
+    with translation.override("en"):
+        assert sentence(event) == "Accepted for amount: €1.7bn (Outlet B)"
+    with translation.override("de"):
+        assert "Outlet B" in sentence(event) and "Akzeptiert" in sentence(event)
+    assert misprint.pk != accepted.pk

@@ -91,9 +91,10 @@ def test_participants_and_conditions_are_events_with_every_organization_involved
 def test_a_kind_another_service_records_is_one_call():
     openai = OrganizationFactory(name="OpenAI", slug="openai")
     round_ = new_round(openai)
-    event = events.record_event(kind=EventKind.CLAIM_DISPUTED, round=round_, params={"text": "valuation"})
+    params = {"field": "post_money_valuation", "estimate": None, "stated": "", "source": "Reuters"}
+    event = events.record_event(kind=EventKind.CLAIM_DISPUTED, round=round_, params=params)
     with translation.override("en"):
-        assert events.sentence(event) == "Claim disputed: valuation"
+        assert events.sentence(event) == "Sources disagree on post-money valuation: — (Reuters)"
 
 
 def reader() -> Client:
