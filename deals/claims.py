@@ -134,10 +134,23 @@ def overlaps(a: Estimate | None, b: Estimate | None) -> bool:
     return (ahi is None or blo <= ahi) and (bhi is None or alo <= bhi)
 
 
+def standing(claims: Iterable[Claim]) -> list[Claim]:
+    """The claims on one field that still stand: of each source's statements (and of those entered by hand)
+    the one recorded last. A source that corrects itself, or an editor who retypes a figure, does not dispute
+    what it said before."""
+    latest: dict[int | None, Claim] = {}
+    for claim in claims:
+        known = latest.get(claim.source_id)
+        if known is None or (claim.pk or 0) > (known.pk or 0):
+            latest[claim.source_id] = claim
+    return sorted(latest.values(), key=lambda c: c.pk or 0)
+
+
 def disputed(claims: Sequence[Claim]) -> bool:
-    """Whether claims on one field disagree: two figures whose intervals do not overlap, or two different stated
-    values (for a status, two different values stated on the same day)."""
-    for a, b in itertools.combinations(claims, 2):
+    """Whether claims on one field disagree: of the claims that stand (:func:`standing`), two figures whose
+    intervals do not overlap, or two different stated values (for a status, two different values stated on the
+    same day)."""
+    for a, b in itertools.combinations(standing(claims), 2):
         if is_money(a.target, a.field):
             if not overlaps(a.estimate, b.estimate):
                 return True
@@ -424,16 +437,33 @@ def _sql_bounds(prefix: str = "") -> tuple[Any, Any]:
     return low, high
 
 
-def disputed_expression() -> Any:
-    """True for a claim that another claim on the same field of the same record contradicts, as
-    :func:`disputed` decides it (a status is disputed only by another value stated the same day)."""
-    from django.db.models import Exists, OuterRef
-    from django.db.models.functions import Coalesce, TruncDate
+def _same_field() -> Q:
+    """The claims on the same field of the same record as the outer query's claim."""
+    from django.db.models import OuterRef
 
     same_record = Q()
     for target in CLAIM_TARGETS:
         same_record |= Q(**{f"{target}_id": OuterRef(f"{target}_id")})
-    others = Claim.objects.filter(same_record, field=OuterRef("field")).exclude(pk=OuterRef("pk"))
+    return same_record & Q(field=OuterRef("field"))
+
+
+def _superseded() -> Any:
+    """True for a claim that a later one from the same source (or, entered by hand, by hand) replaces: the SQL of
+    :func:`standing`."""
+    from django.db.models import Exists, OuterRef, Value
+    from django.db.models.functions import Coalesce
+
+    later = Claim.objects.filter(_same_field(), pk__gt=OuterRef("pk")).alias(said_by=Coalesce("source_id", Value(0)))
+    return Exists(later.filter(said_by=Coalesce(OuterRef("source_id"), Value(0))))
+
+
+def disputed_expression() -> Any:
+    """True for a standing claim that another standing claim on the same field of the same record contradicts,
+    as :func:`disputed` decides it (a status is disputed only by another value stated the same day)."""
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Coalesce, TruncDate
+
+    others = Claim.objects.filter(_same_field()).exclude(pk=OuterRef("pk")).filter(~_superseded())
     low, high = _sql_bounds()
     known = ~Q(estimate_qualifier="undisclosed") & Q(estimate_qualifier__isnull=False)
     money = others.filter(known, estimate_currency=OuterRef("estimate_currency")).alias(low=low, high=high)
@@ -442,7 +472,7 @@ def disputed_expression() -> Any:
     said_on = Coalesce("stated_on", "source__published_on", TruncDate("created_at"))
     text = others.filter(estimate_qualifier__isnull=True).exclude(stated_value=OuterRef("stated_value"))
     text = text.alias(said_on=said_on).filter(~Q(field__in=MOVING_FIELDS) | Q(said_on=OuterRef("said_on")))
-    return Exists(money) | Exists(text)
+    return ~_superseded() & (Exists(money) | Exists(text))
 
 
 def with_disputed(queryset: models.QuerySet[Claim]) -> models.QuerySet[Claim]:

@@ -18,6 +18,7 @@ from deals import claims, services
 from deals.engine.estimates import Estimate
 from deals.models import Citation, Claim, Condition, FundingRound, Metric, Participation, Relationship, RoundFigures
 from deals.models.claims import CLAIM_FIELDS
+from deals.models.estimates import as_columns
 from tests.factories import (
     FundingRoundFactory,
     OrganizationFactory,
@@ -319,3 +320,25 @@ def test_new_disputed_and_accepted_claims_are_events_of_the_feed_in_words(admin_
     with translation.override("de"):
         assert "Outlet B" in sentence(event) and "Akzeptiert" in sentence(event)
     assert misprint.pk != accepted.pk
+
+
+def test_retyping_a_figure_or_a_source_correcting_itself_is_no_dispute(admin_user):
+    round_ = FundingRoundFactory()
+    for value in ("40", "50", "60"):
+        services.round_update(round=round_, values=as_columns("amount", eur(value)), user=admin_user)
+    outlet = SourceFactory(outlet="Outlet A", reliability="report")
+    claims.claim_record(record=round_, field="amount", value=eur("0.06"), source=outlet)  # a misprint…
+    claims.claim_record(record=round_, field="amount", value=eur("60"), source=outlet)  # …corrected
+    by_field = claims.claims_of("round", [round_.pk])[round_.pk]
+    assert len(by_field["amount"]) >= 5
+    assert not claims.field_claims(by_field)["amount"].disputed
+    flagged = claims.with_disputed(Claim.objects.filter(round=round_)).filter(disputed=True)
+    assert not flagged.exists()
+
+    rival = SourceFactory(outlet="Outlet B", reliability="report")
+    said = claims.claim_record(record=round_, field="amount", value=eur("30"), source=rival)
+    assert claims.field_claims(claims.claims_of("round", [round_.pk])[round_.pk])["amount"].disputed
+    standing = set(claims.with_disputed(Claim.objects.filter(round=round_)).filter(disputed=True))
+    latest_hand = Claim.objects.filter(round=round_, field="amount", source=None).order_by("-pk").first()
+    latest_outlet = Claim.objects.filter(round=round_, field="amount", source=outlet).order_by("-pk").first()
+    assert standing == {said, latest_hand, latest_outlet}

@@ -63,7 +63,7 @@ def fit(estimate: Estimate | None, *, ratio: bool = False) -> Estimate | None:
     """Rounded outward to storage precision; a figure too large for its columns is stored as unknown."""
     if estimate is None:
         return None
-    return from_columns(*fitted_columns(estimate, ratio=ratio), *(() if ratio else (estimate.currency,)))
+    return from_columns(*fitted_columns(estimate, ratio=ratio))
 
 
 _EMPTY = {False: (None,) * 5, True: (None,) * 4}
