@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -227,9 +227,28 @@ def subscribers(event: Event) -> list[int]:
     return sorted(users)
 
 
-def mark_unread(*, user_ids: Sequence[int]) -> None:
-    """One more unread event for each of ``user_ids`` (one statement, however many)."""
-    FollowerSettings.objects.filter(user_id__in=user_ids).update(unread=F("unread") + 1)
+def mark_unread(*, event_id: int, user_ids: Sequence[int]) -> list[int]:
+    """Count ``event_id`` as unread once for each of ``user_ids``: a receipt row per subscriber, inserted with
+    ON CONFLICT DO NOTHING, and one more unread event only for those whose receipt is new (one statement,
+    however many users). Returns the users counted now; a re-run of the same event counts none."""
+    if not user_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH counted AS (
+                INSERT INTO deals_eventreceipt (event_id, user_id)
+                SELECT %s, unnest(%s::bigint[])
+                ON CONFLICT (event_id, user_id) DO NOTHING
+                RETURNING user_id
+            )
+            UPDATE deals_followersettings AS s SET unread = s.unread + 1
+            FROM counted WHERE s.user_id = counted.user_id
+            RETURNING s.user_id
+            """,
+            [event_id, list(user_ids)],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
 
 
 def unread_count(user: Any) -> int:

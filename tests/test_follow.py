@@ -351,3 +351,25 @@ def test_fan_out_of_one_event_to_many_subscribers_is_one_task_the_writer_only_en
         callback()
     assert sorted(Webhook.objects.values_list("id", flat=True)) == []
     assert {follow.unread_count(u) for u in users} == {1}
+
+
+def test_a_fan_out_that_runs_again_counts_each_subscriber_once(openai, django_capture_on_commit_callbacks):
+    """A worker that dies after the fan-out committed runs it again on redelivery (acks_late): nobody's unread
+    count grows twice, and nobody gets a second e-mail or webhook delivery."""
+    users = [member(f"user{n}", f"user{n}@example.com") for n in range(3)]
+    for user in users:
+        follow.follow(user=user, organization=openai)
+    follow.settings_update(user=users[0], alert_mode="immediate")
+    with django_capture_on_commit_callbacks(execute=True):
+        new_round(openai)
+    (event,) = Event.objects.all()
+    assert {follow.unread_count(u) for u in users} == {1}
+    assert alerts.fan_out(event_id=event.pk)["emails"] == [users[0].pk], "still enqueued: the e-mail is keyed"
+    fan_out_event(event.pk)
+    assert {follow.unread_count(u) for u in users} == {1}
+    assert follow.mark_unread(event_id=event.pk, user_ids=[u.pk for u in users]) == []
+    assert len(mail.outbox) == 1
+    late = member("late", "late@example.com")
+    follow.follow(user=late, organization=openai)
+    fan_out_event(event.pk)
+    assert follow.unread_count(late) == 1 and {follow.unread_count(u) for u in users} == {1}

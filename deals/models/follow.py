@@ -134,6 +134,22 @@ class FollowerSettings(models.Model):
         return str(self.user)
 
 
+class EventReceipt(models.Model):
+    """An event counted as unread for a subscriber: the fan-out inserts these with ON CONFLICT DO NOTHING and
+    counts only the rows it inserted, so a re-run (after a worker crash) counts nobody twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False)  # the key's
+
+    class Meta:
+        verbose_name = _("event receipt")
+        verbose_name_plural = _("event receipts")
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="event_receipt_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.event_id}"
+
+
 class EmailAlert(models.Model):
     """An event e-mailed to a user at once: the row is the idempotency key, so a retried task sends it once."""
 
