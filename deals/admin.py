@@ -533,3 +533,7 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+# The admin of following (events, follows, saved searches, webhooks) registers itself on BaseAdmin.
+from deals import admin_follow  # noqa: E402, F401 -- registers its admins; after BaseAdmin, which it imports

@@ -373,3 +373,35 @@ def test_a_fan_out_that_runs_again_counts_each_subscriber_once(openai, django_ca
     follow.follow(user=late, organization=openai)
     fan_out_event(event.pk)
     assert follow.unread_count(late) == 1 and {follow.unread_count(u) for u in users} == {1}
+
+
+def test_the_admin_shows_events_follows_searches_and_webhooks_and_re_enables_a_disabled_webhook(
+    openai, admin_client, settings
+):
+    settings.DEALTRACKER_WEBHOOK_ALLOW_PRIVATE = True
+    user = member()
+    round_ = new_round(openai)
+    follow.saved_search_save(user=user, name="EU AI", query="status=in_talks")
+    hook = follow.webhook_save(user=user, url="http://127.0.0.1:9/hook")
+    event = Event.objects.get()
+    WebhookDelivery.objects.create(
+        webhook=hook, event=event, key="6f1c3c6e-8f43-4a55-9d8b-3c0f8d6f7a11", error="HTTP 500"
+    )
+    Webhook.objects.filter(pk=hook.pk).update(is_active=False, consecutive_failures=5, disabled_reason="HTTP 500")
+    for name in ("event", "follow", "savedsearch", "webhook"):
+        assert admin_client.get(reverse(f"admin:deals_{name}_changelist")).status_code == 200, name
+    page = admin_client.get(reverse("admin:deals_event_change", args=[event.pk])).content.decode()
+    assert "New round: OpenAI" in html.unescape(page) and 'name="_save"' not in page, "read-only"
+    assert admin_client.get(reverse("admin:deals_event_add")).status_code == 403
+    page = admin_client.get(reverse("admin:deals_webhook_change", args=[hook.pk])).content.decode()
+    assert "HTTP 500" in page and hook.secret not in page, "the delivery log, not the secret"
+    response = admin_client.post(
+        reverse("admin:deals_follow_add"), {"user": str(user.pk), "organization": str(openai.pk), "round": ""}
+    )
+    assert response.status_code == 302 and follow.is_following(user, organization=openai)
+    changelist = reverse("admin:deals_webhook_changelist")
+    response = admin_client.post(changelist, {"action": "enable", "_selected_action": [str(hook.pk)]})
+    assert response.status_code == 302
+    hook.refresh_from_db()
+    assert (hook.is_active, hook.consecutive_failures, hook.disabled_reason) == (True, 0, "")
+    assert follow.is_following(user, round=round_) is False
