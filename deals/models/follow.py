@@ -34,6 +34,7 @@ class Event(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="change_events",
+        db_index=False,  # event_round_id (round, -id) serves it
     )
     organization_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
     source = models.ForeignKey(
@@ -55,7 +56,8 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         indexes = [
-            GinIndex(fields=["organization_ids"], name="event_organizations"),
+            # No pending list: every read would scan the events inserted since the last VACUUM linearly.
+            GinIndex(fields=["organization_ids"], name="event_organizations", fastupdate=False),
             models.Index(fields=["round", "-id"], name="event_round_id"),
             models.Index(fields=["kind", "-id"], name="event_kind_id"),
         ]
