@@ -405,3 +405,19 @@ def test_the_admin_shows_events_follows_searches_and_webhooks_and_re_enables_a_d
     hook.refresh_from_db()
     assert (hook.is_active, hook.consecutive_failures, hook.disabled_reason) == (True, 0, "")
     assert follow.is_following(user, round=round_) is False
+
+
+@pytest.mark.django_db(transaction=True)  # the response cache is not used inside a transaction
+def test_a_cached_events_page_never_names_users_to_readers_who_may_not_see_them(openai, settings):
+    """The response cache's key does not carry who reads: a page that names who made each change (for a reader
+    with the permission) is not cached, so a public reader is never served one."""
+    settings.PUBLIC_READ = True
+    caches["api"].clear()
+    admin = User.objects.create_superuser("boss", "boss@example.com", "x-very-long-pass")
+    services.round_create(
+        values={"target": openai, "round_type": "series_f", "status": "in_talks", **amount("1000")}, user=admin
+    )
+    assert [e["who"] for e in client_of(admin).get("/api/events/").json()["results"]] == ["boss"]
+    assert [e["who"] for e in Client().get("/api/events/").json()["results"]] == [""]
+    assert [e["who"] for e in client_of(admin).get("/api/events/").json()["results"]] == ["boss"]
+    caches["api"].clear()
