@@ -1,12 +1,34 @@
 """Following: a receipt per event and subscriber, so a fan-out that runs again counts nobody's unread event
 twice (inserted with ON CONFLICT DO NOTHING on the unique pair); and the event table's indexes for reading at
 scale: the GIN index on organization_ids without a pending list (each read scanned every event inserted since
-the last VACUUM, 56,000 of them after a bulk load), and no second index on round_id beside (round, -id)."""
+the last VACUUM, 56,000 of them after a bulk load), and no second index on round_id beside (round, -id). The
+event table gets the data version's triggers (/api/events/ reads through the response cache), as frozen text."""
 
 import django.contrib.postgres.indexes
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+
+DROP_VERSION_TRIGGERS_SQL = """
+DROP TRIGGER IF EXISTS deals_event_version_insert ON deals_event;
+DROP TRIGGER IF EXISTS deals_event_version_update ON deals_event;
+DROP TRIGGER IF EXISTS deals_event_version_delete ON deals_event;
+DROP TRIGGER IF EXISTS deals_event_version_truncate ON deals_event;
+"""
+
+VERSION_TRIGGERS_SQL = (
+    DROP_VERSION_TRIGGERS_SQL
+    + """
+CREATE TRIGGER deals_event_version_insert AFTER INSERT ON deals_event REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION deals_data_statement();
+ALTER TABLE deals_event ENABLE ALWAYS TRIGGER deals_event_version_insert;
+CREATE TRIGGER deals_event_version_update AFTER UPDATE ON deals_event REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION deals_data_statement();
+ALTER TABLE deals_event ENABLE ALWAYS TRIGGER deals_event_version_update;
+CREATE TRIGGER deals_event_version_delete AFTER DELETE ON deals_event REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION deals_data_statement();
+ALTER TABLE deals_event ENABLE ALWAYS TRIGGER deals_event_version_delete;
+CREATE TRIGGER deals_event_version_truncate AFTER TRUNCATE ON deals_event  FOR EACH STATEMENT EXECUTE FUNCTION deals_data_statement();
+ALTER TABLE deals_event ENABLE ALWAYS TRIGGER deals_event_version_truncate;
+"""
+)
 
 
 class Migration(migrations.Migration):
@@ -74,4 +96,5 @@ class Migration(migrations.Migration):
                 verbose_name="round",
             ),
         ),
+        migrations.RunSQL(VERSION_TRIGGERS_SQL, reverse_sql=DROP_VERSION_TRIGGERS_SQL),
     ]
