@@ -182,6 +182,10 @@ def test_participations_and_conditions_entered_in_the_admin_name_who_entered_the
         "citations-INITIAL_FORMS": "0",
         "citations-MIN_NUM_FORMS": "0",
         "citations-MAX_NUM_FORMS": "1000",
+        "claims-TOTAL_FORMS": "0",
+        "claims-INITIAL_FORMS": "0",
+        "claims-MIN_NUM_FORMS": "0",
+        "claims-MAX_NUM_FORMS": "1000",
     }
     response = client.post(reverse("admin:deals_participation_change", args=[amazon.pk]), data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
