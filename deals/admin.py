@@ -142,6 +142,17 @@ class BaseAdmin(HistoryAdminMixin, PlainDecimalsMixin, PreloadedLabelsMixin, nes
     list_per_page = 50
     show_full_result_count = False
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        _name_user(formsets, request.user)  # the inline forms' services record who made the change
+        super().save_related(request, form, formsets, change)
+
+
+def _name_user(formsets: Any, user: Any) -> None:
+    for formset in formsets:
+        for form in formset.forms:
+            form.user = user
+            _name_user(getattr(form, "nested_formsets", None) or [], user)
+
 
 # --- Forms whose save is a service's (deals.services), as every other entry point's is -------------------
 
@@ -154,7 +165,7 @@ class ParticipationForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Participation:
         if not commit:
             return super().save(commit=False)
-        services.participation_save(participation=self.instance)
+        services.participation_save(participation=self.instance, user=getattr(self, "user", None))
         self._save_m2m()  # type: ignore[attr-defined]
         return self.instance
 
@@ -167,7 +178,7 @@ class ConditionForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Condition:
         if not commit:
             return super().save(commit=False)
-        return services.condition_save(condition=self.instance)
+        return services.condition_save(condition=self.instance, user=getattr(self, "user", None))
 
 
 # --- Inlines --------------------------------------------------------------------------------------------
@@ -430,7 +441,7 @@ class ParticipationAdmin(BaseAdmin):
         return in_words(obj.amount)
 
     def save_model(self, request: HttpRequest, obj: Participation, form: Any, change: bool) -> None:
-        services.participation_save(participation=obj)
+        services.participation_save(participation=obj, user=request.user)
 
 
 @admin.register(Relationship)
@@ -641,3 +652,7 @@ _with_claims(FundingRoundAdmin, "round")
 _with_claims(ParticipationAdmin, "participation")
 _with_claims(RelationshipAdmin, "relationship")
 _with_claims(MetricAdmin, "metric")
+
+
+# The admin of following (events, follows, saved searches, webhooks) registers itself on BaseAdmin.
+from deals import admin_follow  # noqa: E402, F401 -- registers its admins; after BaseAdmin, which it imports

@@ -204,18 +204,21 @@ def participation_save(
     conditions: Sequence[Mapping[str, Any]] | None = None,
     sources: Iterable[Source] | None = None,
     claim_source: Source | None = None,
+    user: Any = None,
 ) -> Participation:
     """Save ``participation`` as it stands; with ``conditions``, they replace its conditions (each validated),
-    and with ``sources``, they are the sources it cites. Changed fields become claims as in :func:`round_save`."""
+    and with ``sources``, they are the sources it cites; ``user`` is who its events name. Changed fields become
+    claims as in :func:`round_save`."""
     before, conditions_before = events.participation_before(participation), events.conditions_before(participation)
     participation.full_clean()
     participation.save()
-    events.participation_saved(participation=participation, before=before)
+    events.participation_saved(participation=participation, before=before, user=user)
     if conditions is not None:
         participation.conditions.all().delete()
         for values in conditions:
             condition = Condition(participation=participation, **values)
-            condition_save(condition=condition, before=conditions_before.get((condition.kind, condition.description)))
+            before_status = conditions_before.get((condition.kind, condition.description))
+            condition_save(condition=condition, before=before_status, user=user)
     if sources is not None:
         _cite(participation, sources)
     claims.record_hand_edits(record=participation, sources=[claim_source] if claim_source else sources)
@@ -231,13 +234,13 @@ def participation_update(*, participation: Participation, values: Mapping[str, A
 
 
 @transaction.atomic
-def condition_save(*, condition: Condition, before: str | None = None) -> Condition:
+def condition_save(*, condition: Condition, before: str | None = None, user: Any = None) -> Condition:
     """Validate and save one condition of a participation; one that becomes met, failed or waived is an event
-    (``before``: the status a replaced condition had)."""
+    (``before``: the status a replaced condition had) naming ``user``."""
     before = before or events.condition_before(condition)
     condition.full_clean()
     condition.save()
-    events.condition_saved(condition=condition, before=before)
+    events.condition_saved(condition=condition, before=before, user=user)
     claims.record_hand_edits(record=condition)
     return condition
 

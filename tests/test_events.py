@@ -15,7 +15,7 @@ from django.utils import translation
 from deals import events, services
 from deals.choices import EventKind
 from deals.engine.estimates import Estimate
-from deals.models import Event, FundingRound, Organization
+from deals.models import Event, FundingRound, Organization, Participation
 from deals.models.estimates import as_columns
 from tests.factories import OrganizationFactory, SourceFactory
 
@@ -115,3 +115,80 @@ def test_round_and_organization_pages_list_events_in_words_not_row_events(admin_
     assert "deals.FundingRound" not in page and "insert" not in page.lower().split("<main")[-1]
     german = client.get(reverse("deals:organization_detail", args=["openai"]), HTTP_ACCEPT_LANGUAGE="de")
     assert "Betrag: bis zu 50 Mrd. € → bis zu 60 Mrd. €" in german.content.decode()
+
+
+def test_participations_and_conditions_entered_through_the_api_name_who_entered_them(admin_user):
+    from rest_framework.test import APIClient
+
+    openai, amazon, aws = (OrganizationFactory(name=n, slug=n.lower()) for n in ("OpenAI", "Amazon", "AWS"))
+    round_ = new_round(openai)
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    condition = {"kind": "cloud_usage", "description": "OpenAI uses AWS", "counterparty": aws.pk, "status": "met"}
+    payload = {
+        "round": round_.pk,
+        "investor": amazon.pk,
+        "amount": {"value": "10000000000", "qualifier": "exact", "currency": "EUR"},
+        "conditions": [{**condition, "status": "pending"}],
+    }
+    response = client.post("/api/participations/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    url = f"/api/participations/{response.json()['id']}/"
+    assert client.patch(url, {"conditions": [condition]}, format="json").status_code == 200
+    named = dict(Event.objects.filter(round=round_).values_list("kind", "actor__username"))
+    assert named == {
+        EventKind.ROUND_CREATED: None,
+        EventKind.PARTICIPANT_ADDED: "admin",
+        EventKind.CONDITION_MET: "admin",
+    }
+    assert events.who(Event.objects.get(kind=EventKind.CONDITION_MET)) == "admin"
+
+
+def test_participations_and_conditions_entered_in_the_admin_name_who_entered_them(admin_user):
+    from tests.test_admin import seed_round_form
+
+    names = ["OpenAI", "NVIDIA", "Microsoft", "Amazon"]
+    orgs = {name: OrganizationFactory(name=name, slug=name.lower(), kind="corporate") for name in names}
+    orgs["AWS"] = OrganizationFactory(name="Amazon Web Services", slug="aws", parent=orgs["Amazon"])
+    form = seed_round_form(orgs, SourceFactory())
+    form["participations-2-conditions-0-status"] = "met"
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:deals_fundinground_add"), form)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    actors = list(Event.objects.order_by("id").values_list("kind", "actor__username"))
+    assert actors == [
+        (EventKind.ROUND_CREATED, "admin"),
+        (EventKind.PARTICIPANT_ADDED, "admin"),
+        (EventKind.PARTICIPANT_ADDED, "admin"),
+        (EventKind.PARTICIPANT_ADDED, "admin"),
+        (EventKind.CONDITION_MET, "admin"),
+    ]
+    amazon = Participation.objects.get(investor=orgs["Amazon"])
+    data = {
+        "round": str(amazon.round_id),
+        "investor": str(amazon.investor_id),
+        "instrument": "equity",
+        "status": "withdrawn",
+        "amount_qualifier": "between",
+        "amount_value": "",
+        "amount_low": str(amazon.amount_low),
+        "amount_high": str(amazon.amount_high),
+        "amount_currency": "EUR",
+        "conditions-TOTAL_FORMS": "0",
+        "conditions-INITIAL_FORMS": "0",
+        "conditions-MIN_NUM_FORMS": "0",
+        "conditions-MAX_NUM_FORMS": "1000",
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+        "citations-MIN_NUM_FORMS": "0",
+        "citations-MAX_NUM_FORMS": "1000",
+        "claims-TOTAL_FORMS": "0",
+        "claims-INITIAL_FORMS": "0",
+        "claims-MIN_NUM_FORMS": "0",
+        "claims-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post(reverse("admin:deals_participation_change", args=[amazon.pk]), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    withdrawn = Event.objects.get(kind=EventKind.PARTICIPANT_WITHDRAWN)
+    assert withdrawn.actor == admin_user

@@ -351,3 +351,73 @@ def test_fan_out_of_one_event_to_many_subscribers_is_one_task_the_writer_only_en
         callback()
     assert sorted(Webhook.objects.values_list("id", flat=True)) == []
     assert {follow.unread_count(u) for u in users} == {1}
+
+
+def test_a_fan_out_that_runs_again_counts_each_subscriber_once(openai, django_capture_on_commit_callbacks):
+    """A worker that dies after the fan-out committed runs it again on redelivery (acks_late): nobody's unread
+    count grows twice, and nobody gets a second e-mail or webhook delivery."""
+    users = [member(f"user{n}", f"user{n}@example.com") for n in range(3)]
+    for user in users:
+        follow.follow(user=user, organization=openai)
+    follow.settings_update(user=users[0], alert_mode="immediate")
+    with django_capture_on_commit_callbacks(execute=True):
+        new_round(openai)
+    (event,) = Event.objects.all()
+    assert {follow.unread_count(u) for u in users} == {1}
+    assert alerts.fan_out(event_id=event.pk)["emails"] == [users[0].pk], "still enqueued: the e-mail is keyed"
+    fan_out_event(event.pk)
+    assert {follow.unread_count(u) for u in users} == {1}
+    assert follow.mark_unread(event_id=event.pk, user_ids=[u.pk for u in users]) == []
+    assert len(mail.outbox) == 1
+    late = member("late", "late@example.com")
+    follow.follow(user=late, organization=openai)
+    fan_out_event(event.pk)
+    assert follow.unread_count(late) == 1 and {follow.unread_count(u) for u in users} == {1}
+
+
+def test_the_admin_shows_events_follows_searches_and_webhooks_and_re_enables_a_disabled_webhook(
+    openai, admin_client, settings
+):
+    settings.DEALTRACKER_WEBHOOK_ALLOW_PRIVATE = True
+    user = member()
+    round_ = new_round(openai)
+    follow.saved_search_save(user=user, name="EU AI", query="status=in_talks")
+    hook = follow.webhook_save(user=user, url="http://127.0.0.1:9/hook")
+    event = Event.objects.get()
+    WebhookDelivery.objects.create(
+        webhook=hook, event=event, key="6f1c3c6e-8f43-4a55-9d8b-3c0f8d6f7a11", error="HTTP 500"
+    )
+    Webhook.objects.filter(pk=hook.pk).update(is_active=False, consecutive_failures=5, disabled_reason="HTTP 500")
+    for name in ("event", "follow", "savedsearch", "webhook"):
+        assert admin_client.get(reverse(f"admin:deals_{name}_changelist")).status_code == 200, name
+    page = admin_client.get(reverse("admin:deals_event_change", args=[event.pk])).content.decode()
+    assert "New round: OpenAI" in html.unescape(page) and 'name="_save"' not in page, "read-only"
+    assert admin_client.get(reverse("admin:deals_event_add")).status_code == 403
+    page = admin_client.get(reverse("admin:deals_webhook_change", args=[hook.pk])).content.decode()
+    assert "HTTP 500" in page and hook.secret not in page, "the delivery log, not the secret"
+    response = admin_client.post(
+        reverse("admin:deals_follow_add"), {"user": str(user.pk), "organization": str(openai.pk), "round": ""}
+    )
+    assert response.status_code == 302 and follow.is_following(user, organization=openai)
+    changelist = reverse("admin:deals_webhook_changelist")
+    response = admin_client.post(changelist, {"action": "enable", "_selected_action": [str(hook.pk)]})
+    assert response.status_code == 302
+    hook.refresh_from_db()
+    assert (hook.is_active, hook.consecutive_failures, hook.disabled_reason) == (True, 0, "")
+    assert follow.is_following(user, round=round_) is False
+
+
+@pytest.mark.django_db(transaction=True)  # the response cache is not used inside a transaction
+def test_a_cached_events_page_never_names_users_to_readers_who_may_not_see_them(openai, settings):
+    """The response cache's key does not carry who reads: a page that names who made each change (for a reader
+    with the permission) is not cached, so a public reader is never served one."""
+    settings.PUBLIC_READ = True
+    caches["api"].clear()
+    admin = User.objects.create_superuser("boss", "boss@example.com", "x-very-long-pass")
+    services.round_create(
+        values={"target": openai, "round_type": "series_f", "status": "in_talks", **amount("1000")}, user=admin
+    )
+    assert [e["who"] for e in client_of(admin).get("/api/events/").json()["results"]] == ["boss"]
+    assert [e["who"] for e in Client().get("/api/events/").json()["results"]] == [""]
+    assert [e["who"] for e in client_of(admin).get("/api/events/").json()["results"]] == ["boss"]
+    caches["api"].clear()

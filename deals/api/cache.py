@@ -61,6 +61,7 @@ VERSIONED_TABLES = (
     "deals_position",
     "deals_cycle",
     "deals_dirtytarget",
+    "deals_event",
 )
 
 INSTALL_SQL = """

@@ -88,8 +88,10 @@ class EventViewSet(StrictQueryMixin, mixins.ListModelMixin, mixins.RetrieveModel
         return Event.objects.select_related("actor")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        # Through the response cache like the other lists (its key carries the language the text is in). The
-        # event table needs no data-version triggers of its own: every event is written in the transaction of a
-        # write to a versioned table (a round, participation, condition, the recompute's figures and cycles),
-        # so the version changes with it.
+        # Through the response cache like the other lists (its key carries the language the text is in; the
+        # event table is a versioned one, so a new event changes the data version). The key does not carry who
+        # reads, and ``who`` names users only for those who may see them: their pages are not cached, so a
+        # cached page never names anyone.
+        if may_see_authors(request.user):
+            return super().list(request, *args, **kwargs)
         return cached_read(request, lambda: super(EventViewSet, self).list(request, *args, **kwargs))

@@ -184,7 +184,11 @@ class ParticipationSerializer(ValidatedModelSerializer):
         }
 
     def write(self, instance: Any, data: dict[str, Any]) -> Any:
-        options = {"conditions": data.pop("conditions", None), "sources": data.pop("sources", None)}
+        options = {
+            "conditions": data.pop("conditions", None),
+            "sources": data.pop("sources", None),
+            "user": self.user(),
+        }
         if instance is None:
             return services.participation_create(values=data, **options)
         return services.participation_update(participation=instance, values=data, **options)

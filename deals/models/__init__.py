@@ -3,7 +3,16 @@
 from deals.models.claims import Claim
 from deals.models.computed import Cycle, ParticipationFigures, Position, RoundFigures
 from deals.models.estimates import EstimateField, EstimateModel
-from deals.models.follow import EmailAlert, Event, Follow, FollowerSettings, SavedSearch, Webhook, WebhookDelivery
+from deals.models.follow import (
+    EmailAlert,
+    Event,
+    EventReceipt,
+    Follow,
+    FollowerSettings,
+    SavedSearch,
+    Webhook,
+    WebhookDelivery,
+)
 from deals.models.fx import FxRate
 from deals.models.jobs import DirtyTarget, Job, WorkerHeartbeat
 from deals.models.metrics import Metric
@@ -22,6 +31,7 @@ __all__ = [
     "EstimateField",
     "EstimateModel",
     "Event",
+    "EventReceipt",
     "Follow",
     "FollowerSettings",
     "FundingRound",

@@ -34,6 +34,7 @@ class Event(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="change_events",
+        db_index=False,  # event_round_id (round, -id) serves it
     )
     organization_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
     source = models.ForeignKey(
@@ -55,7 +56,8 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         indexes = [
-            GinIndex(fields=["organization_ids"], name="event_organizations"),
+            # No pending list: every read would scan the events inserted since the last VACUUM linearly.
+            GinIndex(fields=["organization_ids"], name="event_organizations", fastupdate=False),
             models.Index(fields=["round", "-id"], name="event_round_id"),
             models.Index(fields=["kind", "-id"], name="event_kind_id"),
         ]
@@ -132,6 +134,22 @@ class FollowerSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class EventReceipt(models.Model):
+    """An event counted as unread for a subscriber: the fan-out inserts these with ON CONFLICT DO NOTHING and
+    counts only the rows it inserted, so a re-run (after a worker crash) counts nobody twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False)  # the key's
+
+    class Meta:
+        verbose_name = _("event receipt")
+        verbose_name_plural = _("event receipts")
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="event_receipt_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.event_id}"
 
 
 class EmailAlert(models.Model):

@@ -89,8 +89,7 @@ def _int(value: str) -> int:
 @reader
 @require_GET
 def whats_new(request: HttpRequest) -> HttpResponse:
-    follow.settings_update(user=request.user, language=get_language())
-    context = follow.whats_new(user=request.user)
+    context = follow.whats_new(user=request.user, language=get_language())
     return render(request, "deals/follow/whats_new.html", context)
 
 
