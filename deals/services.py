@@ -231,14 +231,15 @@ def participation_update(*, participation: Participation, values: Mapping[str, A
 
 
 @transaction.atomic
-def condition_save(*, condition: Condition, before: str | None = None) -> Condition:
+def condition_save(*, condition: Condition, before: str | None = None, claim_source: Source | None = None) -> Condition:
     """Validate and save one condition of a participation; one that becomes met, failed or waived is an event
-    (``before``: the status a replaced condition had)."""
+    (``before``: the status a replaced condition had). Its status becomes a claim from ``claim_source`` when
+    given (a report), else by hand."""
     before = before or events.condition_before(condition)
     condition.full_clean()
     condition.save()
     events.condition_saved(condition=condition, before=before)
-    claims.record_hand_edits(record=condition)
+    claims.record_hand_edits(record=condition, sources=[claim_source] if claim_source else None)
     return condition
 
 
