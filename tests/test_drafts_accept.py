@@ -179,3 +179,83 @@ def test_a_new_organization_is_created_once(known):
     assert Participation.objects.get(investor=created).is_lead
     draft_accept(reviewed=reviewed, source=SOURCE, language="de")
     assert Organization.objects.filter(name="Brand New Capital").count() == 1
+
+
+# --- The admin's "Paste a report" page -----------------------------------------------------------------------
+
+PASTE = {
+    "text": SEED_DE,
+    "language": "de",
+    "outlet": "Example Zeitung",
+    "title": "Milliardenrunde",
+    "published_on": "2026-01-30",
+    "url": "",
+}
+
+
+def _review_post(page) -> dict[str, str]:
+    """The review form's fields as the browser would send them back, unchanged."""
+    import re
+
+    html = page.content.decode()
+    data: dict[str, str] = {}
+    for tag in re.findall(r"<(?:input|select|textarea)[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or name.group(1) in {"csrfmiddlewaretoken", "accept", "reject"}:
+            continue
+        kind = re.search(r'type="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if kind and kind.group(1) == "checkbox":
+            if "checked" in tag:
+                data[name.group(1)] = "on"
+            continue
+        data[name.group(1)] = value.group(1) if value else ""
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+        data[name] = chosen.group(1) if chosen else ""
+    import html as html_lib
+
+    return {k: html_lib.unescape(v) for k, v in data.items()}
+
+
+def test_the_paste_page_highlights_the_findings_and_accepts_the_reviewed_draft(admin_client, known):
+    assert "Paste a report" in admin_client.get("/admin/deals/fundinground/").content.decode()
+    assert admin_client.get("/admin/deals/fundinground/paste/").status_code == 200
+    before = counts()
+    page = admin_client.post("/admin/deals/fundinground/paste/", PASTE)
+    assert page.status_code == 200 and counts() == before
+    html = page.content.decode()
+    assert '<mark class="finding finding-money" title="money">bis zu 60 Milliarden Euro</mark>' in html
+    assert "<script" not in html.split('id="content-main"')[1].split("</form>")[0]
+    data = _review_post(page)
+    assert data["round-target"] == "OpenAI" and data["round-amount"] == "up to €60bn"
+    data["round-amount"] = "bis zu 65 Mrd. Euro"  # the reviewer corrects a figure, typed as a report writes it
+    data["accept"] = "1"
+    response = admin_client.post("/admin/deals/fundinground/paste/", data)
+    round = FundingRound.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/admin/deals/fundinground/{round.pk}/change/"
+    assert round.amount == up_to(65 * BN) and round.status == "in_talks"
+    assert {p.investor.name for p in round.participations.all()} == {"NVIDIA", "Microsoft", "Amazon"}
+    amount = Claim.objects.get(round=round, field="amount")
+    assert amount.source.outlet == "Example Zeitung" and "Kapitalspritze" in amount.quote
+    assert Condition.objects.get().participation.investor.name == "Amazon"
+
+
+def test_the_paste_page_rejects_and_reports_errors_without_writing(admin_client, known):
+    page = admin_client.post("/admin/deals/fundinground/paste/", PASTE)
+    data = _review_post(page)
+    before = counts()
+    response = admin_client.post("/admin/deals/fundinground/paste/", {**data, "reject": "1"})
+    assert response.status_code == 302 and counts() == before
+    unreadable = admin_client.post("/admin/deals/fundinground/paste/", {**data, "round-amount": "lots", "accept": "1"})
+    assert unreadable.status_code == 200 and "does not read as one amount" in unreadable.content.decode()
+    own = {**data, "participations-0-investor": "OpenAI", "accept": "1"}
+    broken = admin_client.post("/admin/deals/fundinground/paste/", own)
+    assert broken.status_code == 200 and "cannot invest in its own round" in broken.content.decode()
+    assert counts() == before
+
+
+def test_the_paste_page_needs_the_right_to_add_rounds(client, django_user_model):
+    user = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/deals/fundinground/paste/").status_code == 403
