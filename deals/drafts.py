@@ -324,9 +324,11 @@ class _Accept:
             self.orgs.setdefault(key, found)
             return found
         if key not in self.orgs:
-            same = OrganizationModel.objects.filter(name__iexact=ref.name.strip()).order_by("id").first()
+            name = ref.name.strip()
+            named = OrganizationModel.objects.filter(Q(name__iexact=name) | Q(aliases__contains=[name]))
+            same = named.order_by("id").first()  # a name typed in review may be a known one's name or alias
             if same is None:
-                same = services.organization_create(values={"name": ref.name.strip()})
+                same = services.organization_create(values={"name": name})
                 self.created.append(same)
             self.orgs[key] = same
         return self.orgs[key]

@@ -173,10 +173,12 @@ def test_a_draft_with_one_invalid_item_writes_nothing(known):
 def test_a_new_organization_is_created_once(known):
     reviewed = reviewed_from(build_draft(SEED_DE, "de", SOURCE))
     reviewed.participations.append(ReviewedParticipation(investor=OrgRef("Brand New Capital"), is_lead=True))
+    reviewed.participations.append(ReviewedParticipation(investor=OrgRef("AWS")))  # typed: a known alias
     result = draft_accept(reviewed=reviewed, source=SOURCE, language="de")
     [created] = result.organizations_created
     assert created.name == "Brand New Capital" and created.slug == "brand-new-capital"
     assert Participation.objects.get(investor=created).is_lead
+    assert Participation.objects.filter(investor=known["AWS"]).exists()
     draft_accept(reviewed=reviewed, source=SOURCE, language="de")
     assert Organization.objects.filter(name="Brand New Capital").count() == 1
 
