@@ -357,6 +357,7 @@ class FundingRoundForm(forms.ModelForm):
 @admin.register(FundingRound)
 class FundingRoundAdmin(BaseAdmin):
     form = with_estimate_text(FundingRoundForm)
+    change_list_template = "admin/deals/fundinground/change_list.html"
     list_display = ["__str__", "status", "amount_in_words", "post_money_in_words", "reported_on"]
     list_filter = ["status", "round_type", "amount_currency"]
     list_select_related = ["target"]
@@ -410,6 +411,13 @@ class FundingRoundAdmin(BaseAdmin):
         }
         labels.update({(Source, str(s.pk)): str(s) for s in Source.objects.filter(pk__in=source_ids - {None})})
         return labels
+
+    def get_urls(self) -> list[Any]:
+        from deals import drafts_admin
+
+        site = self.admin_site
+        paste = site.admin_view(lambda r: drafts_admin.paste(r, site))
+        return [path("paste/", paste, name="deals_fundinground_paste"), *super().get_urls()]
 
     def save_model(self, request: HttpRequest, obj: FundingRound, form: Any, change: bool) -> None:
         services.round_save(

@@ -218,10 +218,10 @@ def participation_save(
         for values in conditions:
             condition = Condition(participation=participation, **values)
             before_status = conditions_before.get((condition.kind, condition.description))
-            condition_save(condition=condition, before=before_status, user=user)
+            condition_save(condition=condition, before=before_status, user=user, claim_source=claim_source)
     if sources is not None:
         _cite(participation, sources)
-    claims.record_hand_edits(record=participation, sources=[claim_source] if claim_source else sources)
+    claims.record_hand_edits(record=participation, sources=[claim_source] if claim_source else sources, user=user)
     return participation
 
 
@@ -234,14 +234,17 @@ def participation_update(*, participation: Participation, values: Mapping[str, A
 
 
 @transaction.atomic
-def condition_save(*, condition: Condition, before: str | None = None, user: Any = None) -> Condition:
+def condition_save(
+    *, condition: Condition, before: str | None = None, user: Any = None, claim_source: Source | None = None
+) -> Condition:
     """Validate and save one condition of a participation; one that becomes met, failed or waived is an event
-    (``before``: the status a replaced condition had) naming ``user``."""
+    (``before``: the status a replaced condition had) naming ``user``. Its status becomes a claim from
+    ``claim_source`` when given (a report), else by hand."""
     before = before or events.condition_before(condition)
     condition.full_clean()
     condition.save()
     events.condition_saved(condition=condition, before=before, user=user)
-    claims.record_hand_edits(record=condition)
+    claims.record_hand_edits(record=condition, sources=[claim_source] if claim_source else None, user=user)
     return condition
 
 
