@@ -212,10 +212,8 @@ class Importer:
         self.organizations: dict[int, Organization] = {}  # id → the organization, read once per import
         self.rounds: dict[str, FundingRound] = {}
         self.stored_rounds: dict[str, FundingRound] = {}  # ref → round stored before the import, per chunk
-        #: (round id, investor id) → participation, for the rounds of the chunk stored before the import and
-        #: every participation this import wrote; a round new in this import has no other participations.
+        #: (round id, investor id) → participation, for the rounds the current chunk of investments names.
         self.participations: dict[tuple[int, int], Participation] = {}
-        self.new_rounds: set[int] = set()
         self.leads: dict[str, set[str]] = {}  # round uuid → lead investor uuids
         self.done, self.total = 0, 0
 
@@ -299,9 +297,9 @@ class Importer:
         if name == "investments.csv":
             rounds = {r.pk for r in self.stored_rounds.values()}
             rounds |= {r.pk for u in {row.get("funding_round_uuid", "") for row in rows} if (r := self.rounds.get(u))}
-            rounds -= self.new_rounds
-            for participation in Participation.objects.filter(round__in=rounds):
-                self.participations.setdefault((participation.round_id, participation.investor_id), participation)
+            self.participations = {
+                (p.round_id, p.investor_id): p for p in Participation.objects.filter(round__in=rounds)
+            }
 
     def _organization_of(self, pk: int) -> Organization:
         if pk not in self.organizations:
@@ -421,8 +419,6 @@ class Importer:
             round_, outcome = existing, "unchanged"
         self.record("round", round_, values)
         self.rounds[uuid] = round_
-        if outcome == "new":
-            self.new_rounds.add(round_.pk)
         return outcome
 
     def investment(self, name: str, line: int, row: dict[str, str]) -> str:
