@@ -132,6 +132,8 @@ ERROR_COLUMNS = {
     "investments.csv": {"investor": "investor_uuid", "round": "funding_round_uuid", "is_lead": "is_lead_investor"},
 }
 TRUE = {"t", "true", "1", "yes", "y"}
+#: Rows read ahead of their handling, so the records they name are read in one query per chunk.
+CHUNK = 500
 
 
 class RowRejected(Exception):
@@ -207,7 +209,11 @@ class Importer:
         self.files, self.dry_run, self.accept_errors, self.progress = files, dry_run, accept_errors, progress
         self.report = Report(format=FORMAT, dry_run=dry_run)
         self.orgs: dict[str, int] = {}  # Crunchbase uuid → organization id
+        self.organizations: dict[int, Organization] = {}  # id → the organization, read once per import
         self.rounds: dict[str, FundingRound] = {}
+        self.stored_rounds: dict[str, FundingRound] = {}  # ref → round stored before the import, per chunk
+        #: (round id, investor id) → participation, for the rounds the current chunk of investments names.
+        self.participations: dict[tuple[int, int], Participation] = {}
         self.leads: dict[str, set[str]] = {}  # round uuid → lead investor uuids
         self.done, self.total = 0, 0
 
@@ -256,12 +262,49 @@ class Importer:
                 self.report.ignored_columns[name] = ignored
             seen: dict[str, int] = {}
             entity = name.removesuffix(".csv")
+            chunk: list[tuple[int, dict[str, str]]] = []
             for line, raw in enumerate(reader, start=2):
-                row = {k: (v or "").strip() for k, v in raw.items() if k in COLUMNS[name]}
-                self._row(name, entity, line, row, seen, handler)
-                self.done += 1
-                if self.progress and (self.done % 100 == 0 or self.done == self.total):
-                    self.progress(self.done, self.total)
+                chunk.append((line, {k: (v or "").strip() for k, v in raw.items() if k in COLUMNS[name]}))
+                if len(chunk) == CHUNK:
+                    self._chunk(name, entity, chunk, seen, handler)
+                    chunk = []
+            self._chunk(name, entity, chunk, seen, handler)
+
+    def _chunk(
+        self, name: str, entity: str, chunk: list[tuple[int, dict[str, str]]], seen: dict[str, int], handler: Any
+    ) -> None:
+        self._prefetch(name, [row for _, row in chunk])
+        for line, row in chunk:
+            self._row(name, entity, line, row, seen, handler)
+            self.done += 1
+            if self.progress and (self.done % 100 == 0 or self.done == self.total):
+                self.progress(self.done, self.total)
+
+    def _prefetch(self, name: str, rows: list[dict[str, str]]) -> None:
+        """Read the stored rounds (with their targets) and participations that a chunk's rows name, in one query
+        each, instead of one look-up per row."""
+        if name == "funding_rounds.csv":
+            refs = {f"{REF_PREFIX}{row['uuid']}" for row in rows if row.get("uuid")}
+        elif name == "investments.csv":
+            uuids = {row.get("funding_round_uuid", "") for row in rows} - set(self.rounds) - {""}
+            refs = {f"{REF_PREFIX}{uuid}" for uuid in uuids}
+        else:
+            return
+        stored = FundingRound.objects.filter(ref__in=refs).select_related("target")
+        self.stored_rounds = {r.ref: r for r in stored if r.ref}
+        for round_ in self.stored_rounds.values():
+            self.organizations.setdefault(round_.target_id, round_.target)
+        if name == "investments.csv":
+            rounds = {r.pk for r in self.stored_rounds.values()}
+            rounds |= {r.pk for u in {row.get("funding_round_uuid", "") for row in rows} if (r := self.rounds.get(u))}
+            self.participations = {
+                (p.round_id, p.investor_id): p for p in Participation.objects.filter(round__in=rounds)
+            }
+
+    def _organization_of(self, pk: int) -> Organization:
+        if pk not in self.organizations:
+            self.organizations[pk] = Organization.objects.get(pk=pk)
+        return self.organizations[pk]
 
     def _row(self, name: str, entity: str, line: int, row: dict[str, str], seen: dict[str, int], handler: Any) -> None:
         try:
@@ -315,13 +358,18 @@ class Importer:
                 Match(name, line, org_name, found.name, found.organization_id, found.reason, found.score)
             )
         if found is not None and found.is_same:
-            organization = Organization.objects.get(pk=found.organization_id)
+            organization = self._organization_of(found.organization_id)
             blanks = {k: v for k, v in values.items() if v and not getattr(organization, k)}
             if not blanks:
                 return "unchanged", organization.pk
-            services.organization_update(organization=organization, values=blanks)
+            try:
+                services.organization_update(organization=organization, values=blanks)
+            except ValidationError:
+                del self.organizations[organization.pk]  # its values were changed in memory only
+                raise
             return "changed", organization.pk
         organization = services.organization_create(values={"name": org_name, "kind": kind, **values})
+        self.organizations[organization.pk] = organization
         self.matcher.add(organization.pk, organization.name, [], organization.website)
         return "new", organization.pk
 
@@ -348,13 +396,21 @@ class Importer:
         }
         self.leads[uuid] = {u.strip() for u in row.get("lead_investor_uuids", "").split(",") if u.strip()}
         ref = f"{REF_PREFIX}{uuid}"
-        existing = FundingRound.objects.filter(ref=ref).first()
+        # Taken out while it may change in memory: a rejected change leaves the stored round to be read again.
+        existing = self.stored_rounds.pop(ref, None)
         if existing is None:
+            # The target as an instance, read once per import, not once per round by the round's event; the
+            # import's citation is written by self.record below.
+            target_values = {k: v for k, v in values.items() if k != "target_id"}
             round_ = services.round_create(
-                values={**values, "ref": ref, "status": RoundStatus.ANNOUNCED},
+                values={
+                    **target_values,
+                    "target": self._organization_of(target),
+                    "ref": ref,
+                    "status": RoundStatus.ANNOUNCED,
+                },
                 status_changed_on=announced_on,
                 status_source=self.source,
-                sources=[self.source],
                 claim_source=self.source,
             )
             outcome = "new"
@@ -363,13 +419,13 @@ class Importer:
             outcome = "changed"
         else:
             round_, outcome = existing, "unchanged"
-        self.rounds[uuid] = round_
         self.record("round", round_, values)
+        self.rounds[uuid] = round_
         return outcome
 
     def investment(self, name: str, line: int, row: dict[str, str]) -> str:
         round_uuid = row.get("funding_round_uuid", "")
-        round_ = self.rounds.get(round_uuid) or FundingRound.objects.filter(ref=f"{REF_PREFIX}{round_uuid}").first()
+        round_ = self.rounds.get(round_uuid) or self.stored_rounds.get(f"{REF_PREFIX}{round_uuid}")
         if round_ is None:
             raise RowRejected("funding_round_uuid", _("No funding round with this uuid (or its row was rejected)."))
         investor_uuid = row.get("investor_uuid", "")
@@ -388,22 +444,28 @@ class Importer:
             "instrument": INSTRUMENTS.get(RoundType(round_.round_type), Instrument.EQUITY),
             "status": ParticipationStatus.COMMITTED,
         }
-        existing = Participation.objects.filter(round=round_, investor_id=investor).first()
-        if existing is None:
-            participation = services.participation_create(
-                values={**values, "round": round_, "investor_id": investor},
-                sources=[self.source],
-                claim_source=self.source,
-            )
-            outcome = "new"
-        elif any(getattr(existing, k) != v for k, v in values.items()):
-            participation = services.participation_update(
-                participation=existing, values=values, claim_source=self.source
-            )
-            outcome = "changed"
-        else:
-            participation, outcome = existing, "unchanged"
-        self.record("participation", participation, values)
+        key = (round_.pk, investor)
+        existing = self.participations.pop(key, None)  # back in below once written, read again if rejected
+        try:
+            if existing is None:
+                participation = services.participation_create(
+                    values={**values, "round": round_, "investor": self._organization_of(investor)},
+                    claim_source=self.source,
+                )
+                outcome = "new"
+            elif any(getattr(existing, k) != v for k, v in values.items()):
+                participation = services.participation_update(
+                    participation=existing, values=values, claim_source=self.source
+                )
+                outcome = "changed"
+            else:
+                participation, outcome = existing, "unchanged"
+            self.record("participation", participation, values)
+        except ValidationError:
+            if existing is not None:
+                self.participations[key] = Participation.objects.get(pk=existing.pk)
+            raise
+        self.participations[key] = participation
         return outcome
 
 

@@ -23,6 +23,7 @@ from deals.choices import Qualifier
 from deals.engine.currencies import is_currency
 from deals.engine.estimates import Estimate, EstimateError, quantized_parts
 from deals.engine.estimates import Qualifier as EngineQualifier
+from deals.models.validation import OneQueryConstraints
 
 PARTS = ("value", "low", "high", "qualifier", "currency")
 #: Room for EUR 1 quadrillion in major units with four decimal places.
@@ -231,8 +232,9 @@ def estimate_fields(model: type[models.Model]) -> list[EstimateField]:
     return list(getattr(model._meta, "estimate_fields", []))
 
 
-class EstimateModel(models.Model):
-    """Base for models with Estimates: ``clean()`` checks each one and names the offending column."""
+class EstimateModel(OneQueryConstraints):
+    """Base for models with Estimates: ``clean()`` checks each one and names the offending column; its check
+    constraints are validated in one query (deals.models.validation)."""
 
     class Meta:
         abstract = True

@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from deals.engine.currencies import is_currency
 from deals.models.audit import audited, version_field
+from deals.models.validation import OneQueryConstraints
 
 
 @audited
-class FxRate(models.Model):
+class FxRate(OneQueryConstraints):
     """1 ``base`` = ``rate`` ``quote`` on ``date``."""
 
     date = models.DateField(_("date"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from deals.choices import OrganizationKind
 from deals.countries import is_country
 from deals.models.audit import audited, version_field
+from deals.models.validation import OneQueryConstraints
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
@@ -42,7 +43,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
 
 
 @audited
-class Organization(models.Model):
+class Organization(OneQueryConstraints):
     """A company, fund, government or person that raises or invests money; a parent groups subsidiaries."""
 
     name = models.CharField(_("name"), max_length=200)
