@@ -144,11 +144,13 @@ def test_a_value_the_database_refuses_falls_back_to_djangos_checks(caplog):
     assert "one by one" in caplog.text
 
 
-def test_a_round_created_through_the_service_costs_fewer_queries_than_it_has_checks(django_assert_max_num_queries):
+def test_a_round_created_through_the_service_costs_fewer_queries_than_its_checks_did(django_assert_max_num_queries):
     """Django's validation alone spent a query and a savepoint on each of the round's check constraints (46,
-    138 statements); now the whole service call takes fewer statements than the round has checks."""
+    138 statements). Now the round's own checks cost none: the whole service call, with its status history, its
+    event and one claim per filled field (about 12 statements each: savepoints, the claim's foreign key and
+    conditional unique check, the insert), stays under 60."""
     values = round_values(OrganizationFactory())
     checks = [c for c in FundingRound._meta.constraints if isinstance(c, models.CheckConstraint)]
     assert len(checks) >= 40
-    with django_assert_max_num_queries(len(checks) // 2):
+    with django_assert_max_num_queries(60):
         services.round_create(values=values)
