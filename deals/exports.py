@@ -28,6 +28,7 @@ from deals import selectors
 from deals.api import round_data, views
 from deals.api.renderers import flatten
 from deals.csv_safety import FORMULA_START, safe_cell
+from deals.ordering import DEFAULT_ROUND_ORDER, ROUND_ORDERS, ordered_rounds
 
 #: Records read and serialized at a time.
 CHUNK = 500
@@ -76,14 +77,18 @@ def table_rows(entity: str, request: Request) -> Rows:
     context = view.get_serializer_context()
     converter = context.get("converter")
 
+    order = request.query_params.get("ordering", "")
+
     def rows() -> Iterator[dict[str, Any]]:
         queryset = view.filter_queryset(view.get_queryset())
-        if entity == "rounds":
-            plain = selectors.round_rows(queryset).iterator(chunk_size=CHUNK)
+        if entity == "rounds":  # in the order the API lists them
+            keyed = ordered_rounds(queryset, order if order in ROUND_ORDERS else DEFAULT_ROUND_ORDER)
+            plain = selectors.round_rows(keyed).iterator(chunk_size=CHUNK)
             for chunk in _chunks(plain):
                 yield from (flatten(row) for row in round_data.rounds_data(chunk, converter))
             return
         serializer_class = view.get_serializer_class()
+        queryset = queryset.order_by("id" if order == "id" else "-id")
         for chunk in _chunks(queryset.iterator(chunk_size=CHUNK)):
             yield from (flatten(dict(row)) for row in serializer_class(chunk, many=True, context=context).data)
 
