@@ -16,14 +16,18 @@ from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from deals import services
+from deals import claims, services
 from deals.admin_display import PlainDecimalsMixin, in_words, plain_number, source_autocomplete
 from deals.estimate_input import model_form, with_estimate_text
 from deals.models import (
     Citation,
+    Claim,
     Condition,
     FundingRound,
     FxRate,
@@ -522,3 +526,118 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+# --- Claims (deals.claims): what each source stated, side by side on the record's page ------------------
+
+
+class ClaimForm(forms.ModelForm):
+    #: Who records the claim: set per request by the inline's and the admin's formset/form factories.
+    user: Any = None
+
+    class Meta:
+        model = Claim
+        fields = "__all__"  # noqa: DJ007 -- the inline chooses the fields
+
+    def save(self, commit: bool = True) -> Claim:
+        if not commit:
+            return super().save(commit=False)
+        return claims.claim_save(claim=self.instance, user=self.user)
+
+
+class ClaimInline(PreloadedLabelsMixin, nested_admin.NestedTabularInline):
+    """The claims of a record; new ones are recorded through deals.claims, each row links to the page that
+    makes it the editor's choice."""
+
+    model = Claim
+    form = ClaimForm
+    fields = [
+        "field",
+        "estimate_qualifier",
+        "estimate_value",
+        "estimate_low",
+        "estimate_high",
+        "estimate_currency",
+        "stated_value",
+        "source",
+        "stated_on",
+        "quote",
+        "accepted",
+        "accept_link",
+    ]
+    readonly_fields = ["accepted", "accept_link"]
+    autocomplete_fields = ["source"]
+    extra = 0
+    verbose_name = _("claim")
+    verbose_name_plural = _("claims")
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        kwargs["form"] = type("ClaimForm", (self.form,), {"user": request.user})
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description=_("editor's choice"))
+    def accept_link(self, obj: Claim) -> str:
+        if obj.pk is None:
+            return ""
+        url = reverse("admin:deals_claim_accept", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("chosen") if obj.accepted else _("accept"))
+
+
+def claim_inline(target: str) -> type[ClaimInline]:
+    return type(f"{target.title()}ClaimInline", (ClaimInline,), {"fk_name": target})
+
+
+class ClaimAcceptForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@admin.register(Claim)
+class ClaimAdmin(BaseAdmin):
+    list_display = ["__str__", "field", "source", "stated_on", "accepted", "created_at"]
+    list_filter = ["field", "accepted", "source__reliability"]
+    list_select_related = ["source"]
+    raw_id_fields = ["round", "participation", "condition", "metric", "relationship"]
+    autocomplete_fields = ["source"]
+    readonly_fields = ["recorded_by", "accepted", "accepted_reason", "accepted_by", "accepted_at"]
+    form = ClaimForm
+
+    def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
+        claims.claim_save(claim=obj, user=request.user)
+
+    def get_urls(self) -> list[Any]:
+        accept = self.admin_site.admin_view(self.accept_view)
+        return [path("<int:pk>/accept/", accept, name="deals_claim_accept"), *super().get_urls()]
+
+    def accept_view(self, request: HttpRequest, pk: int) -> Any:
+        """Make one claim the editor's choice, with a reason (deals.claims.claim_accept)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        claim = get_object_or_404(Claim.objects.select_related("source"), pk=pk)
+        form = ClaimAcceptForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                claims.claim_accept(claim=claim, reason=form.cleaned_data["reason"], user=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, _("The claim is now the accepted one."), messages.SUCCESS)
+                record = getattr(claim, claim.target)
+                return redirect(reverse(f"admin:deals_{record._meta.model_name}_change", args=[record.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "claim": claim,
+            "form": form,
+            "title": _("Accept claim"),
+        }
+        return TemplateResponse(request, "admin/deals/claim/accept.html", context)
+
+
+def _with_claims(model_admin: type[Any], target: str) -> None:
+    model_admin.inlines = [*model_admin.inlines, claim_inline(target)]
+
+
+_with_claims(FundingRoundAdmin, "round")
+_with_claims(ParticipationAdmin, "participation")
+_with_claims(RelationshipAdmin, "relationship")
+_with_claims(MetricAdmin, "metric")

@@ -124,6 +124,23 @@ class Reliability(models.TextChoices):
     RUMOR = "rumor", _("Rumor")
 
 
+class ClaimField(models.TextChoices):
+    """The fields of a record a claim can be about (see deals.models.claims.CLAIM_FIELDS for which record)."""
+
+    AMOUNT = "amount", _("amount")
+    PRE_MONEY_VALUATION = "pre_money_valuation", _("pre-money valuation")
+    POST_MONEY_VALUATION = "post_money_valuation", _("post-money valuation")
+    STATUS = "status", _("status")
+    REPORTED_ON = "reported_on", _("first reported on")
+    ANNOUNCED_ON = "announced_on", _("announced on")
+    CLOSED_ON = "closed_on", _("closed on")
+    ROUND_TYPE = "round_type", _("round type")
+    IS_LEAD = "is_lead", _("lead investor")
+    INSTRUMENT = "instrument", _("instrument")
+    VALUE = "value", _("value")
+    ANNUAL_VALUE = "annual_value", _("annual value")
+
+
 class MetricKind(models.TextChoices):
     REVENUE = "revenue", _("Revenue")
     OPERATING_EXPENSES = "operating_expenses", _("Operating expenses")

@@ -1316,7 +1316,7 @@ _ROUNDS_EUROPE: list[RoundRecord] = [
                         part("nvidia"), part("cisco"), part("salesforce-ventures"))),
     rnd("mistral-ai-2025-09-series-c", "mistral-ai", "series_c", "closed",
         announced="2025-09-09",
-        amount=exact(bn("1.7"), EUR), post=exact(bn("11.7"), EUR),
+        amount=exact(bn("1.7"), EUR), pre=exact(bn(10), EUR), post=exact(bn("11.7"), EUR),
         notes="ASML took a stake of about 11% and a seat on Mistral's strategic committee.",
         sources=[("mistral-2025-09-09", "EUR 1.7bn at a EUR 11.7bn post-money valuation."),
                  ("asml-2025-09-09", "ASML invests EUR 1.3bn.")],
@@ -1940,6 +1940,149 @@ def _point(est: Estimate | None) -> Decimal | None:
     return est["value"] if est["value"] is not None else est["high"] or est["low"]
 
 
+# --- Claims: what different reports said about the same figure (deals.claims) ---------------------------
+# The issue's example: on 2025-09-09 the reports on Mistral AI's Series C disagreed. Mistral AI's own release
+# gives EUR 1.7bn at EUR 11.7bn post-money; other reports gave a EUR 10bn pre-money valuation (consistent:
+# 10 + 1.7 = 11.7), "nearly USD 14bn" (the same valuation in dollars), and one printed EUR 10 million pre-money,
+# a misprint the editors reject. The outlets of those three reports are not recorded here.
+
+_src(
+    "press-2025-09-09-pre",
+    "Press report",
+    "2025-09-09",
+    "Mistral AI's Series C values it at EUR 10bn before the new money",
+    note="Outlet not recorded in the demo dataset.",
+)
+_src(
+    "press-2025-09-09-usd",
+    "Press report",
+    "2025-09-09",
+    "Mistral AI's valuation put at nearly USD 14bn",
+    note="Outlet not recorded in the demo dataset.",
+)
+_src(
+    "press-2025-09-09-typo",
+    "Press report",
+    "2025-09-09",
+    "Mistral AI Series C report giving a EUR 10 million pre-money valuation",
+    note="Outlet not recorded in the demo dataset; the figure is a misprint.",
+)
+
+
+class ClaimRecord(TypedDict, total=False):
+    round: str  # the round's key
+    investor: str  # with it: the participation of this investor in the round
+    field: str
+    estimate: Estimate | None
+    stated_value: str
+    source: str
+    stated_on: datetime.date
+    quote: str
+    note: str
+    accept: str  # the editor's reason, when the editors chose this claim
+
+
+def claim(
+    round_key: str,
+    field: str,
+    source: str,
+    *,
+    estimate: Estimate | None = None,
+    stated_value: str = "",
+    investor: str = "",
+    on: str | None = None,
+    quote: str = "",
+    note: str = "",
+    accept: str = "",
+) -> ClaimRecord:
+    record: ClaimRecord = {"round": round_key, "field": field, "source": source, "quote": quote, "note": note}
+    if investor:
+        record["investor"] = investor
+    if estimate is not None:
+        record["estimate"] = estimate
+    if stated_value:
+        record["stated_value"] = stated_value
+    if on:
+        record["stated_on"] = _day(on)
+    if accept:
+        record["accept"] = accept
+    return record
+
+
+_MISTRAL_C = "mistral-ai-2025-09-series-c"
+_OPENAI_2025 = "openai-2025-03-softbank"
+CLAIMS: list[ClaimRecord] = [
+    claim(
+        _MISTRAL_C,
+        "amount",
+        "mistral-2025-09-09",
+        estimate=exact(bn("1.7"), EUR),
+        on="2025-09-09",
+        quote="Series C of EUR 1.7bn",
+    ),
+    claim(
+        _MISTRAL_C,
+        "post_money_valuation",
+        "mistral-2025-09-09",
+        estimate=exact(bn("11.7"), EUR),
+        on="2025-09-09",
+        quote="post-money valuation of EUR 11.7bn",
+    ),
+    claim(
+        _MISTRAL_C,
+        "pre_money_valuation",
+        "press-2025-09-09-pre",
+        estimate=exact(bn(10), EUR),
+        on="2025-09-09",
+        note="Agrees with the release: 10 + 1.7 = 11.7.",
+        accept="EUR 10 million is a misprint; EUR 10bn + EUR 1.7bn gives the release's EUR 11.7bn post-money.",
+    ),
+    claim(
+        _MISTRAL_C,
+        "post_money_valuation",
+        "press-2025-09-09-usd",
+        estimate=approx(bn(14), USD),
+        on="2025-09-09",
+        note="The release's EUR 11.7bn converted into dollars.",
+    ),
+    claim(
+        _MISTRAL_C,
+        "pre_money_valuation",
+        "press-2025-09-09-typo",
+        estimate=exact(m(10), EUR),
+        on="2025-09-09",
+        note="EUR 10 million: a misprint of EUR 10bn.",
+    ),
+    claim(
+        _MISTRAL_C,
+        "amount",
+        "asml-2025-09-09",
+        investor="asml",
+        estimate=exact(bn("1.3"), EUR),
+        on="2025-09-09",
+        note="About 11 % of the company: 1.3 / 11.7 = 11.1 %.",
+    ),
+    # OpenAI in 2025: the early report of the talks, the company's announcement, and the autumn share sale.
+    claim(
+        _OPENAI_2025,
+        "amount",
+        "ft-2025-01-30",
+        estimate=up_to(bn(25), USD),
+        on="2025-01-30",
+        note="The talks as first reported: up to USD 25bn, from SoftBank.",
+    ),
+    claim(_OPENAI_2025, "amount", "openai-2025-03-31", estimate=exact(bn(40), USD), on="2025-03-31"),
+    claim(_OPENAI_2025, "post_money_valuation", "openai-2025-03-31", estimate=exact(bn(300), USD), on="2025-03-31"),
+    claim(
+        "openai-2025-10-secondary",
+        "post_money_valuation",
+        "reuters-2025-10-02",
+        estimate=approx(bn(500), USD),
+        on="2025-10-02",
+    ),
+]
+
+
 def validate() -> list[str]:
     """Return the dataset's problems; an empty list means it is consistent."""
     problems: list[str] = []
@@ -2153,6 +2296,11 @@ def validate() -> list[str]:
             problems.append(f"{where}: no EUR/{currency} rate on or before {day}")
         elif day - max(earlier) > MAX_FX_AGE:
             problems.append(f"{where}: latest EUR/{currency} rate before {day} is from {max(earlier)}")
+    # Claims
+    round_keys = {r["key"] for r in ROUNDS}
+    for stated in CLAIMS:
+        if stated["round"] not in round_keys or stated["source"] not in source_keys:
+            problems.append(f"claim on {stated['round']}: unknown round or source {stated['source']!r}")
     return problems
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import django_filters as filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from deals.choices import (
+    ClaimField,
     MetricKind,
     OrganizationKind,
     ParticipationStatus,
@@ -27,6 +29,7 @@ from deals.choices import (
     RoundType,
 )
 from deals.models import (
+    Claim,
     FundingRound,
     FxRate,
     Metric,
@@ -35,7 +38,11 @@ from deals.models import (
     Relationship,
     Source,
 )
+from deals.models.claims import CLAIM_TARGETS
 from deals.ordering import ROUND_ORDER_CHOICES, ordered_rounds
+
+#: A claim's record in the ?record= filter: kind:id.
+CLAIM_RECORD = rf"^({'|'.join(CLAIM_TARGETS)}):[0-9]{{1,18}}$"
 
 #: The amount filters: django-filter caps a number at 1e50; amounts are not negative.
 AMOUNT_SCHEMA = {"type": "number", "minimum": 0, "maximum": 1e50}
@@ -202,6 +209,28 @@ class MetricFilterSet(filters.FilterSet):
     class Meta:
         model = Metric
         fields = ["organization", "kind", "period_year", "is_forecast"]
+
+
+class ClaimFilterSet(filters.FilterSet):
+    """Claims by record (``record=round:12``, or one of the record columns), field, source and dispute."""
+
+    record = filters.CharFilter(
+        method="filter_record",
+        label=_("Record (kind:id, e.g. round:12)"),
+        validators=[RegexValidator(CLAIM_RECORD, _("Give the record as kind:id, e.g. round:12."))],
+    )
+    field = filters.MultipleChoiceFilter(choices=ClaimField.choices)
+    source = filters.ModelMultipleChoiceFilter(queryset=Source.objects.all(), distinct=False)
+    by_hand = filters.BooleanFilter(field_name="source", lookup_expr="isnull", label=_("Entered by hand"))
+    disputed = filters.BooleanFilter(field_name="disputed", label=_("Disputed"))
+
+    class Meta:
+        model = Claim
+        fields = ["round", "participation", "condition", "metric", "relationship", "field", "source", "accepted"]
+
+    def filter_record(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        target, _sep, pk = value.partition(":")
+        return queryset.filter(**{f"{target}_id": int(pk)})
 
 
 class FxRateFilterSet(filters.FilterSet):

@@ -19,6 +19,7 @@ DEALS_MODELS = [
     "organization",
     "source",
     "citation",
+    "claim",
     "fundinground",
     "roundstatuschange",
     "participation",

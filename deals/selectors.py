@@ -18,6 +18,7 @@ from deals.choices import RoundStatus
 from deals.engine.estimates import Estimate
 from deals.models import (
     Citation,
+    Claim,
     Condition,
     Cycle,
     DirtyTarget,
@@ -123,7 +124,7 @@ def round_row_relations(round_ids: list[int]) -> dict[str, Any]:
 
 def participation_queryset() -> QuerySet[Participation]:
     return Participation.objects.select_related("round", "investor", "figures").prefetch_related(
-        "conditions", "sources"
+        "conditions", "sources", Prefetch("claims", Claim.objects.select_related("source").order_by("id"))
     )
 
 

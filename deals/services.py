@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from deals import events
+from deals import claims, events
 from deals.choices import RoundStatus
 from deals.models import (
     Citation,
@@ -76,6 +76,7 @@ def record_save(*, instance: M, values: Mapping[str, Any] | None = None, sources
     instance.save()
     if sources is not None:
         _cite(instance, sources)
+    claims.record_hand_edits(record=instance, sources=sources)
     return instance
 
 
@@ -100,11 +101,13 @@ def round_save(
     status_changed_on: datetime.date | None = None,
     status_source: Source | None = None,
     status_note: str = "",
+    claim_source: Source | None = None,
 ) -> FundingRound:
     """Save ``round`` as it stands, new or changed. When its status moves, the move is recorded in its status
     history, dated ``status_changed_on`` (today if None), and a round that moves to announced or closed gets
     that date as its announced/closed date where it has none yet. A new round's status is recorded as a move
-    from none; its dates are the ones it is given."""
+    from none; its dates are the ones it is given. Each changed field becomes a claim (deals.claims) from
+    ``claim_source`` when given (an import, a report), else from the one cited source, else by hand."""
     from_status = _stored_status(round, lock=True)
     before = events.round_before(round)
     moved = from_status != round.status
@@ -126,6 +129,7 @@ def round_save(
             recorded_by=_user(user),
         )
     events.round_saved(round=round, before=before, user=user, source=status_source)
+    claims.record_hand_edits(record=round, sources=[claim_source] if claim_source else sources, user=user)
     return round
 
 
@@ -199,9 +203,10 @@ def participation_save(
     participation: Participation,
     conditions: Sequence[Mapping[str, Any]] | None = None,
     sources: Iterable[Source] | None = None,
+    claim_source: Source | None = None,
 ) -> Participation:
     """Save ``participation`` as it stands; with ``conditions``, they replace its conditions (each validated),
-    and with ``sources``, they are the sources it cites."""
+    and with ``sources``, they are the sources it cites. Changed fields become claims as in :func:`round_save`."""
     before, conditions_before = events.participation_before(participation), events.conditions_before(participation)
     participation.full_clean()
     participation.save()
@@ -213,6 +218,7 @@ def participation_save(
             condition_save(condition=condition, before=conditions_before.get((condition.kind, condition.description)))
     if sources is not None:
         _cite(participation, sources)
+    claims.record_hand_edits(record=participation, sources=[claim_source] if claim_source else sources)
     return participation
 
 
@@ -232,6 +238,7 @@ def condition_save(*, condition: Condition, before: str | None = None) -> Condit
     condition.full_clean()
     condition.save()
     events.condition_saved(condition=condition, before=before)
+    claims.record_hand_edits(record=condition)
     return condition
 
 

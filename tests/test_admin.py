@@ -77,6 +77,7 @@ def seed_round_form(orgs, source: Source, *, nvidia_amount=None) -> dict[str, st
         **management("participations", 3),
         **management("citations", 1),
         **management("status_changes", 0),
+        **management("claims", 0),
         "citations-0-source": str(source.pk),
         "citations-0-note": "Amounts and status",
     }

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from deals import services
 from deals.imports import crunchbase
 from deals.imports.report import RowError
-from deals.models import Citation, FundingRound, Organization, Participation, Source
+from deals.models import Citation, Claim, FundingRound, Organization, Participation, Source
 
 pytestmark = pytest.mark.django_db
 SAMPLE = Path(__file__).parent / "data" / "crunchbase"
@@ -127,3 +127,16 @@ def test_the_command_previews_and_applies(tmp_path):
     assert FundingRound.objects.count() == 0
     call_command("import_deals", str(SAMPLE), "--accept-errors", stdout=io.StringIO(), stderr=io.StringIO())
     assert FundingRound.objects.count() == 32
+
+
+def test_every_imported_figure_is_a_claim_citing_the_import():
+    report = crunchbase.load([SAMPLE], accept_errors=True)
+    source = Source.objects.get(pk=report.source_id)
+    first = FundingRound.objects.get(ref="crunchbase:00000000-0000-0000-0000-000000000065")
+    amount = Claim.objects.get(round=first, field="amount")
+    assert amount.source == source and amount.estimate == first.amount
+    assert not Claim.objects.filter(source__isnull=True).exists(), "an imported value recorded as typed by hand"
+    assert Claim.objects.filter(participation__round=first, field="is_lead", source=source).exists()
+    before = Claim.objects.count()
+    crunchbase.load([SAMPLE], accept_errors=True)
+    assert Claim.objects.count() == before

@@ -96,7 +96,8 @@ def test_a_status_change_through_the_admin_the_api_and_the_service_writes_the_sa
     admin_state, api_state, service_state = (state(r) for r in rounds)
     assert admin_state["round"]["announced_on"] == CHANGED and admin_state["round"]["status"] == "announced"
     assert admin_state["history"] == [(CHANGED, "in_talks", "announced", source.pk, "Press release", user.pk)]
-    changes = [(model, label) for model, label, _ in admin_state["audit"]]
+    # The first save through a service also records the round's values as claims (deals.claims).
+    changes = [(model, label) for model, label, _ in admin_state["audit"] if model != "deals.ClaimEvent"]
     assert changes == [
         ("deals.FundingRoundEvent", "insert"),
         ("deals.FundingRoundEvent", "update"),

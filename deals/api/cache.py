@@ -48,6 +48,7 @@ VERSIONED_TABLES = (
     "deals_organization",
     "deals_source",
     "deals_citation",
+    "deals_claim",
     "deals_fundinground",
     "deals_roundstatuschange",
     "deals_participation",

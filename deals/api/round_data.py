@@ -21,13 +21,16 @@ from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 
+from deals import as_of as history
 from deals import messages, selectors
+from deals.api.claim_data import records_claims
 from deals.api.fields import EstimateField
 from deals.choices import PENDING_STATUSES
 from deals.engine.estimates import Estimate
-from deals.models import FundingRound
+from deals.models import FundingRound, Organization
 from deals.models.estimates import from_columns, read_columns
 from deals.models.rounds import ROUND_DATE_COLUMNS, round_date
+from deals.pipeline.recompute import rate_table
 
 if TYPE_CHECKING:
     from deals.engine.fx import Converter
@@ -39,7 +42,7 @@ P_AMOUNT = slice(5, 10)
 Plan = list[tuple[str, str, str, Callable[[Any], Any] | None]]
 
 #: Fields this module builds itself; every other field reads a column of the row.
-BUILT_HERE = frozenset({"sources", "participations", "computed", "investor_name"})
+BUILT_HERE = frozenset({"sources", "participations", "computed", "investor_name", "claims"})
 NOT_A_COLUMN = (serializers.BaseSerializer, serializers.RelatedField, serializers.ManyRelatedField)
 
 
@@ -84,14 +87,24 @@ def estimate_data(value: Estimate | None, converter: Converter | None, on: datet
 class RoundRows:
     """Builds the API data of a page of round rows; one instance per page."""
 
-    def __init__(self, rows: list[dict[str, Any]], converter: Converter | None) -> None:
-        self.rows, self.converter = rows, converter
+    def __init__(
+        self, rows: list[dict[str, Any]], converter: Converter | None, as_of: datetime.datetime | None = None
+    ) -> None:
+        if as_of is not None:
+            rows = history.round_rows(rows, as_of)
+        self.rows, self.converter, self.as_of = rows, converter, as_of
         self.plan, self.participation_plan = _plan("RoundSerializer"), _plan("ParticipationSummarySerializer")
         related = selectors.round_row_relations([row["id"] for row in rows])
+        if as_of is not None:
+            related["participations"] = history.participations([row["id"] for row in rows], as_of)
+            names = {p[P_INVESTOR] for p in related["participations"]} - set(related["investor_names"])
+            related["investor_names"].update(Organization.objects.filter(pk__in=names).values_list("id", "name"))
         self.names: dict[int, str] = related["investor_names"]
         self.participations: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         for participation in related["participations"]:
             self.participations[participation[P_ROUND]].append(participation)
+        self.claims = records_claims("round", [row["id"] for row in rows], as_of) if rows else {}
+        self.table = rate_table() if as_of is not None else None
 
     def data(self) -> list[dict[str, Any]]:
         return [self.round_data(row) for row in self.rows]
@@ -104,6 +117,8 @@ class RoundRows:
                 return list(row["source_ids"])
             if kind == "participations":
                 return [self.participation_data(p, on) for p in self.participations.get(row["id"], [])]
+            if kind == "claims":
+                return self.claims.get(row["id"], {})
             return self.computed(row)
 
         return self.fill(self.plan, row, lambda column: estimate(row, column), on, built_here)
@@ -142,7 +157,10 @@ class RoundRows:
         return data
 
     def computed(self, row: dict[str, Any]) -> dict[str, Any]:
-        """A round's ``computed``: its stored figures, and whether the recompute still owes it anything."""
+        """A round's ``computed``: its stored figures, and whether the recompute still owes it anything; as of
+        a moment, the engine's figures on the inputs of then."""
+        if self.as_of is not None:
+            return history.computed(row, self.participations.get(row["id"], []), self.table)
         has_figures = row["figures__round"] is not None
         stage = row["dirty_stage"]
 
@@ -160,9 +178,12 @@ class RoundRows:
         }
 
 
-def rounds_data(rows: Iterable[dict[str, Any]], converter: Converter | None) -> list[dict[str, Any]]:
-    """The API data of round rows read by :func:`deals.selectors.round_rows`, in their order."""
-    return RoundRows(list(rows), converter).data()
+def rounds_data(
+    rows: Iterable[dict[str, Any]], converter: Converter | None, as_of: datetime.datetime | None = None
+) -> list[dict[str, Any]]:
+    """The API data of round rows read by :func:`deals.selectors.round_rows`, in their order; with ``as_of``,
+    as they were at that moment (:mod:`deals.as_of`), rounds that did not exist then left out."""
+    return RoundRows(list(rows), converter, as_of).data()
 
 
 def rounds_data_of(ids: list[int], converter: Converter | None) -> list[dict[str, Any]]:

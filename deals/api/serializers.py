@@ -25,6 +25,11 @@ from deals.models import (
     Source,
 )
 
+CLAIMS_HELP = (
+    "Per claimable field: whether its claims disagree (disputed), the id of the accepted claim, and every claim "
+    "with its source and date (deals.claims)."
+)
+
 
 # Takes each field only in the JSON type and spelling the OpenAPI schema gives for it. (Comments, not
 # docstrings, on serializers: the schema would show a docstring as the object's description.)
@@ -138,6 +143,7 @@ class ParticipationSerializer(ValidatedModelSerializer):
     conditions = ConditionSerializer(many=True, required=False)
     sources = strict.StrictPrimaryKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
     computed = serializers.SerializerMethodField()
+    claims = serializers.SerializerMethodField(help_text=CLAIMS_HELP)
 
     class Meta:
         model = Participation
@@ -152,7 +158,16 @@ class ParticipationSerializer(ValidatedModelSerializer):
             "conditions",
             "sources",
             "computed",
+            "claims",
         ]
+
+    def get_claims(self, obj: Participation) -> dict[str, Any]:
+        from deals.api.claim_data import fields_data
+
+        by_field: dict[str, list[Any]] = {}
+        for claim in obj.claims.all():  # prefetched with their sources (selectors.participation_queryset)
+            by_field.setdefault(claim.field, []).append(claim)
+        return fields_data(by_field)
 
     def get_computed(self, obj: Participation) -> dict[str, Any]:
         figures = getattr(obj, "figures", None)
@@ -208,6 +223,7 @@ class RoundSerializer(ValidatedModelSerializer):
     sources = strict.StrictPrimaryKeyRelatedField(queryset=Source.objects.all(), many=True, required=False)
     participations = ParticipationSummarySerializer(many=True, read_only=True)
     computed = serializers.DictField(read_only=True, help_text=ROUND_COMPUTED_HELP)
+    claims = serializers.DictField(read_only=True, help_text=CLAIMS_HELP)
     status_changed_on = strict.StrictDateField(
         write_only=True,
         required=False,
@@ -253,6 +269,7 @@ class RoundSerializer(ValidatedModelSerializer):
             "sources",
             "participations",
             "computed",
+            "claims",
             "status_changed_on",
             "status_source",
             "status_note",

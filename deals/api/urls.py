@@ -4,7 +4,11 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+<<<<<<< HEAD
 from deals.api import auth, drafts, exports, imports, views
+=======
+from deals.api import auth, claims, drafts, imports, views
+>>>>>>> main
 from deals.api.events import EventViewSet
 
 router = DefaultRouter()
@@ -17,6 +21,7 @@ router.register("metrics", views.MetricViewSet, basename="metric")
 router.register("fx-rates", views.FxRateViewSet, basename="fxrate")
 router.register("jobs", views.JobViewSet, basename="job")
 router.register("events", EventViewSet, basename="event")
+router.register("claims", claims.ClaimViewSet, basename="claim")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),

@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.generics import get_object_or_404 as get_row_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -228,7 +228,19 @@ def not_modified(request: Request, response: HttpResponseBase) -> HttpResponseBa
     return unchanged
 
 
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.STR,
+    description="Show the rounds as they were believed then: YYYY-MM-DD (the end of that day) or an ISO 8601 "
+    "time. Figures are computed by the engine on the inputs of then; a round that did not exist is left out.",
+)
+
+
 @DOCUMENTED
+@extend_schema_view(
+    list=extend_schema(parameters=[CURRENCY, AS_OF]),
+    retrieve=extend_schema(parameters=[CURRENCY, IF_NONE_MATCH, AS_OF]),
+)
 class RoundViewSet(DealsViewSet):
     """Funding rounds, newest first by date. Reads are public where the site allows it; writes need the Data entry
     role. ?currency= adds every figure converted into that currency."""
@@ -236,14 +248,27 @@ class RoundViewSet(DealsViewSet):
     serializer_class = api.RoundSerializer
     filterset_class = filtersets.FundingRoundFilterSet
     pagination_class = RoundCursorPagination
+    action_parameters = {"list": {"currency", "as_of"}, "retrieve": {"currency", "as_of"}}
 
     def get_queryset(self) -> Any:
         return selectors.round_queryset()
 
+    def as_of(self) -> Any:
+        """The moment of ``?as_of=`` (None without it); a malformed one is a 400."""
+        from deals import as_of as history
+
+        text = self.request.query_params.get("as_of")
+        if text is None:
+            return None
+        moment = history.parse_moment(text)
+        if moment is None:
+            raise ValidationError({"as_of": ["Give a date (YYYY-MM-DD) or an ISO 8601 time."]})
+        return moment
+
     def read_list(self) -> Response:
         page = self.paginate_queryset(selectors.round_rows(self.filter_queryset(self.get_queryset())))
         context = self.get_serializer_context()
-        data = round_data.rounds_data(page or [], context.get("converter"))
+        data = round_data.rounds_data(page or [], context.get("converter"), self.as_of())
         return self._with_warnings(self.get_paginated_response(data), context)
 
     def read_detail(self) -> Response:
@@ -255,7 +280,11 @@ class RoundViewSet(DealsViewSet):
 
     def row_response(self, row: dict[str, Any], status_code: int = status.HTTP_200_OK) -> Response:
         context = self.get_serializer_context()
-        data = round_data.rounds_data([row], context.get("converter"))[0]
+        as_of = self.as_of() if self.request.method == "GET" else None
+        found = round_data.rounds_data([row], context.get("converter"), as_of)
+        if not found:
+            raise NotFound("The round did not exist then.")
+        data = found[0]
         response = self._with_warnings(Response(data, status=status_code), context)
         response["ETag"] = etag(FundingRound, row["id"], row["version"])
         return response
@@ -265,6 +294,15 @@ class RoundViewSet(DealsViewSet):
 
     def reread(self, pk: Any) -> Any:
         return selectors.round_rows(self.get_queryset()).get(pk=pk)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def story(self, request: Request, pk: str | None = None) -> Response:
+        """Every claim on the round and every status change, in the order they were stated (deals.claims)."""
+        from deals.api.claim_data import story_data
+
+        round_ = self.get_object()
+        return Response({"round": round_.pk, "story": story_data(round_)})
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])

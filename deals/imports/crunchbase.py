@@ -284,7 +284,8 @@ class Importer:
         self.report.count(entity, outcome)
 
     def record(self, entity: str, instance: models.Model, values: Mapping[str, Any]) -> None:
-        """Cite the import for ``instance``, written from ``values`` (where claims per field will be recorded)."""
+        """Cite the import for ``instance``, written from ``values`` (the services recorded each changed field
+        as a claim from the import)."""
         services.citation_add(instance=instance, source=self.source)
 
     # --- the files ---
@@ -354,10 +355,11 @@ class Importer:
                 status_changed_on=announced_on,
                 status_source=self.source,
                 sources=[self.source],
+                claim_source=self.source,
             )
             outcome = "new"
         elif any(getattr(existing, k) != v for k, v in values.items()):
-            round_ = services.round_update(round=existing, values=values)
+            round_ = services.round_update(round=existing, values=values, claim_source=self.source)
             outcome = "changed"
         else:
             round_, outcome = existing, "unchanged"
@@ -389,11 +391,15 @@ class Importer:
         existing = Participation.objects.filter(round=round_, investor_id=investor).first()
         if existing is None:
             participation = services.participation_create(
-                values={**values, "round": round_, "investor_id": investor}, sources=[self.source]
+                values={**values, "round": round_, "investor_id": investor},
+                sources=[self.source],
+                claim_source=self.source,
             )
             outcome = "new"
         elif any(getattr(existing, k) != v for k, v in values.items()):
-            participation = services.participation_update(participation=existing, values=values)
+            participation = services.participation_update(
+                participation=existing, values=values, claim_source=self.source
+            )
             outcome = "changed"
         else:
             participation, outcome = existing, "unchanged"

@@ -101,16 +101,16 @@ def import_run(*, job_id: int) -> Job | None:
     job = Job.objects.get(pk=job_id)
     params = job.params
     progress = ProgressWriter(job_id)
-    options = {"dry_run": bool(params.get("dry_run")), "accept_errors": bool(params.get("accept_errors"))}
+    dry_run, accept_errors = bool(params.get("dry_run")), bool(params.get("accept_errors"))
     try:
         report: Report
         if params["format"] == crunchbase.FORMAT:
-            report = crunchbase.load(params["files"], progress=progress, **options)
+            report = crunchbase.load(params["files"], progress=progress, dry_run=dry_run, accept_errors=accept_errors)
         elif params["format"] == dealtracker.FORMAT:
-            report = dealtracker.load(params["files"][0], progress=progress, **options)
+            report = dealtracker.load(params["files"][0], progress=progress, dry_run=dry_run, accept_errors=accept_errors)
         else:
             files = params.get("files") or [None]
-            report = ecb.load(files[0], progress=progress, **options)
+            report = ecb.load(files[0], progress=progress, dry_run=dry_run, accept_errors=accept_errors)
     except Exception as exc:
         Job.objects.filter(pk=job_id).update(state=JobState.FAILED, error=str(exc), finished_at=timezone.now())
         raise

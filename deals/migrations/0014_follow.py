@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("deals", "0012_search_indexes"),
+        ("deals", "0013b_claims_backfill"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,5 +1,6 @@
 """Dealtracker's models, one module per aggregate, re-exported here."""
 
+from deals.models.claims import Claim
 from deals.models.computed import Cycle, ParticipationFigures, Position, RoundFigures
 from deals.models.estimates import EstimateField, EstimateModel
 from deals.models.follow import EmailAlert, Event, Follow, FollowerSettings, SavedSearch, Webhook, WebhookDelivery
@@ -13,6 +14,7 @@ from deals.models.sources import Citation, Source
 
 __all__ = [
     "Citation",
+    "Claim",
     "Condition",
     "Cycle",
     "DirtyTarget",

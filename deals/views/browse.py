@@ -269,6 +269,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "following": follow.is_following(request.user, round=round_),
         "can_edit": request.user.has_perm("deals.change_fundinground"),
         "reporting_currency": reporting_currency(),
+        **claims_context(round_),
     }
     return render(request, "deals/rounds/detail.html", context)
 
@@ -284,6 +285,36 @@ def cycle_edges(cycle: Any, names: dict[int, str]) -> list[dict[str, Any]]:
         }
         for edge in cycle.edges
     ]
+
+
+def claims_context(round_: FundingRound) -> dict[str, Any]:
+    """The round page's claims, side by side per field, and its story (deals.claims)."""
+    from deals import claims
+    from deals.choices import ClaimField
+
+    summary = claims.round_claims(round=round_)
+    labels = dict(ClaimField.choices)
+    rows = []
+    for field, info in summary.fields.items():
+        for i, claim in enumerate(info.claims):
+            rows.append(
+                {
+                    "first": i == 0,
+                    "label": labels.get(field, field),
+                    "disputed": info.disputed,
+                    "claim": claim,
+                    "text": claims.claim_text(claim),
+                    "on": claims.stated_date(claim),
+                    "accepted": info.accepted is not None and info.accepted.pk == claim.pk,
+                    "rejected": info.disputed,
+                    "agrees": claim.pk in summary.agreeing,
+                }
+            )
+    story = [
+        {**entry.__dict__, "field_label": labels.get(entry.field, entry.field)}
+        for entry in claims.round_story(round=round_)
+    ]
+    return {"round_claims": summary, "claim_rows": rows, "story": story}
 
 
 def _cycles_with_names(cycles: Any) -> list[dict[str, Any]]:

@@ -10,10 +10,11 @@ from typing import Any, cast
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from deals import demo_data, services
+from deals import claims, demo_data, services
 from deals.imports import ecb
 from deals.models import (
     Citation,
+    Claim,
     FundingRound,
     FxRate,
     Metric,
@@ -176,6 +177,32 @@ class Loader:
             values.update(estimate_columns("value", record.get("value")))
             self.cite("metric", upsert(Metric, lookup, values), record.get("sources", []))
 
+    def claims_(self) -> None:
+        """The demo's claims, each recorded once (deals.claims); the editors' choices made with their reasons."""
+        for record in demo_data.CLAIMS:
+            round_ = FundingRound.objects.get(ref=f"demo:{record['round']}")
+            target: Any = round_
+            if record.get("investor"):
+                target = Participation.objects.get(round=round_, investor=self.orgs[record["investor"]])
+            source = self.sources[record["source"]]
+            value: Any = record.get("stated_value", "")
+            if "estimate" in record:
+                value = from_columns(*(cast(dict[str, Any], record["estimate"]).get(part) for part in PARTS))
+            column = "round" if target is round_ else "participation"
+            found = Claim.objects.filter(**{column: target, "field": record["field"], "source": source}).first()
+            if found is None:
+                found = claims.claim_record(
+                    record=target,
+                    field=record["field"],
+                    value=value,
+                    source=source,
+                    stated_on=record.get("stated_on"),
+                    quote=record.get("quote", ""),
+                    note=record.get("note", ""),
+                )
+            if record.get("accept") and not found.accepted:
+                claims.claim_accept(claim=found, reason=record["accept"])
+
     def fx_rates(self, rates: str = "all") -> None:
         """The ECB's reference rates as the bundled history has them (deals/imports/ecb.py), not typed ones:
         all of it, or (``rates="demo"``) the demo's currencies from the year of its first rate on, a fiftieth
@@ -214,6 +241,7 @@ class Command(BaseCommand):
             loader.relationships()
             loader.metrics()
             loader.fx_rates(options["rates"])
+            loader.claims_()
         self.stdout.write(
             f"Demo data: {Organization.objects.count()} organizations, {FundingRound.objects.count()} rounds, "
             f"{Participation.objects.count()} participations, {Relationship.objects.count()} relationships, "

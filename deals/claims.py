@@ -1,0 +1,486 @@
+"""Claims: record what a source said about a field, and the one rule that picks the value a record shows.
+
+Every path that learns a figure or fact (the admin, the API, the demo loader, and later the news drafts, the
+imports and the event feed) calls :func:`claim_record`; an editor's choice between claims is
+:func:`claim_accept`. Both end in :func:`claim_apply`, which picks the accepted claim of the field by
+:func:`accepted_claim` and, when the record's column differs, writes it through the record's own service
+(``round_update``, ``participation_update``, …), so the status history, the dirty marking and the recompute
+happen exactly as for an edit by hand. A hand edit through those services is recorded as a claim too
+(:func:`record_hand_edits`), so the column and its accepted claim never part.
+
+The rule (:func:`accepted_claim`), in order: the editor's explicit choice; else the most reliable source
+(official > confirmed > report > rumor > entered by hand); else the most recent statement.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deals.choices import Reliability
+from deals.engine.estimates import Estimate
+from deals.models import Claim, Condition, FundingRound, Metric, Participation, Relationship, Source
+from deals.models.claims import CLAIM_FIELDS, CLAIM_TARGETS, is_money
+
+#: Claim column naming a record of each model.
+TARGET_OF: dict[type[models.Model], str] = {
+    FundingRound: "round",
+    Participation: "participation",
+    Condition: "condition",
+    Metric: "metric",
+    Relationship: "relationship",
+}
+MODEL_OF: dict[str, Any] = {target: model for model, target in TARGET_OF.items()}
+
+#: Rank of a claim's source for the rule: lower is more reliable; a claim entered by hand ranks last.
+RELIABILITY_RANK = {value: rank for rank, value in enumerate(Reliability.values)}
+HAND_RANK = len(RELIABILITY_RANK)
+DATE_FIELDS = frozenset({"reported_on", "announced_on", "closed_on"})
+#: Fields that move over time (a round goes from in talks to announced): two claims stated on different days
+#: are a history, not a dispute.
+MOVING_FIELDS = frozenset({"status"})
+
+Value = Estimate | str | bool | datetime.date | None
+
+
+# --- Values: a record's column and a claim's statement --------------------------------------------------
+
+
+def stated_text(field: str, value: Value) -> str:
+    """How a non-money value is stored in :attr:`Claim.stated_value`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def claim_value(claim: Claim) -> Value:
+    """The value a claim states, as the record's column holds it (an Estimate, a date, a bool, a text)."""
+    if is_money(claim.target, claim.field):
+        return claim.estimate
+    text = claim.stated_value
+    if claim.field in DATE_FIELDS:
+        return datetime.date.fromisoformat(text)
+    if claim.field == "is_lead":
+        return text == "true"
+    return text
+
+
+def record_value(record: models.Model, field: str) -> Value:
+    """The value ``record`` holds in the claimed ``field``."""
+    return getattr(record, field)
+
+
+def same_value(a: Value, b: Value) -> bool:
+    if isinstance(a, Estimate) and isinstance(b, Estimate):
+        return a.to_dict() == b.to_dict()
+    return a == b
+
+
+# --- The rule ----------------------------------------------------------------------------------------------
+
+
+def reliability_rank(claim: Claim) -> int:
+    source = claim.source
+    return HAND_RANK if source is None else RELIABILITY_RANK.get(source.reliability, HAND_RANK)
+
+
+def stated_date(claim: Claim) -> datetime.date:
+    """When the claim was stated: its own date, else the source's publication, else when it was recorded."""
+    if claim.stated_on is not None:
+        return claim.stated_on
+    if claim.source is not None:
+        return claim.source.published_on
+    return timezone.localdate(claim.created_at) if claim.created_at else datetime.date.min
+
+
+def accepted_claim(claims: Iterable[Claim]) -> Claim | None:
+    """The claim a field shows, of the claims on that one field of one record (the rule of this module)."""
+    claims = list(claims)
+    chosen = [c for c in claims if c.accepted]
+    if chosen:
+        return chosen[0]
+    if not claims:
+        return None
+    # Most reliable first; among equals, the most recent statement, then the one recorded last.
+    return min(claims, key=lambda c: (reliability_rank(c), -stated_date(c).toordinal(), -(c.pk or 0)))
+
+
+def _interval(estimate: Estimate | None) -> tuple[Decimal, Decimal | None] | None:
+    if estimate is None or not estimate.is_known:
+        return None
+    return estimate.bounds
+
+
+def overlaps(a: Estimate | None, b: Estimate | None) -> bool:
+    """Whether two figures can both be true: same currency and intersecting intervals. An undisclosed figure,
+    or one in another currency, contradicts nothing."""
+    ia, ib = _interval(a), _interval(b)
+    if ia is None or ib is None or a is None or b is None or a.currency != b.currency:
+        return True
+    (alo, ahi), (blo, bhi) = ia, ib
+    return (ahi is None or blo <= ahi) and (bhi is None or alo <= bhi)
+
+
+def disputed(claims: Sequence[Claim]) -> bool:
+    """Whether claims on one field disagree: two figures whose intervals do not overlap, or two different stated
+    values (for a status, two different values stated on the same day)."""
+    for a, b in itertools.combinations(claims, 2):
+        if is_money(a.target, a.field):
+            if not overlaps(a.estimate, b.estimate):
+                return True
+        elif a.stated_value != b.stated_value and (a.field not in MOVING_FIELDS or stated_date(a) == stated_date(b)):
+            return True
+    return False
+
+
+# --- Reading claims in bulk (no N+1) -----------------------------------------------------------------------
+
+
+def claims_of(target: str, ids: Iterable[int]) -> dict[int, dict[str, list[Claim]]]:
+    """The claims of the records ``ids`` of kind ``target``: record id → field → claims, in one query."""
+    grouped: dict[int, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    rows = Claim.objects.filter(**{f"{target}_id__in": list(ids)}).select_related("source").order_by("id")
+    for claim in rows:
+        grouped[getattr(claim, f"{target}_id")][claim.field].append(claim)
+    return grouped
+
+
+@dataclass(frozen=True)
+class FieldClaims:
+    """What one field of one record rests on: its claims, the accepted one, and whether they disagree."""
+
+    claims: list[Claim]
+    accepted: Claim | None
+    disputed: bool
+
+
+def field_claims(by_field: Mapping[str, list[Claim]]) -> dict[str, FieldClaims]:
+    return {
+        field: FieldClaims(claims=claims, accepted=accepted_claim(claims), disputed=disputed(claims))
+        for field, claims in by_field.items()
+    }
+
+
+def consistent_triples(by_field: Mapping[str, list[Claim]]) -> list[tuple[Claim, Claim, Claim]]:
+    """The (pre-money, amount, post-money) claims of a round that agree: pre + amount overlaps post, by the
+    engine's interval arithmetic. Claims in different currencies are not compared."""
+    agree = []
+    for pre, amount, post in itertools.product(
+        by_field.get("pre_money_valuation", []), by_field.get("amount", []), by_field.get("post_money_valuation", [])
+    ):
+        e_pre, e_amount, e_post = pre.estimate, amount.estimate, post.estimate
+        if None in (e_pre, e_amount, e_post) or not all(e.is_known for e in (e_pre, e_amount, e_post)):
+            continue
+        if len({e_pre.currency, e_amount.currency, e_post.currency}) != 1:
+            continue
+        if overlaps(e_pre + e_amount, e_post):
+            agree.append((pre, amount, post))
+    return agree
+
+
+def implied_stake(amount: Estimate | None, post_money: Estimate | None) -> Estimate | None:
+    """The stake ``amount`` buys at ``post_money`` (amount ÷ post), by the engine's interval arithmetic."""
+    if amount is None or post_money is None or not amount.is_known or not post_money.is_known:
+        return None
+    if amount.currency != post_money.currency or post_money.bounds[0] == 0:
+        return None
+    return amount / post_money
+
+
+# --- Writes ------------------------------------------------------------------------------------------------
+
+
+def _target_of(record: models.Model) -> str:
+    try:
+        return TARGET_OF[type(record)]
+    except KeyError:
+        raise ValidationError({"record": _("This kind of record has no claims.")}) from None
+
+
+def _field_claims(target: str, record: models.Model, field: str, *, lock: bool = False) -> list[Claim]:
+    rows = Claim.objects.filter(**{target: record, "field": field}).select_related("source").order_by("id")
+    return list(rows.select_for_update(of=("self",)) if lock else rows)
+
+
+@transaction.atomic
+def claim_record(
+    *,
+    record: models.Model,
+    field: str,
+    value: Value,
+    source: Source | None = None,
+    stated_on: datetime.date | None = None,
+    quote: str = "",
+    span: tuple[int, int] | None = None,
+    note: str = "",
+    user: Any = None,
+    apply: bool = True,
+) -> Claim:
+    """Record that ``source`` (None: entered by hand) stated ``value`` for ``field`` of ``record`` (a round,
+    participation, condition, metric or relationship), on ``stated_on``, in ``quote`` at character ``span``.
+
+    ``value`` is an :class:`~deals.engine.estimates.Estimate` for a money field (amount, valuations, a metric's
+    value, a relationship's annual value), else the column's value (a status, a date, a round type, a bool).
+    With ``apply`` (the default) the record's column then follows the rule (:func:`claim_apply`). Raises
+    ``ValidationError`` naming the field when the claim breaks a rule; nothing is written then."""
+    target = _target_of(record)
+    claim = Claim(
+        **{target: record},
+        field=field,
+        source=source,
+        stated_on=stated_on,
+        quote=quote,
+        span_start=span[0] if span else None,
+        span_end=span[1] if span else None,
+        note=note,
+        recorded_by=_user(user),
+    )
+    if field in CLAIM_FIELDS[target] and is_money(target, field):
+        if value is not None and not isinstance(value, Estimate):
+            raise ValidationError({"estimate": _("Give the stated figure as an estimate.")})
+        claim.estimate = value
+    else:
+        claim.stated_value = stated_text(field, value)
+    return claim_save(claim=claim, user=user, apply=apply)
+
+
+@transaction.atomic
+def claim_save(*, claim: Claim, user: Any = None, apply: bool = True) -> Claim:
+    """Validate and save ``claim`` as it stands (new, or a correction of its quote, note or value); with
+    ``apply``, its record's field then follows the rule. The admin's claim forms call this."""
+    if claim._state.adding and claim.recorded_by_id is None:
+        claim.recorded_by = _user(user)
+    claim.full_clean()
+    claim.save()
+    if apply:
+        record = MODEL_OF[claim.target].objects.get(pk=claim.record_id)
+        claim_apply(record=record, field=claim.field, user=user)
+    return claim
+
+
+@transaction.atomic
+def claim_accept(*, claim: Claim, reason: str, user: Any = None) -> Claim:
+    """Make ``claim`` the editor's explicit choice for its field, for ``reason``; the record's column and the
+    figures computed from it follow. Any earlier choice on that field is withdrawn. Audited like every write."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this claim is the one to believe.")})
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    target = claim.target
+    Claim.objects.filter(**{f"{target}_id": claim.record_id, "field": claim.field, "accepted": True}).exclude(
+        pk=claim.pk
+    ).update(accepted=False, accepted_reason="", accepted_by=None, accepted_at=None)
+    claim.accepted, claim.accepted_reason = True, reason.strip()
+    claim.accepted_by, claim.accepted_at = _user(user), timezone.now()
+    claim.full_clean()
+    claim.save()
+    record = MODEL_OF[target].objects.get(pk=claim.record_id)
+    claim_apply(record=record, field=claim.field, user=user)
+    return claim
+
+
+@transaction.atomic
+def claim_apply(*, record: models.Model, field: str, user: Any = None) -> Claim | None:
+    """Write the accepted claim's value into ``field`` of ``record`` when they differ, through the record's own
+    service; the accepted claim (None when the field has none)."""
+    target = _target_of(record)
+    accepted = accepted_claim(_field_claims(target, record, field, lock=True))
+    if accepted is None:
+        return None
+    value = claim_value(accepted)
+    if same_value(record_value(record, field), value):
+        return accepted
+    _write(record, {field: value}, accepted, user)
+    return accepted
+
+
+def _write(record: models.Model, values: Mapping[str, Any], claim: Claim, user: Any) -> None:
+    from deals import services
+
+    if isinstance(record, FundingRound):
+        services.round_update(
+            round=record, values=values, user=user, status_changed_on=claim.stated_on, status_source=claim.source
+        )
+    elif isinstance(record, Participation):
+        services.participation_update(participation=record, values=values)
+    elif isinstance(record, Condition):
+        services.condition_save(condition=services._assign(record, values))  # noqa: SLF001 (the services' own setter)
+    else:
+        services.record_save(instance=record, values=values)
+
+
+def _user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+# --- The hook of the record services -----------------------------------------------------------------------
+
+
+def record_hand_edits(*, record: models.Model, sources: Iterable[Source] | None = None, user: Any = None) -> None:
+    """Called by the record services after a save: each claimable field whose value is not what its accepted
+    claim states becomes a claim, from the one cited source when exactly one is given, else entered by hand.
+    Where the rule would not pick it, the new claim is marked as the editor's choice: the person who typed the
+    value chose it. A value that came from a claim (:func:`claim_apply`) matches its claim and adds nothing."""
+    target = TARGET_OF.get(type(record))
+    if target is None:
+        return
+    cited = list(sources) if sources is not None else []
+    source = cited[0] if len(cited) == 1 else None
+    existing = claims_of(target, [record.pk]).get(record.pk, {})
+    for field in CLAIM_FIELDS[target]:
+        value = record_value(record, field)
+        if value is None or value == "":
+            continue
+        claims = existing.get(field, [])
+        accepted = accepted_claim(claims)
+        if accepted is not None and same_value(claim_value(accepted), value):
+            continue
+        claim = claim_record(
+            record=record, field=field, value=value, source=source, user=user, note=_("edited"), apply=False
+        )
+        if claims and accepted_claim([*claims, claim]) is not claim:
+            others = Claim.objects.filter(**{target: record, "field": field, "accepted": True})
+            others.update(accepted=False, accepted_reason="", accepted_by=None, accepted_at=None)
+            claim.accepted, claim.accepted_reason = True, _("edited by hand")
+            claim.accepted_by, claim.accepted_at = _user(user), timezone.now()
+            claim.save(update_fields=["accepted", "accepted_reason", "accepted_by", "accepted_at"])
+
+
+def claim_targets() -> tuple[str, ...]:
+    return CLAIM_TARGETS
+
+
+# --- Disputes in SQL (the API's ?disputed= filter) -------------------------------------------------------
+
+
+def _sql_bounds(prefix: str = "") -> tuple[Any, Any]:
+    """A claim's interval as :attr:`Estimate.bounds` gives it: low (0 when unknown) and high (None: unbounded);
+    an approximate figure without bounds is its value."""
+    from django.db.models import Case, F, Value, When
+    from django.db.models.functions import Coalesce
+
+    approx = Q(**{f"{prefix}estimate_qualifier": "approximately"})
+    low = Coalesce(F(f"{prefix}estimate_low"), Case(When(approx, then=F(f"{prefix}estimate_value"))), Value(Decimal(0)))
+    high = Coalesce(F(f"{prefix}estimate_high"), Case(When(approx, then=F(f"{prefix}estimate_value"))))
+    return low, high
+
+
+def disputed_expression() -> Any:
+    """True for a claim that another claim on the same field of the same record contradicts, as
+    :func:`disputed` decides it (a status is disputed only by another value stated the same day)."""
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Coalesce, TruncDate
+
+    same_record = Q()
+    for target in CLAIM_TARGETS:
+        same_record |= Q(**{f"{target}_id": OuterRef(f"{target}_id")})
+    others = Claim.objects.filter(same_record, field=OuterRef("field")).exclude(pk=OuterRef("pk"))
+    low, high = _sql_bounds()
+    known = ~Q(estimate_qualifier="undisclosed") & Q(estimate_qualifier__isnull=False)
+    money = others.filter(known, estimate_currency=OuterRef("estimate_currency")).alias(low=low, high=high)
+    outer_low, outer_high = (OuterRef(f"bounds_{side}") for side in ("low", "high"))
+    money = money.filter(Q(low__gt=outer_high) | Q(high__lt=outer_low))
+    said_on = Coalesce("stated_on", "source__published_on", TruncDate("created_at"))
+    text = others.filter(estimate_qualifier__isnull=True).exclude(stated_value=OuterRef("stated_value"))
+    text = text.alias(said_on=said_on).filter(~Q(field__in=MOVING_FIELDS) | Q(said_on=OuterRef("said_on")))
+    return Exists(money) | Exists(text)
+
+
+def with_disputed(queryset: models.QuerySet[Claim]) -> models.QuerySet[Claim]:
+    """``queryset`` annotated with ``disputed`` (see :func:`disputed_expression`)."""
+    from django.db.models.functions import Coalesce, TruncDate
+
+    low, high = _sql_bounds()
+    known = ~Q(estimate_qualifier="undisclosed") & Q(estimate_qualifier__isnull=False)
+    from django.db.models import Case, When
+
+    return queryset.alias(
+        bounds_low=Case(When(known, then=low)),
+        bounds_high=high,
+        said_on=Coalesce("stated_on", "source__published_on", TruncDate("created_at")),
+    ).annotate(disputed=disputed_expression())
+
+
+# --- What a round's page and story show ---------------------------------------------------------------
+
+
+def claim_text(claim: Claim, *, language: str | None = None) -> str:
+    """A claim's value in words: "EUR 1.7bn", "Announced", "2025-09-09"."""
+    from deals import formatting
+
+    if claim.estimate is not None:
+        return formatting.describe(claim.estimate, language=language)
+    field: Any = claim._meta.get_field(claim.target).related_model._meta.get_field(claim.field)  # type: ignore[union-attr]
+    labels = dict(field.choices or ())
+    return str(labels.get(claim.stated_value, claim.stated_value))
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """One step of a round's story: a claim recorded or a status change, on its date."""
+
+    on: datetime.date
+    kind: str  # "claim" or "status"
+    field: str
+    text: str
+    source: Source | None
+    accepted: bool = False
+    claim_id: int | None = None
+
+
+def round_story(*, round: FundingRound) -> list[StoryEntry]:
+    """Every claim on ``round`` and every status change, in the order they were stated (two queries)."""
+    entries = [
+        StoryEntry(
+            on=stated_date(c),
+            kind="claim",
+            field=c.field,
+            text=claim_text(c),
+            source=c.source,
+            accepted=c.accepted,
+            claim_id=c.pk,
+        )
+        for c in Claim.objects.filter(round=round).select_related("source").order_by("id")
+    ]
+    for change in round.status_changes.select_related("source").order_by("changed_on", "id"):
+        entries.append(
+            StoryEntry(
+                on=change.changed_on,
+                kind="status",
+                field="status",
+                text=str(change.get_to_status_display()),
+                source=change.source,
+            )
+        )
+    return sorted(entries, key=lambda e: (e.on, e.kind != "status", e.claim_id or 0))
+
+
+@dataclass(frozen=True)
+class RoundClaims:
+    """A round's page: each field's claims, which agree by the engine's arithmetic, and what the tickets buy."""
+
+    fields: dict[str, FieldClaims]
+    agreeing: set[int]  # ids of valuation claims that are part of a consistent pre + amount = post
+    triples: list[tuple[Claim, Claim, Claim]]
+
+
+def round_claims(*, round: FundingRound) -> RoundClaims:
+    by_field = claims_of("round", [round.pk]).get(round.pk, {})
+    triples = consistent_triples(by_field)
+    return RoundClaims(
+        fields=field_claims(by_field),
+        agreeing={c.pk for triple in triples for c in triple},
+        triples=triples,
+    )
