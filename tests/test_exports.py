@@ -19,6 +19,7 @@ from deals import services
 from deals.imports import dealtracker
 from deals.models import (
     Citation,
+    Claim,
     Condition,
     FundingRound,
     FxRate,
@@ -44,6 +45,7 @@ TABLES: tuple[type[models.Model], ...] = (
     Relationship,
     Metric,
     FxRate,
+    Claim,
 )
 #: Columns that are the database's own bookkeeping, not data: ids, timestamps, the concurrency version.
 BOOKKEEPING = {"id", "created_at", "updated_at", "version"}
@@ -61,6 +63,8 @@ def natural_key(obj: models.Model | None) -> Any:
         return obj.ref
     if isinstance(obj, Participation):
         return (natural_key(obj.round), natural_key(obj.investor))
+    if isinstance(obj, Condition):
+        return (natural_key(obj.participation), obj.kind, obj.description)
     if isinstance(obj, Relationship):
         return (natural_key(obj.provider), natural_key(obj.client), obj.kind, str(obj.started_on))
     if isinstance(obj, Metric):
@@ -77,7 +81,7 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
         for obj in model.objects.all():
             row = []
             for field in fields:
-                if field.is_relation and field.name != "recorded_by":
+                if field.is_relation and field.name not in {"recorded_by", "accepted_by"}:
                     row.append((field.name, natural_key(getattr(obj, field.name))))
                 else:
                     row.append((field.name, repr(getattr(obj, field.attname))))
@@ -116,6 +120,7 @@ def test_the_demo_round_trips_through_the_document_into_an_empty_database(demo, 
     assert document["format"] == "dealtracker" and document["version"] == 1
     assert len(document["rounds"]) == FundingRound.objects.count()
     assert all(before.values()), "the demo fills every table"
+    assert Claim.objects.filter(source__isnull=False).exists() and Claim.objects.filter(accepted=True).exists()
 
     empty_tables()
     assert Organization.objects.count() == FxRate.objects.count() == 0

@@ -1,5 +1,5 @@
 """Dealtracker's own format: one versioned JSON document holding organizations, sources, rounds (with their status
-history, participations, conditions and citations), relationships, metrics and FX rates, at full fidelity.
+history, participations, conditions, citations and claims), relationships, metrics and FX rates, at full fidelity.
 
 Records refer to each other by stable keys, never by database ids: an organization by its ``slug``, a source by
 ``key`` (a digest of its outlet, date and title), a round by its ``ref`` (or, without one, by its target, type and
@@ -25,15 +25,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deals import claims as claim_rules
 from deals import services
 from deals.engine.estimates import EstimateError
 from deals.imports.report import Progress, Report, Rollback, RowError
 from deals.models import (
     Citation,
+    Claim,
     Condition,
     FundingRound,
     FxRate,
@@ -71,10 +73,22 @@ ROUND_ESTIMATES = ("amount", "pre_money_valuation", "post_money_valuation")
 PARTICIPATION_FIELDS = ("is_lead", "instrument", "status")
 RELATIONSHIP_FIELDS = ("kind", "description", "started_on", "ended_on")
 METRIC_FIELDS = ("kind", "label", "period_year", "period_date", "percent", "is_forecast")
+CLAIM_FIELDS = (
+    "field",
+    "stated_value",
+    "stated_on",
+    "quote",
+    "span_start",
+    "span_end",
+    "note",
+    "accepted",
+    "accepted_reason",
+    "accepted_at",
+)
 #: Fields read as dates and as decimals from the document's text.
 DATE_FIELDS = frozenset(
     {"founded_on", "published_on", "reported_on", "announced_on", "closed_on", "started_on", "ended_on"}
-    | {"period_date", "changed_on", "date"}
+    | {"period_date", "changed_on", "date", "stated_on"}
 )
 DECIMAL_FIELDS = frozenset({"price_per_share", "shares_outstanding_pre", "percent", "rate"})
 #: Rates are read and written in batches of this many.
@@ -147,7 +161,15 @@ class Selection:
             | Q(metric__in=self.metrics.values("pk"))
         ).values("source_id")
         statuses = RoundStatusChange.objects.filter(round__in=round_ids, source__isnull=False).values("source_id")
-        self.sources = Source.objects.filter(Q(pk__in=cited) | Q(pk__in=statuses))
+        claimed = Claim.objects.filter(
+            Q(round__in=round_ids)
+            | Q(participation__round__in=round_ids)
+            | Q(condition__participation__round__in=round_ids)
+            | Q(relationship__in=self.relationships.values("pk"))
+            | Q(metric__in=self.metrics.values("pk")),
+            source__isnull=False,
+        ).values("source_id")
+        self.sources = Source.objects.filter(Q(pk__in=cited) | Q(pk__in=statuses) | Q(pk__in=claimed))
 
 
 class Exporter:
@@ -169,6 +191,16 @@ class Exporter:
             for c in sorted(instance.citations.all(), key=lambda c: c.pk)  # type: ignore[attr-defined]
         ]
 
+    def claims(self, instance: models.Model) -> list[dict[str, Any]]:
+        return [
+            {
+                **{name: getattr(claim, name) for name in CLAIM_FIELDS},
+                "estimate": estimate_data(claim, "estimate"),
+                "source": self.source_keys[claim.source_id] if claim.source_id else None,
+            }
+            for claim in sorted(instance.claims.all(), key=lambda c: c.pk)  # type: ignore[attr-defined]
+        ]
+
     def organizations(self) -> Iterator[dict[str, Any]]:
         for org in self.selection.organizations.order_by("slug").iterator(chunk_size=self.CHUNK):
             yield {
@@ -185,7 +217,12 @@ class Exporter:
 
     def rounds(self) -> Iterator[dict[str, Any]]:
         rounds = self.selection.rounds.prefetch_related(
-            "citations", "status_changes", "participations__citations", "participations__conditions"
+            "citations",
+            "claims",
+            "status_changes",
+            "participations__citations",
+            "participations__claims",
+            "participations__conditions__claims",
         )
         for round_ in rounds.iterator(chunk_size=self.CHUNK):
             yield {
@@ -194,6 +231,7 @@ class Exporter:
                 **{name: getattr(round_, name) for name in ROUND_FIELDS},
                 **{name: estimate_data(round_, name) for name in ROUND_ESTIMATES},
                 "citations": self.citations(round_),
+                "claims": self.claims(round_),
                 "status_history": [
                     {
                         "changed_on": change.changed_on,
@@ -220,29 +258,35 @@ class Exporter:
                     "description": c.description,
                     "counterparty": self.slugs[c.counterparty_id] if c.counterparty_id else None,
                     "status": c.status,
+                    "claims": self.claims(c),
                 }
                 for c in sorted(participation.conditions.all(), key=lambda c: c.pk)
             ],
             "citations": self.citations(participation),
+            "claims": self.claims(participation),
         }
 
     def relationships(self) -> Iterator[dict[str, Any]]:
-        for rel in self.selection.relationships.order_by("pk").prefetch_related("citations").iterator(self.CHUNK):
+        relationships = self.selection.relationships.order_by("pk").prefetch_related("citations", "claims")
+        for rel in relationships.iterator(self.CHUNK):
             yield {
                 "provider": self.slugs[rel.provider_id],
                 "client": self.slugs[rel.client_id],
                 **{name: getattr(rel, name) for name in RELATIONSHIP_FIELDS},
                 "annual_value": estimate_data(rel, "annual_value"),
                 "citations": self.citations(rel),
+                "claims": self.claims(rel),
             }
 
     def metrics(self) -> Iterator[dict[str, Any]]:
-        for metric in self.selection.metrics.order_by("pk").prefetch_related("citations").iterator(self.CHUNK):
+        metrics = self.selection.metrics.order_by("pk").prefetch_related("citations", "claims")
+        for metric in metrics.iterator(self.CHUNK):
             yield {
                 "organization": self.slugs[metric.organization_id],
                 **{name: getattr(metric, name) for name in METRIC_FIELDS},
                 "value": estimate_data(metric, "value"),
                 "citations": self.citations(metric),
+                "claims": self.claims(metric),
             }
 
     def fx_rates(self) -> Iterator[dict[str, Any]]:
@@ -451,6 +495,44 @@ class Importer:
                 changed = True
         return changed
 
+    def claims_since(self) -> int:
+        """The newest claim's id: claims after it were made by this import's writes."""
+        return int(Claim.objects.aggregate(newest=Max("id"))["newest"] or 0)
+
+    def _claim_values(self, claim: Any) -> dict[str, Any]:
+        values = {name: _value(claim, name) for name in CLAIM_FIELDS if name != "accepted_at"}
+        values["accepted"] = bool(claim.get("accepted"))
+        for name in ("span_start", "span_end"):
+            values[name] = claim.get(name)
+        accepted_at = claim.get("accepted_at")
+        try:
+            values["accepted_at"] = datetime.datetime.fromisoformat(accepted_at) if accepted_at else None
+        except ValueError:
+            raise RecordRejected("claims", _("Not a date and time (ISO 8601)."), accepted_at) from None
+        values["source"] = self.source_of(claim["source"], "claims") if claim.get("source") else None
+        values.update(_estimate(claim, "estimate"))
+        return values
+
+    def reconcile_claims(self, record: models.Model, documented: Any, since: int) -> bool:
+        """Make the record's claims the document's: a documented claim the record lacks is recorded (as it was
+        stated and chosen; the record's column is already the document's); a claim the record services recorded
+        during this import (newer than ``since``) that the document does not hold is dropped, as the document
+        says what was claimed. Claims the record had before the import are kept. True when a claim was added."""
+        target = claim_rules.TARGET_OF[type(record)]
+        wanted = [self._claim_values(claim) for claim in documented or []]
+        stale = []
+        for claim in Claim.objects.filter(**{target: record}).order_by("id"):
+            match = next((i for i, values in enumerate(wanted) if not _differs(claim, values)), None)
+            if match is not None:
+                wanted.pop(match)
+            elif claim.pk > since:
+                stale.append(claim.pk)
+        # Only what this import's own writes just made: the services' hook recording the writes as hand edits.
+        Claim.objects.filter(pk__in=stale).delete()
+        for values in wanted:
+            claim_rules.claim_save(claim=Claim(**{target: record}, **values), apply=False)
+        return bool(wanted)
+
     # --- the sections ---
 
     def _organizations(self, records: list[Any]) -> None:
@@ -531,6 +613,7 @@ class Importer:
         history = [self._change(change) for change in record.get("status_history") or []]
         if not history or history[0]["from_status"]:
             raise RecordRejected("status_history", _("The history starts with the round's first status."), "")
+        since = self.claims_since()
         ref = record.get("ref") or None
         if ref:
             existing = FundingRound.objects.filter(ref=ref).first()
@@ -571,6 +654,7 @@ class Importer:
             round_ = services.round_update(round=round_, values=values)
             changed = True
         changed = self.cite(round_, record.get("citations")) or changed
+        changed = self.reconcile_claims(round_, record.get("claims"), since) or changed
         for n, part in enumerate(record.get("participations") or [], start=1):
             outcome_p = self._participation(round_, part, n)
             if outcome_p is not None:
@@ -606,12 +690,14 @@ class Importer:
             }
             for c in record.get("conditions") or []
         ]
+        since = self.claims_since()
         existing = Participation.objects.filter(round=round_, investor=investor).first()
         if existing is None:
             participation = services.participation_create(
                 values={**values, "round": round_, "investor": investor}, conditions=conditions
             )
             self.cite(participation, record.get("citations"))
+            self._participation_claims(participation, record, since)
             return "new"
         stored = [
             {"kind": c.kind, "description": c.description, "status": c.status, "counterparty": c.counterparty}
@@ -623,7 +709,15 @@ class Importer:
                 participation=existing, values=values, conditions=None if stored == conditions else conditions
             )
         changed = self.cite(existing, record.get("citations")) or changed
+        changed = self._participation_claims(existing, record, since) or changed
         return "changed" if changed else "unchanged"
+
+    def _participation_claims(self, participation: Participation, record: Mapping[str, Any], since: int) -> bool:
+        changed = self.reconcile_claims(participation, record.get("claims"), since)
+        documented = record.get("conditions") or []
+        for condition, data in zip(participation.conditions.order_by("id"), documented, strict=False):
+            changed = self.reconcile_claims(condition, data.get("claims"), since) or changed
+        return changed
 
     def _relationship_key(self, record: Mapping[str, Any]) -> Any:
         return tuple(record.get(name) for name in ("provider", "client", "kind", "started_on"))
@@ -637,7 +731,7 @@ class Importer:
             "kind": values.pop("kind"),
             "started_on": values.pop("started_on"),
         }
-        return self._upsert(Relationship, lookup, values, record.get("citations"))
+        return self._upsert(Relationship, lookup, values, record)
 
     def _metric_key(self, record: Mapping[str, Any]) -> Any:
         return tuple(record.get(name) for name in ("organization", "kind", "label", "period_year", "period_date"))
@@ -649,18 +743,22 @@ class Importer:
         values.update(_estimate(record, "value"))
         lookup = {"organization": self.org(record.get("organization"), "organization")}
         lookup.update({name: values.pop(name) for name in ("kind", "label", "period_year", "period_date")})
-        return self._upsert(Metric, lookup, values, record.get("citations"))
+        return self._upsert(Metric, lookup, values, record)
 
-    def _upsert(self, model: Any, lookup: dict[str, Any], values: dict[str, Any], citations: Any) -> str:
+    def _upsert(self, model: Any, lookup: dict[str, Any], values: dict[str, Any], record: Mapping[str, Any]) -> str:
+        since = self.claims_since()
         existing = model.objects.filter(**lookup).order_by("pk").first()
         if existing is None:
             instance = services.record_save(instance=model(**lookup), values=values)
-            self.cite(instance, citations)
+            self.cite(instance, record.get("citations"))
+            self.reconcile_claims(instance, record.get("claims"), since)
             return "new"
         changed = _differs(existing, values)
         if changed:
             services.record_save(instance=existing, values=values)
-        return "changed" if self.cite(existing, citations) or changed else "unchanged"
+        changed = self.cite(existing, record.get("citations")) or changed
+        changed = self.reconcile_claims(existing, record.get("claims"), since) or changed
+        return "changed" if changed else "unchanged"
 
     def _fx_rates(self, records: list[Any]) -> None:
         """Rates in batches: each checked by the FX-rate model's rule (:func:`deals.models.fx.rate_errors`), new
