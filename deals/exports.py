@@ -150,7 +150,7 @@ def xlsx_file(rows: Rows, title: str) -> IO[bytes]:
     sheet.append([_xlsx_cell(sheet, column) for column in columns])
     for row in rows():
         sheet.append([_xlsx_cell(sheet, row.get(column)) for column in columns])
-    handle = tempfile.TemporaryFile()
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (the caller streams and closes it)
     workbook.save(handle)
     handle.seek(0)
     return handle

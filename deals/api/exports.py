@@ -89,4 +89,6 @@ class ExportView(APIView):
             response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
-        return FileResponse(exports.xlsx_file(rows, entity), as_attachment=True, filename=name, content_type=exports.XLSX_TYPE)
+        return FileResponse(
+            exports.xlsx_file(rows, entity), as_attachment=True, filename=name, content_type=exports.XLSX_TYPE
+        )

@@ -4,11 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-<<<<<<< HEAD
-from deals.api import auth, drafts, exports, imports, views
-=======
-from deals.api import auth, claims, drafts, imports, views
->>>>>>> main
+from deals.api import auth, claims, drafts, exports, imports, views
 from deals.api.events import EventViewSet
 
 router = DefaultRouter()

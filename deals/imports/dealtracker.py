@@ -147,9 +147,14 @@ class Selection:
         )
         frontier = ids
         while frontier:  # the parents, up every chain
-            frontier = set(
-                Organization.objects.filter(pk__in=frontier, parent__isnull=False).values_list("parent_id", flat=True)
-            ) - ids
+            frontier = (
+                set(
+                    Organization.objects.filter(pk__in=frontier, parent__isnull=False).values_list(
+                        "parent_id", flat=True
+                    )
+                )
+                - ids
+            )
             ids |= frontier
         self.organizations = Organization.objects.filter(pk__in=ids)
         self.relationships = Relationship.objects.filter(provider__in=ids, client__in=ids)
@@ -299,7 +304,12 @@ def export(rounds: QuerySet[FundingRound] | None = None) -> Iterator[str]:
     """The document of every record, or of the filtered ``rounds`` and what they need (:class:`Selection`), as
     pieces of JSON text to stream (one record per line)."""
     exporter = Exporter(Selection(rounds))
-    head = {"format": FORMAT, "version": VERSION, "exported_at": timezone.now(), "filtered": exporter.selection.filtered}
+    head = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": timezone.now(),
+        "filtered": exporter.selection.filtered,
+    }
     yield dumps(head)[:-1]
     for section in SECTIONS:
         yield f',\n"{section}": ['

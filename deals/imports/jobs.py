@@ -107,7 +107,9 @@ def import_run(*, job_id: int) -> Job | None:
         if params["format"] == crunchbase.FORMAT:
             report = crunchbase.load(params["files"], progress=progress, dry_run=dry_run, accept_errors=accept_errors)
         elif params["format"] == dealtracker.FORMAT:
-            report = dealtracker.load(params["files"][0], progress=progress, dry_run=dry_run, accept_errors=accept_errors)
+            report = dealtracker.load(
+                params["files"][0], progress=progress, dry_run=dry_run, accept_errors=accept_errors
+            )
         else:
             files = params.get("files") or [None]
             report = ecb.load(files[0], progress=progress, dry_run=dry_run, accept_errors=accept_errors)

@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("filters", nargs="*", metavar="FILTER=VALUE", help=_("The list's filters."))
         parser.add_argument("--format", choices=["json", *exports.TABLE_FORMATS], default="json")
-        parser.add_argument("--entity", choices=list(exports.ENTITIES), default="rounds", help=_("CSV/XLSX: the table."))
+        parser.add_argument(
+            "--entity", choices=list(exports.ENTITIES), default="rounds", help=_("CSV/XLSX: the table.")
+        )
         parser.add_argument("--output", "-o", default="-", help=_("The file to write (default: standard output)."))
 
     def handle(self, *args: Any, **options: Any) -> None:
