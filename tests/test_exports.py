@@ -78,7 +78,7 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     for model in TABLES:
         fields = [f for f in model._meta.concrete_fields if f.name not in BOOKKEEPING]
         rows = []
-        for obj in model.objects.all():
+        for obj in model._default_manager.all():
             row = []
             for field in fields:
                 if field.is_relation and field.name not in {"recorded_by", "accepted_by"}:
@@ -86,7 +86,7 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
                 else:
                     row.append((field.name, repr(getattr(obj, field.attname))))
             rows.append(tuple(row))
-        tables[model._meta.model_name] = sorted(rows, key=repr)
+        tables[model._meta.label] = sorted(rows, key=repr)
     return tables
 
 

@@ -4,6 +4,7 @@ Dealtracker JSON document of the filtered rounds and what they need; ``format=cs
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +34,7 @@ class JSONOnly(BaseContentNegotiation):
     def select_parser(self, request: Request, parsers: Any) -> Any:
         return parsers[0] if parsers else None
 
-    def select_renderer(self, request: Request, renderers: list[BaseRenderer], format_suffix: Any = None) -> Any:
+    def select_renderer(self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: Any = None) -> Any:
         return JSONRenderer(), JSONRenderer.media_type
 
 
@@ -61,8 +62,10 @@ class ExportView(APIView):
         if request.query_params.get("format", dealtracker.FORMAT) == dealtracker.FORMAT:
             return [f"deals.view_{model}" for model in DOCUMENT_MODELS]
         entity = request.query_params.get("entity", "rounds")
-        model = exports.ENTITIES[entity].serializer_class.Meta.model if entity in exports.ENTITIES else None
-        return [f"deals.view_{model._meta.model_name}"] if model is not None else []
+        if entity not in exports.ENTITIES:
+            return []  # the view answers a 400
+        model = exports.ENTITIES[entity].serializer_class.Meta.model  # type: ignore[union-attr]
+        return [f"deals.view_{model._meta.model_name}"]
 
     @extend_schema(
         parameters=[

@@ -368,8 +368,8 @@ def _estimate(record: Mapping[str, Any], name: str) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         raise RecordRejected(name, _("An estimate is an object or null."), data)
     try:
-        parts = [_decimal(data.get(part), name) for part in PARTS[:3]]
-        return as_columns(name, from_columns(*parts, data.get("qualifier"), data.get("currency")))
+        value, low, high = (_decimal(data.get(part), name) for part in PARTS[:3])
+        return as_columns(name, from_columns(value, low, high, data.get("qualifier"), data.get("currency")))
     except (EstimateError, ValueError) as exc:
         raise RecordRejected(name, str(exc), json.dumps(data, default=str)) from None
 
@@ -397,7 +397,7 @@ class Importer:
             self.report.reject("document", RowError(self.name, 0, "", _("Not a JSON document."), str(exc)[:200]))
             return self.report
         if not isinstance(document, dict) or document.get("format") != FORMAT:
-            found = document.get("format") if isinstance(document, dict) else ""
+            found = str(document.get("format") or "") if isinstance(document, dict) else ""
             self.report.reject("document", RowError(self.name, 0, "format", _("Not a Dealtracker document."), found))
             return self.report
         if document.get("version") != VERSION:
