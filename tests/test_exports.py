@@ -266,3 +266,62 @@ def test_the_deals_list_links_its_exports_with_its_filters(demo, admin_client):
     page = admin_client.get("/rounds/", {"status": "closed"}).content.decode()
     assert "/api/export/?status=closed&amp;format=dealtracker" in page
     assert "/api/export/?status=closed&amp;format=xlsx&amp;entity=rounds" in page
+
+
+def small_document() -> dict[str, Any]:
+    """A document written by hand: two organizations, a source, one round with its history and one investor."""
+    source = {"outlet": "Example News", "title": "Acme raises", "published_on": "2026-01-30"}
+    key = dealtracker.source_key(source["outlet"], source["published_on"], source["title"])
+    organization = {"kind": "company", "country": "", "website": "", "description": "", "founded_on": None}
+    return {
+        "format": "dealtracker",
+        "version": 1,
+        "organizations": [
+            {"slug": "acme", "name": "Acme", **organization, "aliases": [], "parent": None},
+            {"slug": "fund", "name": "Fund", **organization, "kind": "vc_fund", "aliases": ["F"], "parent": None},
+        ],
+        "sources": [{"key": key, **source, "url": "", "language": "en", "reliability": "report", "note": ""}],
+        "rounds": [
+            {
+                "ref": "example:1",
+                "target": "acme",
+                "round_type": "seed",
+                "status": "announced",
+                "announced_on": "2026-01-30",
+                **{f"{d}_precision": "day" for d in ("reported_on", "announced_on", "closed_on")},
+                "amount": {"qualifier": "exact", "value": "5000000", "low": None, "high": None, "currency": "EUR"},
+                "citations": [{"source": key, "note": ""}],
+                "status_history": [
+                    {"changed_on": "2026-01-30", "from_status": "", "to_status": "announced", "source": key}
+                ],
+                "participations": [
+                    {"investor": "fund", "is_lead": True, "instrument": "equity", "status": "committed"}
+                ],
+            }
+        ],
+    }
+
+
+def test_a_document_imports_as_an_api_job(settings, tmp_path, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.api_support import client_for
+
+    settings.DEALTRACKER_IMPORT_DIR = str(tmp_path)
+    client = client_for("Data entry")
+    body = json.dumps(small_document()).encode()
+    for dry_run, applied in (("true", False), ("false", True)):
+        upload = SimpleUploadedFile("dump.json", body, content_type="application/json")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/api/imports/", {"files": [upload], "format": "dealtracker", "dry_run": dry_run}, format="multipart"
+            )
+        assert response.status_code == 202, response.content
+        job = client.get(f"/api/jobs/{response.json()['id']}/").json()
+        assert job["state"] == "succeeded" and job["result"]["applied"] is applied, job
+        assert job["result"]["errors"] == []
+        assert job["result"]["counts"]["rounds"]["new"] == 1
+    round_ = FundingRound.objects.get(ref="example:1")
+    assert round_.participations.get().investor.slug == "fund"
+    assert round_.status_changes.get().source is not None
+    assert Organization.objects.get(slug="fund").aliases == ["F"]
