@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from deals.api import auth, claims, drafts, imports, views
+from deals.api import auth, claims, drafts, exports, imports, views
 from deals.api.events import EventViewSet
 
 router = DefaultRouter()
@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/tokens/<str:key>/", auth.TokenDetailView.as_view(), name="api-token-detail"),
     path("drafts/", drafts.DraftView.as_view(), name="api-drafts"),
     path("imports/", imports.ImportView.as_view(), name="api-imports"),
+    path("export/", exports.ExportView.as_view(), name="api-export"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

@@ -13,16 +13,21 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.utils.translation import gettext as _
 
-from deals.imports import crunchbase, ecb
+from deals.imports import crunchbase, dealtracker, ecb
 from deals.imports.report import Report
 
-FORMATS = ("auto", crunchbase.FORMAT, ecb.FORMAT)
+FORMATS = ("auto", crunchbase.FORMAT, ecb.FORMAT, dealtracker.FORMAT)
 BAR_WIDTH = 30
 
 
 def guess_format(paths: list[str]) -> str:
-    """Crunchbase when a path is (or holds) one of its files, else the ECB history."""
-    return crunchbase.FORMAT if crunchbase.files_in(paths) else ecb.FORMAT
+    """Crunchbase when a path is (or holds) one of its files, Dealtracker for a ``.json`` file, else the ECB
+    history."""
+    if crunchbase.files_in(paths):
+        return crunchbase.FORMAT
+    if any(dealtracker.is_document(Path(path)) for path in paths):
+        return dealtracker.FORMAT
+    return ecb.FORMAT
 
 
 class ProgressBar:
@@ -51,7 +56,7 @@ class ProgressBar:
 
 
 class Command(BaseCommand):
-    help = "Import Crunchbase bulk CSVs or the ECB rate history, with a dry run and a per-row report."
+    help = "Import Crunchbase bulk CSVs, the ECB rate history or a Dealtracker document, with a dry run and a report."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("paths", nargs="*", metavar="PATH", help=_("Files or folders to import."))
@@ -79,6 +84,10 @@ class Command(BaseCommand):
             if not crunchbase.files_in(paths):
                 raise CommandError(_("No Crunchbase files (%(names)s) found.") % {"names": ", ".join(crunchbase.FILES)})
             report = crunchbase.load(paths, **kwargs)
+        elif fmt == dealtracker.FORMAT:
+            if len(paths) != 1:
+                raise CommandError(_("The Dealtracker format takes one file."))
+            report = dealtracker.load(paths[0], **kwargs)
         else:
             if len(paths) > 1:
                 raise CommandError(_("The ECB format takes one file."))
