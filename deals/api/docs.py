@@ -183,6 +183,122 @@ PAGE = {
 }
 
 
+#: Claims, report drafts, imports and events: the intake and provenance objects.
+COMPONENTS.update(
+    {
+        "Claim": (
+            "What one source stated about one field of one record (a round, participation, condition, metric or "
+            "relationship), with its quote; the field shows its accepted claim, and claims that disagree are "
+            "marked disputed."
+        ),
+        "ClaimAccept": "An editor's choice of a claim as the one to believe for its field, with the reason.",
+        "Draft": "A proposed deal read from a report's text: nothing is written until it is reviewed and accepted.",
+        "DraftRequest": "A report's text to read, its language (optional) and where it was published.",
+        "DraftRound": "The round a report describes, with each figure's evidence.",
+        "DraftParticipation": "An investor's part as the report states it.",
+        "DraftCondition": "A condition the report attaches to an investment.",
+        "DraftRelationship": "A commercial tie the report mentions (who supplies whom).",
+        "DraftSubsidiary": "A parent and subsidiary the report names (e.g. AWS of Amazon).",
+        "DraftMetric": "A business figure the report states (revenue, expenses, a share).",
+        "Evidence": "Where a figure was read: its character span in the text, the words and the sentence.",
+        "RoundEvidence": "The evidence of each figure of the proposed round.",
+        "OrganizationRef": "An organization by name, with its id when it is already recorded (null when new).",
+        "SourceInput": "Where a report was published: outlet, title, date and address.",
+        "SourceOutput": "Where a report was published: outlet, title, date and address.",
+        "ImportRequest": "Files to import and how: their format, a dry run, whether to keep the good rows.",
+        "JobStart": "The kind of job to start.",
+    }
+)
+
+FIELDS.update(
+    {
+        "Claim": {
+            "id": ("The claim's id.", 7),
+            "round": ("The round it is about, or null.", None),
+            "participation": ("The participation it is about, or null.", None),
+            "condition": ("The condition it is about, or null.", None),
+            "metric": ("The metric it is about, or null.", None),
+            "relationship": ("The relationship it is about, or null.", None),
+            "field": ("Which field of that record the claim is about.", None),
+            "stated_on": ("When the source stated it (ISO 8601 date); null: the source's publication date.", None),
+            "span_start": ("Where the quote starts in the source's text (a character offset), or null.", None),
+            "span_end": ("Where the quote ends in the source's text (exclusive), or null.", None),
+            "note": ("A note on the claim, e.g. why it is doubted.", ""),
+            "recorded_by": ("Who recorded it (a user name), or null.", None),
+            "created_at": ("When it was recorded.", None),
+            "accepted_reason": ("Why an editor chose it, when one did.", ""),
+            "accepted_by": ("The editor who chose it, or null.", None),
+            "accepted_at": ("When an editor chose it, or null.", None),
+        },
+        "Draft": {
+            "language": ("The language the text was read in: en or de.", None),
+            "source": ("Where the report was published, as given.", None),
+            "round": ("The proposed round.", None),
+            "participations": ("The proposed investors' parts.", None),
+            "relationships": ("The commercial ties it mentions.", None),
+            "subsidiaries": ("The parents and subsidiaries it names.", None),
+            "metrics": ("The business figures it states.", None),
+            "new_organizations": ("Names not yet recorded that the draft would create.", None),
+            "findings": ("Everything recognised in the text, each with its span.", None),
+        },
+        "DraftRequest": {"source": ("Where the report was published (optional).", None)},
+        "DraftRound": {
+            "target": ("The organization raising the money.", None),
+            "status": ("Where the round stands, as the report's wording says.", None),
+            "round_type": ("The kind of round, when the report names it.", None),
+        },
+        "DraftParticipation": {
+            "investor": ("The investor.", None),
+            "is_lead": ("Whether the report names it as a lead investor.", False),
+            "conditions": ("The conditions the report attaches to its part.", None),
+        },
+        "DraftCondition": {
+            "kind": ("What kind of condition it is, e.g. cloud_usage.", None),
+            "description": ("The condition in the report's words.", None),
+        },
+        "DraftRelationship": {
+            "provider": ("Who supplies.", None),
+            "client": ("Who is supplied.", None),
+            "kind": ("What is supplied, e.g. cloud.", None),
+        },
+        "DraftSubsidiary": {"parent": ("The parent organization.", None), "child": ("The subsidiary.", None)},
+        "DraftMetric": {
+            "organization": ("Whose figure it is.", None),
+            "kind": ("What the figure measures, e.g. expenses.", None),
+            "percent": ("The figure as a percentage, when it is one.", None),
+            "period_year": ("The year it is for, or null.", None),
+            "is_forecast": ("Whether it is expected rather than reported.", False),
+        },
+        "OrganizationRef": {"name": ("The name as the text gives it.", "OpenAI")},
+        "RoundEvidence": {
+            "target": ("Where the target was read.", None),
+            "status": ("Where the status was read.", None),
+            "round_type": ("Where the round type was read.", None),
+            "amount": ("Where the amount was read.", None),
+            "pre_money_valuation": ("Where the pre-money valuation was read.", None),
+            "post_money_valuation": ("Where the post-money valuation was read.", None),
+        },
+        "SourceInput": {
+            "outlet": ("The outlet that published it.", "Handelsblatt"),
+            "title": ("Its title.", None),
+            "published_on": ("When it was published (ISO 8601 date).", "2026-01-30"),
+            "url": ("Its address, or empty.", None),
+        },
+        "SourceOutput": {
+            "outlet": ("The outlet that published it.", "Handelsblatt"),
+            "title": ("Its title.", None),
+            "published_on": ("When it was published (ISO 8601 date).", "2026-01-30"),
+            "url": ("Its address, or empty.", None),
+        },
+        "Event": {
+            "id": ("The event's id.", 101),
+            "occurred_at": ("When it happened (ISO 8601 time).", None),
+        },
+        "JobStart": {"kind": ("The kind of job: full_recompute.", None)},
+    }
+)
+
+
 def _forms(name: str) -> list[str]:
     return [name, f"{name}Request", f"Patched{name}Request"]
 

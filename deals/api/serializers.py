@@ -27,7 +27,7 @@ from deals.models import (
 
 CLAIMS_HELP = (
     "Per claimable field: whether its claims disagree (disputed), the id of the accepted claim, and every claim "
-    "with its source and date (deals.claims)."
+    "with its source and date, in the order they were recorded."
 )
 
 

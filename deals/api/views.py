@@ -298,7 +298,8 @@ class RoundViewSet(DealsViewSet):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def story(self, request: Request, pk: str | None = None) -> Response:
-        """Every claim on the round and every status change, in the order they were stated (deals.claims)."""
+        """Every claim on the round and every status change, in the order they were stated, e.g. "30 Jan 2026:
+        in talks, up to €60bn — Handelsblatt"."""
         from deals.api.claim_data import story_data
 
         round_ = self.get_object()
