@@ -36,10 +36,16 @@ from django.core.validators import URLValidator
 from django.db import close_old_connections
 from hypothesis import HealthCheck, assume, settings
 
-from deals.models import FundingRound, Organization, Participation, Source
+from deals.models import Condition, FundingRound, Metric, Organization, Participation, Relationship, Source
 from deals.tokens import token_create
 from dealtracker.wsgi import application
-from tests.factories import FundingRoundFactory, OrganizationFactory, ParticipationFactory, SourceFactory
+from tests.factories import (
+    FundingRoundFactory,
+    OrganizationFactory,
+    ParticipationFactory,
+    RelationshipFactory,
+    SourceFactory,
+)
 
 # The schema view needs no database, so the schema can be read when the module is collected.
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
@@ -59,9 +65,12 @@ def token(db: None) -> Iterator[str]:
     signals.request_finished.disconnect(close_old_connections)
     user = User.objects.create_superuser("schemathesis", password=PASSWORD)
     round_ = FundingRoundFactory()
-    ParticipationFactory(round=round_)
+    participation = ParticipationFactory(round=round_)
     OrganizationFactory.create_batch(2)
     SourceFactory()
+    Condition.objects.create(participation=participation, description="Uses the investor's cloud")  # claims' records
+    Metric.objects.create(organization=round_.target, kind="rpo_share", period_year=2026, percent=45)
+    RelationshipFactory()
     yield token_create(user=user)[1]
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
@@ -100,13 +109,24 @@ def _existing_id(model: Any, value: Any) -> Any:
 
 
 def _references(data: dict[str, Any]) -> None:
-    models = {"round": FundingRound, "participation": Participation, "sources": Source, "status_source": Source}
+    models = {
+        "round": FundingRound,
+        "participation": Participation,
+        "sources": Source,
+        "status_source": Source,
+        "source": Source,
+        "condition": Condition,
+        "metric": Metric,
+        "relationship": Relationship,
+    }
     for key, value in data.items():
         model = Organization if key in ORGANIZATION_REFERENCES else models.get(key)
         if model is not None and isinstance(value, list):
             data[key] = [_existing_id(model, v) for v in value[:1]]
         elif model is not None:
             data[key] = _existing_id(model, value)
+        elif key == "record" and isinstance(value, str):  # a claim's record, kind:id
+            data[key] = f"round:{_existing(FundingRound)}"
         elif key in {"investor_slug", "target_slug"} and isinstance(value, str):
             data[key] = Organization.objects.order_by("pk").values_list("slug", flat=True)[0]
 
@@ -209,7 +229,21 @@ def _fx_rate(body: dict[str, Any], case: Any) -> None:
         body["date"] = f"{1900 + n % 120}-{1 + n % 12:02d}-{1 + n % 28:02d}"
 
 
+def _claim(body: dict[str, Any], case: Any) -> None:
+    """A claim is about exactly one record and one of its fields, and states a figure for a money field."""
+    for key in ("participation", "condition", "metric", "relationship"):
+        body[key] = None
+    body["round"] = _existing(FundingRound)
+    body["field"] = "amount"  # a field of a round, stated as a figure
+    body["estimate"] = {"qualifier": "exact", "value": "1000000", "currency": "EUR"}
+    body["stated_value"] = ""
+    start, end = body.get("span_start"), body.get("span_end")
+    if isinstance(start, int) and isinstance(end, int) and start > end:
+        body["span_start"], body["span_end"] = end, start
+
+
 RULES = {
+    "claims": _claim,
     "organizations": _organization,
     "rounds": _round,
     "participations": _participation,

@@ -74,17 +74,21 @@ class ExportView(APIView):
                 "entity", OpenApiTypes.STR, enum=list(exports.ENTITIES), description="csv/xlsx: the table."
             ),
         ],
-        responses={200: OpenApiTypes.BINARY},
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+        },
     )
     def get(self, request: Request) -> HttpResponseBase:
         fmt = _choice(request, "format", FORMATS, dealtracker.FORMAT)
+        entity = _choice(request, "entity", tuple(exports.ENTITIES), "rounds")  # a misspelt one is a 400 too
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         if fmt == dealtracker.FORMAT:
             rounds = exports.filtered("rounds", request) if exports.round_filters_given(request) else None
             response = StreamingHttpResponse(dealtracker.export(rounds), content_type="application/json")
             response["Content-Disposition"] = f'attachment; filename="dealtracker-{stamp}.json"'
             return response
-        entity = _choice(request, "entity", tuple(exports.ENTITIES), "rounds")
         rows = exports.table_rows(entity, request)
         exports.filtered(entity, request)  # a bad filter is a 400 before the download starts
         name = f"{entity}-{stamp}.{fmt}"

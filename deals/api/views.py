@@ -103,7 +103,9 @@ class StrictQueryMixin:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if getattr(self, (request.method or "").lower(), None) is not None:  # else a 405, whatever the query
+        method = (request.method or "").lower()
+        allowed = getattr(self, "http_method_names", ())
+        if method in allowed and getattr(self, method, None) is not None:  # else a 405, whatever the query
             refuse_unknown_parameters(request, self.query_parameters())
 
     def query_parameters(self) -> dict[str, set[str] | None]:
