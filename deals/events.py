@@ -76,7 +76,10 @@ def record_event(
 
 def _fan_out(event_id: int) -> None:
     from deals.follow_tasks import fan_out_event
+    from deals.models import Follow, SavedSearch, Webhook
 
+    if not (Follow.objects.exists() or SavedSearch.objects.exists() or Webhook.objects.exists()):
+        return  # nobody follows anything (a first load of data): no task to queue ahead of the others
     fan_out_event.delay(event_id)
 
 

@@ -111,7 +111,8 @@ def run_once(var_dir: Path, port: int, *, break_things: bool = False) -> str:
     )
     try:
         assert wait_for(f"http://127.0.0.1:{port}/admin/login/", 240, process) == 200
-        poll(lambda: healthz_after(port, 0), 60, "/healthz did not answer 200")
+        # The first start also computes every figure of the demo (its ECB history dates each conversion).
+        poll(lambda: healthz_after(port, 0), 180, "/healthz did not answer 200")
         if break_things:
             kill_and_see_it_restarted(process, port)
     finally:
