@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime
 import importlib
-import time
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -26,6 +24,7 @@ from tests.factories import (
     RelationshipFactory,
     SourceFactory,
 )
+from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -38,15 +37,6 @@ def eur(value: str, qualifier: str = "exact") -> Estimate:
     if qualifier == "approximately":
         return Estimate.build(qualifier=qualifier, value=amount, currency="EUR")
     return Estimate.exact(amount, "EUR")
-
-
-def wait_until(condition: Callable[[], object], deadline_s: float, what: str) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {deadline_s} s waiting for {what}")
 
 
 def test_two_sources_with_non_overlapping_amounts_are_disputed_and_the_more_reliable_is_accepted():

@@ -9,8 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,20 +22,12 @@ from deals.pipeline import services
 from deals.pipeline.recompute import recompute_targets
 from deals.tasks import run_full_recompute
 from dealtracker.celery import app
+from tests.support.polling import wait_until
 from tests.support.servers import free_port
 from tests.support.workers import celery_worker, database_url, stop_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def wait_until(condition: Callable[[], object], deadline_s: float, what: str) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {deadline_s} s waiting for {what}")
 
 
 def snapshot() -> list[str]:
