@@ -150,6 +150,8 @@ def _follow_documented_rules(case: Any) -> None:
         return
     if isinstance(case.query, dict):
         _references(case.query)
+        if "as_of" in case.query:  # documented as a date (YYYY-MM-DD) or an ISO 8601 time
+            case.query["as_of"] = "2026-12-31"
     body = case.body
     if not isinstance(body, dict):
         return

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from deals import exports
+from deals.api.views import refuse_unknown_parameters
 from deals.imports import dealtracker
 
 FORMATS = (dealtracker.FORMAT, *exports.TABLE_FORMATS)
@@ -83,6 +84,10 @@ class ExportView(APIView):
     def get(self, request: Request) -> HttpResponseBase:
         fmt = _choice(request, "format", FORMATS, dealtracker.FORMAT)
         entity = _choice(request, "entity", tuple(exports.ENTITIES), "rounds")  # a misspelt one is a 400 too
+        # As every list does: a misspelt filter is a 400, not a download of everything.
+        refuse_unknown_parameters(
+            request, {**exports.list_view(entity, request).query_parameters(), "format": None, "entity": None}
+        )
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         if fmt == dealtracker.FORMAT:
             rounds = exports.filtered("rounds", request) if exports.round_filters_given(request) else None
