@@ -65,3 +65,25 @@ def test_the_status_change_source_is_an_autocomplete_that_finds_sources(admin_cl
         {"term": "talks widen", "app_label": "deals", "model_name": "roundstatuschange", "field_name": "source"},
     ).json()
     assert [r["id"] for r in found["results"]] == [str(source.pk)]
+
+
+def test_a_reader_who_may_only_view_sees_plain_numbers(client):
+    """A view-only page prints each field read-only; its decimals show as typed, the round's and the
+    participation's inline alike, and nothing on it can be saved."""
+    from django.contrib.auth.models import Permission, User
+
+    round_ = seed_round()
+    FxRate.objects.create(date=datetime.date(2026, 1, 30), base="EUR", quote="USD", rate=Decimal("1.085"))
+    reader = User.objects.create_user(username="reader", password="x", is_staff=True)
+    reader.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_fundinground", "view_participation", "view_fxrate"])
+    )
+    client.force_login(reader)
+    page = client.get(reverse("admin:deals_fundinground_change", args=[round_.pk])).content.decode()
+    assert 'name="amount_high"' not in page  # read-only: no box to type in
+    assert "60000000000" in page and "30000000000" in page
+    assert "60000000000.0000" not in page and "30000000000.0000" not in page
+    assert "up to €60bn" in page
+    rate = FxRate.objects.get()
+    shown = client.get(reverse("admin:deals_fxrate_change", args=[rate.pk])).content.decode()
+    assert "1.085<" in shown and "1.0850000000" not in shown
