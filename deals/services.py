@@ -35,6 +35,7 @@ from deals.models import (
     RoundStatusChange,
     Source,
 )
+from deals.pipeline.triggers import mark_first
 
 M = TypeVar("M", bound=models.Model)
 
@@ -108,6 +109,7 @@ def round_save(
     that date as its announced/closed date where it has none yet. A new round's status is recorded as a move
     from none; its dates are the ones it is given. Each changed field becomes a claim (deals.claims) from
     ``claim_source`` when given (an import, a report), else from the one cited source, else by hand."""
+    mark_first(round)
     from_status = _stored_status(round, lock=True)
     before = events.round_before(round)
     moved = from_status != round.status
@@ -143,10 +145,12 @@ def round_validate(*, round: FundingRound, status_changed_on: datetime.date | No
 
 
 def _stored_status(round: FundingRound, *, lock: bool) -> str:
-    """The status ``round`` has in the database ("" for a new round), its row locked with ``lock``."""
+    """The status ``round`` has in the database ("" for a new round), its row locked with ``lock`` (FOR NO KEY
+    UPDATE: other saves wait, the worker's figures rows referring to the round do not — see
+    ``deals.api.views``' ``get_object``)."""
     if round._state.adding or round.pk is None:
         return ""
-    rows = FundingRound.objects.select_for_update() if lock else FundingRound.objects.all()
+    rows = FundingRound.objects.select_for_update(no_key=True) if lock else FundingRound.objects.all()
     return rows.values_list("status", flat=True).get(pk=round.pk)
 
 
@@ -209,6 +213,7 @@ def participation_save(
     """Save ``participation`` as it stands; with ``conditions``, they replace its conditions (each validated),
     and with ``sources``, they are the sources it cites; ``user`` is who its events name. Changed fields become
     claims as in :func:`round_save`."""
+    mark_first(participation)
     before, conditions_before = events.participation_before(participation), events.conditions_before(participation)
     participation.full_clean()
     participation.save()
@@ -272,6 +277,7 @@ def organization_save(*, organization: Organization) -> Organization:
     if not organization.slug:
         organization.slug = organization_slug(organization.name or "", exclude_pk=organization.pk)
     organization.full_clean()
+    mark_first(organization)
     organization.save()
     return organization
 

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 from django.db import connection, connections, transaction
 
+from deals import services as deal_services
 from deals.api.serializers import RoundSerializer
 from deals.choices import JobKind
 from deals.models import (
@@ -312,3 +313,74 @@ def test_a_real_worker_shows_an_edits_figures_first_and_its_related_party_flags_
         reason["params"]["kind"] == "cloud" for reason in flags.related_party_reasons
     )
     assert not computed(round_)["related_party_pending"]
+
+
+def _waiting_besides(worker_pid: int) -> bool:
+    """Whether a session of this database other than the worker's and ours waits for a lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+            "AND pid NOT IN (pg_backend_pid(), %s)",
+            [worker_pid],
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def _save_through_the_service(round_: FundingRound) -> None:
+    round_ = FundingRound.objects.get(pk=round_.pk)
+    round_.notes = "edited while the worker held its target"
+    deal_services.round_save(round=round_)
+
+
+def _patch_through_the_api(round_: FundingRound) -> None:
+    from tests.api_support import client_for
+
+    response = client_for("Data entry").patch(
+        f"/api/rounds/{round_.pk}/", {"notes": "edited while the worker held its target"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("write", [_save_through_the_service, _patch_through_the_api], ids=["service", "api"])
+def test_an_edit_while_the_worker_holds_its_target_waits_instead_of_deadlocking(write):
+    """The worker claims a target, then stores its figures, whose rows refer to the round (a foreign key check
+    takes FOR KEY SHARE on it). An edit that locked the round first (a save rewrites its unique columns, so
+    PostgreSQL takes the full row lock) and then marked the target at its trigger would wait for the worker
+    while the worker waited for it: a deadlock, one of them aborted. The edit marks first, so it waits for
+    the worker without holding the round, and goes on once the worker has committed."""
+    round_ = FundingRoundFactory()
+    target = round_.target_id
+    with connection.cursor() as cursor:  # dirty, as after any edit (the test's eager worker has cleared it)
+        cursor.execute("SELECT deals_mark_dirty(ARRAY[%s]::bigint[])", [target])
+    assert stage_of(target) == FIGURES
+    errors: list[BaseException] = []
+    worker = psycopg.connect(database_url(connection.settings_dict), autocommit=False)
+    try:
+        claims = worker.cursor()
+        claims.execute("SET deadlock_timeout = '100ms'")
+        claims.execute("SELECT target_id FROM deals_dirtytarget WHERE target_id = %s FOR UPDATE", [target])
+        assert claims.fetchone() == (target,)
+
+        def edit() -> None:
+            try:
+                write(round_)
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        writer = threading.Thread(target=edit)
+        writer.start()
+        # The edit has locked the round and waits at its trigger's mark for the worker's claim.
+        wait_until(lambda: _waiting_besides(worker.info.backend_pid), "the edit to wait for the worker's claim")
+        # What a figures row's foreign key check takes on the round: it must not wait for the edit.
+        claims.execute("SET lock_timeout = '5s'")
+        claims.execute("SELECT id FROM deals_fundinground WHERE id = %s FOR KEY SHARE", [round_.pk])
+        worker.commit()
+        writer.join(DEADLINE)
+        assert not writer.is_alive(), "the edit did not finish after the worker committed"
+    finally:
+        worker.close()
+    assert errors == []
+    assert FundingRound.objects.get(pk=round_.pk).notes == "edited while the worker held its target"

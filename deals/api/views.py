@@ -31,6 +31,7 @@ from deals.engine.fx import Converter
 from deals.models import FundingRound, FxRate, Job, Organization, Source
 from deals.pipeline.recompute import rate_table
 from deals.pipeline.services import job_start_full_recompute
+from deals.pipeline.triggers import mark_first
 
 CURRENCY = OpenApiParameter(
     "currency", OpenApiTypes.STR, description='Also give every figure in this ISO 4217 currency ("converted").'
@@ -180,13 +181,19 @@ class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
 
     def get_object(self) -> Any:
         """A write's object has its row locked until the transaction ends, so that no other write can come
-        between the If-Match check and this write (PostgreSQL's FOR UPDATE; waiting writers then see the new
-        version and get 412)."""
+        between the If-Match check and this write (waiting writers then see the new version and get 412).
+
+        The record's targets are marked dirty before its row is locked (deals.pipeline.triggers.mark_first: a
+        worker recomputing them meanwhile is waited for, never waits for this write), and an update takes
+        PostgreSQL's FOR NO KEY UPDATE, which other writers wait for but a foreign key's check does not; a
+        delete takes the full lock."""
         if self.request.method not in WRITES:
             return super().get_object()
-        queryset = self.filter_queryset(self.get_queryset()).select_for_update(of=("self",))
         lookup = self.lookup_url_kwarg or self.lookup_field
-        obj = get_row_or_404(queryset, **{self.lookup_field: self.kwargs[lookup]})
+        queryset = self.filter_queryset(self.get_queryset())
+        mark_first(get_row_or_404(queryset, **{self.lookup_field: self.kwargs[lookup]}))
+        locked = queryset.select_for_update(of=("self",), no_key=self.request.method != "DELETE")
+        obj = get_row_or_404(locked, **{self.lookup_field: self.kwargs[lookup]})
         self.check_object_permissions(self.request, obj)
         return obj
 

@@ -9,6 +9,10 @@ arrives while or after its figures were recomputed must be recomputed again, nev
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import connection
+
 from deals.models.rounds import round_date_sql
 
 MARK_FUNCTION = """
@@ -93,3 +97,46 @@ def uninstall_sql() -> str:
             parts += [f"DROP TRIGGER IF EXISTS {name} ON {table};", f"DROP FUNCTION IF EXISTS {name}();"]
     parts.append("DROP FUNCTION IF EXISTS deals_mark_dirty(bigint[]);")
     return "\n".join(parts)
+
+
+# Marks a write's targets ahead of the write. A worker holds the dirty rows of the targets it recomputes, and
+# the figures it stores refer to their rounds, participations and organizations (each foreign key check takes
+# FOR KEY SHARE on the referred row). A write that locked such a row first and then marked its target would
+# wait for the worker while the worker waited for it: a deadlock, one of the two aborted. (Django's save
+# rewrites every column, the unique ones too, and PostgreSQL then takes the row's full FOR UPDATE lock, which
+# a key share waits for.) Taking the marks first puts the two in the worker's order: the dirty row, then the
+# record. The trigger's own mark afterwards finds the row already held by the writer.
+_MARK_FIRST_SQL = """
+SELECT deals_mark_dirty(ARRAY(
+    SELECT unnest(%(targets)s::bigint[])
+    UNION SELECT target_id FROM deals_fundinground WHERE id = ANY(%(rounds)s::bigint[])
+    UNION SELECT r.target_id FROM deals_participation p JOIN deals_fundinground r ON r.id = p.round_id
+        WHERE p.id = ANY(%(participations)s::bigint[])
+    UNION SELECT parent_id FROM deals_organization WHERE id = ANY(%(organizations)s::bigint[])
+))
+"""
+
+
+def mark_first(instance: Any) -> None:
+    """Mark the targets a write of ``instance`` (a round, participation, condition or organization, as it is
+    about to be saved or deleted) would mark, before the write locks its row; other models need nothing."""
+    from deals.models import Condition, FundingRound, Organization, Participation
+
+    ids: dict[str, list[int | None]] = {"targets": [], "rounds": [], "participations": [], "organizations": []}
+    if isinstance(instance, FundingRound):
+        ids["targets"] = [instance.target_id]
+        ids["rounds"] = [instance.pk]
+    elif isinstance(instance, Participation):
+        ids["rounds"] = [instance.round_id]
+        ids["participations"] = [instance.pk]
+    elif isinstance(instance, Condition):
+        ids["participations"] = [instance.participation_id]
+    elif isinstance(instance, Organization):
+        ids["targets"] = [instance.pk, instance.parent_id]
+        ids["organizations"] = [instance.pk]
+    else:
+        return
+    params = {name: [i for i in values if i is not None] for name, values in ids.items()}
+    if any(params.values()):
+        with connection.cursor() as cursor:
+            cursor.execute(_MARK_FIRST_SQL, params)
