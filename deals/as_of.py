@@ -28,9 +28,18 @@ from deals import messages
 from deals.choices import PENDING_STATUSES
 from deals.engine.fx import Converter
 from deals.engine.valuation import ConditionIn, compute_round
-from deals.models import Claim, Condition, FundingRound, Organization, Participation, ParticipationFigures, Source
+from deals.models import (
+    Claim,
+    Condition,
+    FundingRound,
+    Organization,
+    Participation,
+    ParticipationFigures,
+    Position,
+    Source,
+)
 from deals.models.audit import VERSION_FIELD
-from deals.models.estimates import as_columns, column_names, currency_of, fit, from_columns, read_columns
+from deals.models.estimates import as_columns, column_names, fit, from_columns, read_columns
 from deals.models.rounds import ROUND_DATE_COLUMNS, round_date
 from deals.pipeline import recompute
 from deals.pipeline.rates import rate_table
@@ -197,11 +206,11 @@ def claims_of(target: str, ids: Iterable[int], when: datetime.datetime) -> dict[
     return grouped
 
 
-def _engine(
-    row: dict[str, Any], participations: list[tuple[Any, ...]], conditions: dict[int, list[Condition]], table: Any
-) -> tuple[Any, Converter]:
-    """The engine's result for a round at that moment (its columns ``row``, its participations and their
-    conditions then), in its own currency as the recompute computes it, with the converter it used."""
+def _inputs(
+    row: dict[str, Any], participations: list[tuple[Any, ...]], conditions: dict[int, list[Condition]]
+) -> tuple[recompute.RoundRow, list[recompute.ParticipationRow]]:
+    """A round's inputs at that moment as the recompute reads them: its columns ``row``, its participations
+    (as :func:`participations` gives them) and their conditions then."""
     amount, pre, post = (read_columns(row, name) for name in ("amount", "pre_money_valuation", "post_money_valuation"))
     on = round_date(*(row[column] for column in ROUND_DATE_COLUMNS))
     round_row = recompute.RoundRow(
@@ -227,8 +236,36 @@ def _engine(
         )
         for p in participations
     ]
-    native = Converter(table, currency_of(amount, post, pre))
+    return round_row, parts
+
+
+def _engine(
+    row: dict[str, Any], participations: list[tuple[Any, ...]], conditions: dict[int, list[Condition]], table: Any
+) -> tuple[Any, Converter]:
+    """The engine's result for a round at that moment, in its own currency as the recompute computes it, with
+    the converter it used."""
+    round_row, parts = _inputs(row, participations, conditions)
+    native = Converter(table, round_row.currency)
     return compute_round(recompute._round_input(round_row, parts, native)), native  # noqa: SLF001 (its own input)
+
+
+def positions(target_ids: Iterable[int], when: datetime.datetime) -> list[Position]:
+    """The positions in these targets at ``when`` (unsaved rows, factual and pro forma, ``computed_at`` None):
+    the rows the recompute (:func:`deals.pipeline.recompute.compute`, the same engine) gives on the rounds,
+    participations and conditions of then."""
+    rows = _children("FundingRound", "target_id", target_ids, when, ("id", *ROUND_COLUMNS))
+    by_round: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for part in participations([row["id"] for row in rows], when):
+        by_round[part[1]].append(part)
+    conditions_then = conditions([part[0] for parts in by_round.values() for part in parts], when)
+    loaded: recompute.Loaded = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r["target_id"], r["id"])):  # as the recompute loads them
+        loaded[row["target_id"]].append(_inputs(row, by_round[row["id"]], conditions_then))
+    batch = recompute.compute(loaded, rate_table()) if loaded else recompute.Batch()
+    return [
+        Position(**{**dict(zip(recompute.POSITION_COLUMNS, p, strict=True)), "computed_at": None})
+        for p in batch.positions
+    ]
 
 
 def computed(
@@ -334,3 +371,29 @@ def organizations_then(current: list[Organization], when: datetime.datetime) -> 
         then.is_investor, then.is_target = then.pk in investors, then.pk in targets  # type: ignore[attr-defined]
         out.append(then)
     return out
+
+
+def organization_positions(
+    organization: Organization, when: datetime.datetime, *, as_investor: bool, pro_forma: bool
+) -> list[Position]:
+    """The organization's portfolio (``as_investor``) or cap table at ``when``, from :func:`positions` on the
+    targets it held or was then, in the endpoints' order, with the names of then."""
+    if as_investor:
+        rounds = _children("Participation", "investor_id", [organization.pk], when, ("round_id",))
+        held = _children("FundingRound", "id", {r["round_id"] for r in rounds}, when, ("target_id",))
+        targets = {r["target_id"] for r in held}
+    else:
+        targets = {organization.pk}
+    side = "investor_id" if as_investor else "target_id"
+    found = [p for p in positions(targets, when) if p.pro_forma == pro_forma and getattr(p, side) == organization.pk]
+    ids = {p.investor_id for p in found} | {p.target_id for p in found}
+    current = list(Organization.objects.filter(pk__in=ids))
+    names = {o.pk: o for o in current} | {o.pk: o for o in organizations_then(current, when)}
+    for p in found:
+        p.investor, p.target = names[p.investor_id], names[p.target_id]
+
+    def order(p: Position) -> tuple[bool, Any, str]:  # as the database orders them: DESC puts nulls first
+        high, name = (p.mark_value_high, p.target.name) if as_investor else (p.stake_high, p.investor.name)
+        return (high is not None, -(high or 0), name)
+
+    return sorted(found, key=order)

@@ -176,7 +176,51 @@ def test_organizations_as_of_reproduce_what_the_api_showed_before_later_edits():
     refused = editor.get(f"/api/organizations/{pk}/", {"as_of": "soon"})
     assert refused.status_code == 400 and "as_of" in refused.json()
     assert editor.get("/api/organizations/", {"as_of": "2026-02-30"}).status_code == 400
-    assert editor.get(f"/api/organizations/{pk}/portfolio/", {"as_of": moment}).status_code == 400  # not built
+
+
+def valued(post_money_millions: int, **values: Any) -> FundingRound:
+    post_money = {f"post_money_valuation_{part}": post_money_millions * M for part in ("value", "low", "high")}
+    return FundingRoundFactory(
+        post_money_valuation_qualifier="exact", post_money_valuation_currency="EUR", **post_money, **values
+    )
+
+
+def without_computed_at(positions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """When a position was computed is inherently of now (as of a moment the engine computes it: null)."""
+    return [{k: v for k, v in p.items() if k != "computed_at"} for p in positions]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cap_table_and_the_portfolio_as_of_are_the_positions_of_then():
+    editor = client_for("Data entry")
+    target, investor, newcomer = OrganizationFactory(), OrganizationFactory(), OrganizationFactory()
+    first = valued(400, target=target, reported_on=datetime.date(2025, 1, 1))
+    ParticipationFactory(round=first, investor=investor, **as_columns("amount", Estimate.exact(100 * M, "EUR")))
+    ParticipationFactory(round=first, investor=newcomer, **as_columns("amount", Estimate.exact(20 * M, "EUR")))
+    cap_url, portfolio_url = (
+        f"/api/organizations/{target.pk}/cap-table/",
+        f"/api/organizations/{investor.pk}/portfolio/",
+    )
+    cap_before = editor.get(cap_url).json()["holders"]
+    portfolio_before = editor.get(portfolio_url).json()["positions"]
+    assert [(h["investor"], h["stake"]["value"]) for h in cap_before] == [(investor.pk, "0.25"), (newcomer.pk, "0.05")]
+    assert [p["target"] for p in portfolio_before] == [target.pk]
+    moment = timezone.now().isoformat()
+
+    second = valued(800, target=target, reported_on=datetime.date(2026, 1, 1))
+    ParticipationFactory(round=second, investor=newcomer, **as_columns("amount", Estimate.exact(400 * M, "EUR")))
+    services.organization_update(organization=Organization.objects.get(pk=investor.pk), values={"name": "Renamed"})
+    cap_after = editor.get(cap_url).json()["holders"]
+    assert cap_after[0]["investor"] == newcomer.pk and cap_after[1]["stake"]["value"] == "0.21875"
+    assert editor.get(portfolio_url).json()["positions"][0]["investor_name"] == "Renamed"
+
+    cap_then = editor.get(cap_url, {"as_of": moment}).json()["holders"]
+    portfolio_then = editor.get(portfolio_url, {"as_of": moment}).json()["positions"]
+    assert without_computed_at(cap_then) == without_computed_at(cap_before)
+    assert without_computed_at(portfolio_then) == without_computed_at(portfolio_before)
+    assert all(h["computed_at"] is None for h in cap_then + portfolio_then)
+    assert editor.get(cap_url, {"as_of": "2000-01-01"}).json()["holders"] == []
+    assert editor.get(cap_url, {"as_of": "2026-02-30"}).status_code == 400
 
 
 def test_records_without_any_history_are_shown_as_they_are():

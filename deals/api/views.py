@@ -413,6 +413,9 @@ PRO_FORMA = OpenApiParameter("pro_forma", OpenApiTypes.BOOL, description="Includ
 
 ORGANIZATIONS_AS_OF = as_of_parameter("the organizations (their columns, and their roles from the rounds of then)")
 FUNDING_AS_OF = as_of_parameter("the organization's rounds")
+POSITIONS_AS_OF = as_of_parameter(
+    "the positions (computed by the engine on the rounds, participations and conditions of then; computed_at is null)"
+)
 
 
 @DOCUMENTED
@@ -427,8 +430,8 @@ class OrganizationViewSet(DealsViewSet):
     action_parameters = {
         "list": {"currency", "as_of"},
         "retrieve": {"currency", "as_of"},
-        "portfolio": {"pro_forma"},
-        "cap_table": {"pro_forma"},
+        "portfolio": {"pro_forma", "as_of"},
+        "cap_table": {"pro_forma", "as_of"},
         "funding": {"currency", "as_of"},
     }
     serializer_class = api.OrganizationSerializer
@@ -447,16 +450,25 @@ class OrganizationViewSet(DealsViewSet):
     def _organization(self, pk: str | None) -> Organization:
         return get_object_or_404(Organization, pk=pk) if pk and pk.isdigit() else get_object_or_404(Organization, pk=-1)
 
-    @extend_schema(parameters=[PRO_FORMA], responses={200: OpenApiTypes.OBJECT})
+    def _positions(self, pk: str | None, *, as_investor: bool) -> Any:
+        """The organization's portfolio or cap table: the stored positions, or as of ``?as_of=``."""
+        organization, pro_forma, moment = self._organization(pk), self._pro_forma(), self.as_of()
+        if moment is not None:
+            return history.organization_positions(organization, moment, as_investor=as_investor, pro_forma=pro_forma)
+        if as_investor:
+            return selectors.organization_portfolio(organization=organization, pro_forma=pro_forma)
+        return selectors.organization_cap_table(organization=organization, pro_forma=pro_forma)
+
+    @extend_schema(parameters=[PRO_FORMA, POSITIONS_AS_OF], responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def portfolio(self, request: Request, pk: str | None = None) -> Response:
-        positions = selectors.organization_portfolio(organization=self._organization(pk), pro_forma=self._pro_forma())
+        positions = self._positions(pk, as_investor=True)
         return Response({"positions": PositionSerializer(positions, many=True).data})
 
-    @extend_schema(parameters=[PRO_FORMA], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[PRO_FORMA, POSITIONS_AS_OF], responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"], url_path="cap-table")
     def cap_table(self, request: Request, pk: str | None = None) -> Response:
-        holders = selectors.organization_cap_table(organization=self._organization(pk), pro_forma=self._pro_forma())
+        holders = self._positions(pk, as_investor=False)
         return Response({"holders": PositionSerializer(holders, many=True).data})
 
     @extend_schema(parameters=[CURRENCY, FUNDING_AS_OF], responses={200: OpenApiTypes.OBJECT})
