@@ -389,8 +389,12 @@ def organization_positions(
     ids = {p.investor_id for p in found} | {p.target_id for p in found}
     current = list(Organization.objects.filter(pk__in=ids))
     names = {o.pk: o for o in current} | {o.pk: o for o in organizations_then(current, when)}
+    gone, _ = _states("Organization", ids - set(names), when)  # merged into another since: its row of then
+    columns = _tracked_columns(Organization)
+    names |= {pk: Organization(**{c: event[c] for c in columns}) for pk, event in gone.items()}
     for p in found:
-        p.investor, p.target = names[p.investor_id], names[p.target_id]
+        p.investor = names.get(p.investor_id) or Organization(pk=p.investor_id)  # nothing known of it: no name
+        p.target = names.get(p.target_id) or Organization(pk=p.target_id)
 
     def order(p: Position) -> tuple[bool, Any, str]:  # as the database orders them: DESC puts nulls first
         high, name = (p.mark_value_high, p.target.name) if as_investor else (p.stake_high, p.investor.name)
