@@ -1,9 +1,15 @@
-"""What Dealtracker showed at a moment: a page of rounds as believed then, from the audit history.
+"""What Dealtracker showed at a moment: a page of rounds, participations or organizations as believed then,
+from the audit history.
 
-Every write to a round, a participation and a claim leaves a row in its event table (``@audited``), so the
-state at a moment is each record's last event before it. The columns of the rounds, their participations and
-their claims are read from there (one query each for a whole page), and the figures are computed by the same
-pure engine as the recompute (:mod:`deals.engine.valuation`) on those inputs.
+Every write to a round, a participation, a condition, a citation, a claim and an organization leaves a row in
+its event table (``@audited``), so the state at a moment is each record's last event before it. The columns of
+the records, their participations, conditions, sources and claims are read from there (one query each for a
+whole page), and the figures are computed by the same pure engine as the recompute
+(:mod:`deals.engine.valuation`) on those inputs. A record without any history at all (bulk-loaded with the
+audit triggers off) is taken as it is now: that is the best knowledge there is.
+
+Not in the history, so as they are now: the exchange rates the figures are converted with, and the
+related-party flags of participations (the circular-flow analysis, which runs over the whole graph).
 """
 
 from __future__ import annotations
@@ -14,17 +20,29 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from deals import messages
 from deals.choices import PENDING_STATUSES
 from deals.engine.fx import Converter
-from deals.engine.valuation import compute_round
-from deals.models import Claim, Source
-from deals.models.estimates import column_names, currency_of, fit, from_columns, read_columns
+from deals.engine.valuation import ConditionIn, compute_round
+from deals.models import (
+    Claim,
+    Condition,
+    FundingRound,
+    Organization,
+    Participation,
+    ParticipationFigures,
+    Position,
+    Source,
+)
+from deals.models.audit import VERSION_FIELD
+from deals.models.estimates import as_columns, column_names, fit, from_columns, read_columns
 from deals.models.rounds import ROUND_DATE_COLUMNS, round_date
 from deals.pipeline import recompute
+from deals.pipeline.rates import rate_table
 
 #: The round columns an event row restores (the computed figures and the row version are not audited).
 ROUND_COLUMNS = (
@@ -40,11 +58,20 @@ ROUND_COLUMNS = (
 )
 PARTICIPATION_COLUMNS = ("id", "round_id", "investor_id", "is_lead", "status", *column_names("amount"), "instrument")
 CLAIM_COLUMNS = tuple(f.attname for f in Claim._meta.concrete_fields if f.attname not in {"version"})
+CONDITION_COLUMNS = ("id", "participation_id", "kind", "description", "counterparty_id", "status")
+
+
+def _tracked_columns(model: Any) -> tuple[str, ...]:
+    """The columns of ``model`` its event rows keep (all but the row version)."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname != VERSION_FIELD)
 
 
 def parse_moment(text: str) -> datetime.datetime | None:
     """``YYYY-MM-DD`` (the end of that day, in the site's time zone) or an ISO 8601 time; None if neither."""
-    day = parse_date(text) if len(text) == 10 else None
+    try:
+        day = parse_date(text) if len(text) == 10 else None
+    except ValueError:  # well formed but no such day: 2026-02-30
+        return None
     if day is not None:
         start = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
         return timezone.make_aware(start)
@@ -75,33 +102,92 @@ def _untracked(model: str, ids: Iterable[int]) -> set[int]:
     return ids - set(events.filter(pgh_obj_id__in=ids).values_list("pgh_obj_id", flat=True).distinct())
 
 
-def round_rows(rows: list[dict[str, Any]], when: datetime.datetime) -> list[dict[str, Any]]:
-    """The rows (as :func:`deals.selectors.round_rows` reads them) with each round's columns as they were at
-    ``when``; a round that did not exist then is left out, a round without any history is as it is now."""
-    ids = [row["id"] for row in rows]
-    events = {e["pgh_obj_id"]: e for e in _latest("FundingRound", when, pgh_obj_id__in=ids).values()}
-    untracked = _untracked("FundingRound", set(ids) - set(events)) if len(events) < len(ids) else set()
+def _states(model: str, ids: Iterable[int], when: datetime.datetime) -> tuple[dict[int, dict[str, Any]], set[int]]:
+    """Each of these rows' last event before ``when``, by id (none for a row created later or deleted by then),
+    and which of them have no history at all."""
+    ids = list(ids)
+    events = {e["pgh_obj_id"]: e for e in _latest(model, when, pgh_obj_id__in=ids).values()}
+    untracked = _untracked(model, set(ids) - set(events)) if len(events) < len(ids) else set()
+    return {pk: e for pk, e in events.items() if e["pgh_label"] != "delete"}, untracked
+
+
+def _children(
+    model: str, parent: str, ids: Iterable[int], when: datetime.datetime, columns: Iterable[str]
+) -> list[dict[str, Any]]:
+    """The rows of ``model`` whose column ``parent`` held one of ``ids`` at ``when``, as dicts of ``columns``:
+    each row's last event before then (rows deleted by then left out), and the rows without any history as
+    they are now. Two queries, whatever the number of ids."""
+    ids, columns = list(ids), list(columns)
+    if not ids:
+        return []
+    events = apps.get_model("deals", f"{model}Event").objects
+    once = events.filter(pgh_created_at__lt=when, **{f"{parent}__in": ids}).values("pgh_obj_id")
+    wanted = set(ids)
+    then = [
+        {c: e[c] for c in columns}
+        for e in _latest(model, when, pgh_obj_id__in=once).values(*dict.fromkeys(("pgh_label", parent, *columns)))
+        if e["pgh_label"] != "delete" and e[parent] in wanted  # a row moved elsewhere since is not theirs
+    ]
+    untracked = (
+        apps.get_model("deals", model)
+        .objects.filter(**{f"{parent}__in": ids})
+        .exclude(Exists(events.filter(pgh_obj_id=OuterRef("pk"))))
+        .order_by()
+    )
+    return then + list(untracked.values(*columns))
+
+
+def _round_columns(rows: list[dict[str, Any]], when: datetime.datetime) -> list[dict[str, Any]]:
+    """``rows`` (each with the round's ``id``) with the round's :data:`ROUND_COLUMNS` as they were at ``when``;
+    a round that did not exist then is left out, a round without any history is as it is now."""
+    events, untracked = _states("FundingRound", [row["id"] for row in rows], when)
     out = []
     for row in rows:
         event = events.get(row["id"])
         if row["id"] in untracked:
             out.append(row)
-        elif event is not None and event["pgh_label"] != "delete":
+        elif event is not None:
             out.append({**row, **{column: event[column] for column in ROUND_COLUMNS}})
     return out
+
+
+def round_rows(rows: list[dict[str, Any]], when: datetime.datetime) -> list[dict[str, Any]]:
+    """The rows (as :func:`deals.selectors.round_rows` reads them) with each round's columns and sources as
+    they were at ``when``; a round that did not exist then is left out, a round without any history is as it
+    is now."""
+    out = _round_columns(rows, when)
+    sources = sources_of("round", [row["id"] for row in out], when)
+    return [{**row, "source_ids": sources.get(row["id"], [])} for row in out]
 
 
 def participations(round_ids: list[int], when: datetime.datetime) -> list[tuple[Any, ...]]:
     """The participations of these rounds at ``when``, as :func:`deals.selectors.round_row_relations` gives
     them, with the instrument last (one without any history as it is now)."""
-    from deals.models import Participation
+    rows = _children("Participation", "round_id", round_ids, when, PARTICIPATION_COLUMNS)
+    return sorted(tuple(row[c] for c in PARTICIPATION_COLUMNS) for row in rows)
 
-    events = _latest("Participation", when, round_id__in=round_ids).values("pgh_label", *PARTICIPATION_COLUMNS)
-    rows = [tuple(e[c] for c in PARTICIPATION_COLUMNS) for e in events if e["pgh_label"] != "delete"]
-    tracked = apps.get_model("deals", "ParticipationEvent").objects.filter(round_id__in=round_ids)
-    current = Participation.objects.filter(round_id__in=round_ids).exclude(pk__in=tracked.values("pgh_obj_id"))
-    rows += [tuple(row) for row in current.values_list(*PARTICIPATION_COLUMNS)]
-    return sorted(rows)
+
+def conditions(participation_ids: Iterable[int], when: datetime.datetime) -> dict[int, list[Condition]]:
+    """The conditions of these participations at ``when``, by participation, in id order (unsaved rows)."""
+    grouped: dict[int, list[Condition]] = defaultdict(list)
+    rows = _children("Condition", "participation_id", participation_ids, when, CONDITION_COLUMNS)
+    for row in sorted(rows, key=lambda r: r["id"]):
+        grouped[row["participation_id"]].append(Condition(**row))
+    return grouped
+
+
+def sources_of(target: str, ids: Iterable[int], when: datetime.datetime) -> dict[int, list[int]]:
+    """The ids of the sources each record (a ``round``, ``participation``, …) cited at ``when``, in the
+    sources' own order (``Source.Meta.ordering``, as the API lists them)."""
+    cited = _children("Citation", f"{target}_id", ids, when, (f"{target}_id", "source_id"))
+    if not cited:
+        return {}
+    order = Source.objects.filter(pk__in={c["source_id"] for c in cited}).values_list("pk", flat=True)
+    position = {pk: i for i, pk in enumerate(order)}
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for c in sorted(cited, key=lambda c: position.get(c["source_id"], len(position))):
+        grouped[c[f"{target}_id"]].append(c["source_id"])
+    return grouped
 
 
 def claims_of(target: str, ids: Iterable[int], when: datetime.datetime) -> dict[int, dict[str, list[Claim]]]:
@@ -120,8 +206,11 @@ def claims_of(target: str, ids: Iterable[int], when: datetime.datetime) -> dict[
     return grouped
 
 
-def computed(row: dict[str, Any], participations: list[tuple[Any, ...]], table: Any) -> dict[str, Any]:
-    """A round's ``computed`` at that moment: the engine's figures on its inputs then, in its own currency."""
+def _inputs(
+    row: dict[str, Any], participations: list[tuple[Any, ...]], conditions: dict[int, list[Condition]]
+) -> tuple[recompute.RoundRow, list[recompute.ParticipationRow]]:
+    """A round's inputs at that moment as the recompute reads them: its columns ``row``, its participations
+    (as :func:`participations` gives them) and their conditions then."""
     amount, pre, post = (read_columns(row, name) for name in ("amount", "pre_money_valuation", "post_money_valuation"))
     on = round_date(*(row[column] for column in ROUND_DATE_COLUMNS))
     round_row = recompute.RoundRow(
@@ -136,9 +225,54 @@ def computed(row: dict[str, Any], participations: list[tuple[Any, ...]], table: 
         row["price_per_share"],
         row["shares_outstanding_pre"],
     )
-    parts = [recompute.ParticipationRow(p[0], p[2], p[4], p[-1], from_columns(*p[5:10])) for p in participations]
-    native = Converter(table, currency_of(amount, post, pre))
-    out = compute_round(recompute._round_input(round_row, parts, native))  # noqa: SLF001 (the recompute's own input)
+    parts = [
+        recompute.ParticipationRow(
+            p[0],
+            p[2],
+            p[4],
+            p[-1],
+            from_columns(*p[5:10]),
+            tuple(ConditionIn(c.pk, c.kind, c.description, c.status) for c in conditions.get(p[0], [])),
+        )
+        for p in participations
+    ]
+    return round_row, parts
+
+
+def _engine(
+    row: dict[str, Any], participations: list[tuple[Any, ...]], conditions: dict[int, list[Condition]], table: Any
+) -> tuple[Any, Converter]:
+    """The engine's result for a round at that moment, in its own currency as the recompute computes it, with
+    the converter it used."""
+    round_row, parts = _inputs(row, participations, conditions)
+    native = Converter(table, round_row.currency)
+    return compute_round(recompute._round_input(round_row, parts, native)), native  # noqa: SLF001 (its own input)
+
+
+def positions(target_ids: Iterable[int], when: datetime.datetime) -> list[Position]:
+    """The positions in these targets at ``when`` (unsaved rows, factual and pro forma, ``computed_at`` None):
+    the rows the recompute (:func:`deals.pipeline.recompute.compute`, the same engine) gives on the rounds,
+    participations and conditions of then."""
+    rows = _children("FundingRound", "target_id", target_ids, when, ("id", *ROUND_COLUMNS))
+    by_round: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for part in participations([row["id"] for row in rows], when):
+        by_round[part[1]].append(part)
+    conditions_then = conditions([part[0] for parts in by_round.values() for part in parts], when)
+    loaded: recompute.Loaded = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r["target_id"], r["id"])):  # as the recompute loads them
+        loaded[row["target_id"]].append(_inputs(row, by_round[row["id"]], conditions_then))
+    batch = recompute.compute(loaded, rate_table()) if loaded else recompute.Batch()
+    return [
+        Position(**{**dict(zip(recompute.POSITION_COLUMNS, p, strict=True)), "computed_at": None})
+        for p in batch.positions
+    ]
+
+
+def computed(
+    row: dict[str, Any], participations: list[tuple[Any, ...]], conditions: dict[int, list[Condition]], table: Any
+) -> dict[str, Any]:
+    """A round's ``computed`` at that moment: the engine's figures on its inputs then, in its own currency."""
+    out, native = _engine(row, participations, conditions, table)
 
     def figure(value: Any) -> dict[str, Any] | None:
         fitted = fit(value)
@@ -151,5 +285,119 @@ def computed(row: dict[str, Any], participations: list[tuple[Any, ...]], table: 
         "computed_at": None,
         "stale": False,
         "related_party_pending": False,
-        "warnings": [*out.warnings, *native.warnings],
+        "warnings": [messages.as_api(w) for w in [*out.warnings, *native.warnings]],  # as the stored ones show
     }
+
+
+def participations_then(current: list[Participation], when: datetime.datetime) -> list[Participation]:
+    """These participations (rows read now, in this order) as the API showed them at ``when``: unsaved copies
+    with the columns, the round, the conditions, the sources and the claims of then, and ``figures`` as the
+    engine computes them on the round's inputs of then (the stake and the pending conditions; the related-party
+    flags are today's). One created later is left out; one without any history keeps its columns of now.
+    A fixed number of queries for the whole page."""
+    states, untracked = _states("Participation", [p.pk for p in current], when)
+    columns = _tracked_columns(Participation)
+    kept: list[tuple[Participation, Participation]] = []
+    for p in current:
+        if p.pk in untracked:
+            kept.append((p, p))
+        elif p.pk in states:
+            then = Participation(**{c: states[p.pk][c] for c in columns}, version=p.version)
+            kept.append((then, p))
+    round_ids = sorted({then.round_id for then, _ in kept})
+    rounds = {
+        row["id"]: row
+        for row in _round_columns(
+            list(FundingRound.objects.filter(pk__in=round_ids).values("id", *ROUND_COLUMNS)), when
+        )
+    }
+    by_round: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for part in participations(list(rounds), when):
+        by_round[part[1]].append(part)
+    conditions_then = conditions([part[0] for parts in by_round.values() for part in parts], when)
+    table = rate_table() if rounds else None
+    outs = {pk: _engine(row, by_round[pk], conditions_then, table)[0] for pk, row in rounds.items()}
+    ids = [then.pk for then, _ in kept]
+    sources, claims = sources_of("participation", ids, when), claims_of("participation", ids, when)
+    out = []
+    for then, now in kept:
+        row, result = rounds.get(then.round_id), outs.get(then.round_id)
+        if row is not None:
+            then.round = FundingRound(id=row["id"], **{c: row[c] for c in ROUND_COLUMNS})
+        then.figures = _figures_then(then.pk, result, getattr(now, "figures", None))
+        # What participation_queryset() prefetches, as it was then: Django's related managers read it from here.
+        then._prefetched_objects_cache = {  # type: ignore[attr-defined]  # noqa: SLF001
+            "conditions": conditions_then.get(then.pk, []),
+            "sources": [Source(pk=pk) for pk in sources.get(then.pk, [])],
+            "claims": sorted((c for cs in claims.get(then.pk, {}).values() for c in cs), key=lambda c: c.pk),
+        }
+        out.append(then)
+    return out
+
+
+def _figures_then(pk: int, result: Any, now: ParticipationFigures | None) -> ParticipationFigures:
+    """A participation's figures from the engine's result for its round then (None: no round then)."""
+    stake = result.stakes.get(pk) if result is not None else None
+    pending = result.conditional.get(pk, ()) if result is not None else ()
+    return ParticipationFigures(
+        participation_id=pk,
+        **as_columns("stake", stake, ratio=True, fitted=True),
+        pending_conditions=recompute._conditions_data(pending),  # noqa: SLF001 (as the recompute stores them)
+        # The circular-flow analysis runs over the whole graph and keeps no history: its flags as they are now.
+        related_party=bool(now and now.related_party),
+        related_party_reasons=list(now.related_party_reasons) if now else [],
+        cycles_truncated=bool(now and now.cycles_truncated),
+    )
+
+
+def organizations_then(current: list[Organization], when: datetime.datetime) -> list[Organization]:
+    """These organizations (rows read now, in this order) as the API showed them at ``when``: unsaved copies
+    with their columns of then and the roles they had then (``is_investor``: a participation of theirs existed,
+    ``is_target``: a round of theirs did). One created later is left out; one without any history keeps its
+    columns of now. A fixed number of queries for the whole page."""
+    ids = [o.pk for o in current]
+    states, untracked = _states("Organization", ids, when)
+    investors = {r["investor_id"] for r in _children("Participation", "investor_id", ids, when, ("investor_id",))}
+    targets = {r["target_id"] for r in _children("FundingRound", "target_id", ids, when, ("target_id",))}
+    columns = _tracked_columns(Organization)
+    out = []
+    for o in current:
+        if o.pk in untracked:
+            then = o
+        elif o.pk in states:
+            then = Organization(**{c: states[o.pk][c] for c in columns}, version=o.version)
+        else:
+            continue
+        then.is_investor, then.is_target = then.pk in investors, then.pk in targets  # type: ignore[attr-defined]
+        out.append(then)
+    return out
+
+
+def organization_positions(
+    organization: Organization, when: datetime.datetime, *, as_investor: bool, pro_forma: bool
+) -> list[Position]:
+    """The organization's portfolio (``as_investor``) or cap table at ``when``, from :func:`positions` on the
+    targets it held or was then, in the endpoints' order, with the names of then."""
+    if as_investor:
+        rounds = _children("Participation", "investor_id", [organization.pk], when, ("round_id",))
+        held = _children("FundingRound", "id", {r["round_id"] for r in rounds}, when, ("target_id",))
+        targets = {r["target_id"] for r in held}
+    else:
+        targets = {organization.pk}
+    side = "investor_id" if as_investor else "target_id"
+    found = [p for p in positions(targets, when) if p.pro_forma == pro_forma and getattr(p, side) == organization.pk]
+    ids = {p.investor_id for p in found} | {p.target_id for p in found}
+    current = list(Organization.objects.filter(pk__in=ids))
+    names = {o.pk: o for o in current} | {o.pk: o for o in organizations_then(current, when)}
+    gone, _ = _states("Organization", ids - set(names), when)  # merged into another since: its row of then
+    columns = _tracked_columns(Organization)
+    names |= {pk: Organization(**{c: event[c] for c in columns}) for pk, event in gone.items()}
+    for p in found:
+        p.investor = names.get(p.investor_id) or Organization(pk=p.investor_id)  # nothing known of it: no name
+        p.target = names.get(p.target_id) or Organization(pk=p.target_id)
+
+    def order(p: Position) -> tuple[bool, Any, str]:  # as the database orders them: DESC puts nulls first
+        high, name = (p.mark_value_high, p.target.name) if as_investor else (p.stake_high, p.investor.name)
+        return (high is not None, -(high or 0), name)
+
+    return sorted(found, key=order)

@@ -105,6 +105,9 @@ class RoundRows:
             self.participations[participation[P_ROUND]].append(participation)
         self.claims = records_claims("round", [row["id"] for row in rows], as_of) if rows else {}
         self.table = rate_table() if as_of is not None else None
+        self.conditions = (
+            history.conditions([p[P_ID] for p in related["participations"]], as_of) if as_of is not None else {}
+        )
 
     def data(self) -> list[dict[str, Any]]:
         return [self.round_data(row) for row in self.rows]
@@ -160,7 +163,7 @@ class RoundRows:
         """A round's ``computed``: its stored figures, and whether the recompute still owes it anything; as of
         a moment, the engine's figures on the inputs of then."""
         if self.as_of is not None:
-            return history.computed(row, self.participations.get(row["id"], []), self.table)
+            return history.computed(row, self.participations.get(row["id"], []), self.conditions, self.table)
         has_figures = row["figures__round"] is not None
         stage = row["dirty_stage"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from typing import Any
 
@@ -19,6 +20,7 @@ from rest_framework.generics import get_object_or_404 as get_row_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from deals import as_of as history
 from deals import filtersets, messages, selectors
 from deals.api import round_data
 from deals.api import serializers as api
@@ -126,6 +128,10 @@ class StrictQueryMixin:
 # Common behaviour: permissions, currency conversion, ETags and optimistic concurrency.
 class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     action_parameters = {"list": {"currency"}, "retrieve": {"currency"}}
+    #: For a resource that takes ``?as_of=`` (declared in its ``action_parameters``): a function of
+    #: :mod:`deals.as_of` giving a page of its objects, read now, as they were at a moment (those that did not
+    #: exist then left out).
+    history_reader: Any = None
 
     permission_classes = [ModelPermissionsOrPublicRead]
     # Any id reaches the view, so a malformed one is a JSON 404 rather than the site's HTML page.
@@ -151,6 +157,21 @@ class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
             response.data["conversion_warnings"] = messages.texts(converter.warnings)  # in the request's language
         return response
 
+    def as_of(self) -> datetime.datetime | None:
+        """The moment of ``?as_of=`` on a read (None without it, and on a write); a malformed one is a 400."""
+        text = self.request.query_params.get("as_of") if self.request.method in ("GET", "HEAD") else None
+        if text is None:
+            return None
+        moment = history.parse_moment(text)
+        if moment is None:
+            raise ValidationError({"as_of": ["Give a date (YYYY-MM-DD) or an ISO 8601 time."]})
+        return moment
+
+    def then(self, objects: Any) -> list[Any]:
+        """``objects`` as they were at ``?as_of=`` (:attr:`history_reader`); as they are without it."""
+        moment = self.as_of() if self.history_reader is not None else None
+        return list(objects) if moment is None else self.history_reader(list(objects), moment)
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         return cached_read(request, self.read_list)
 
@@ -159,13 +180,16 @@ class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
 
     def read_list(self) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        page = self.then(self.paginate_queryset(queryset) or [])
         context = self.get_serializer_context()
         serializer = self.get_serializer_class()(page, many=True, context=context)
         return self._with_warnings(self.get_paginated_response(serializer.data), context)
 
     def read_detail(self) -> Response:
-        return self.object_response(self.get_object())
+        found = self.then([self.get_object()])
+        if not found:
+            raise NotFound(f"The {self.basename} did not exist then.")
+        return self.object_response(found[0])
 
     def object_response(self, instance: Any, status_code: int = status.HTTP_200_OK) -> Response:
         """The object as every read gives it, with its ETag."""
@@ -237,12 +261,17 @@ def not_modified(request: Request, response: HttpResponseBase) -> HttpResponseBa
     return unchanged
 
 
-AS_OF = OpenApiParameter(
-    "as_of",
-    OpenApiTypes.STR,
-    description="Show the rounds as they were believed then: YYYY-MM-DD (the end of that day) or an ISO 8601 "
-    "time. Figures are computed by the engine on the inputs of then; a round that did not exist is left out.",
-)
+def as_of_parameter(what: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "as_of",
+        OpenApiTypes.STR,
+        description=f"Show {what} as they were believed then: YYYY-MM-DD (the end of that day) or an ISO 8601 "
+        "time. Read from the audit history; figures are computed by the engine on the inputs of then; one that "
+        "did not exist then is left out (a single one is a 404).",
+    )
+
+
+AS_OF = as_of_parameter("the rounds")
 
 
 @DOCUMENTED
@@ -262,18 +291,6 @@ class RoundViewSet(DealsViewSet):
     def get_queryset(self) -> Any:
         return selectors.round_queryset()
 
-    def as_of(self) -> Any:
-        """The moment of ``?as_of=`` (None without it); a malformed one is a 400."""
-        from deals import as_of as history
-
-        text = self.request.query_params.get("as_of")
-        if text is None:
-            return None
-        moment = history.parse_moment(text)
-        if moment is None:
-            raise ValidationError({"as_of": ["Give a date (YYYY-MM-DD) or an ISO 8601 time."]})
-        return moment
-
     def read_list(self) -> Response:
         page = self.paginate_queryset(selectors.round_rows(self.filter_queryset(self.get_queryset())))
         context = self.get_serializer_context()
@@ -289,8 +306,7 @@ class RoundViewSet(DealsViewSet):
 
     def row_response(self, row: dict[str, Any], status_code: int = status.HTTP_200_OK) -> Response:
         context = self.get_serializer_context()
-        as_of = self.as_of() if self.request.method == "GET" else None
-        found = round_data.rounds_data([row], context.get("converter"), as_of)
+        found = round_data.rounds_data([row], context.get("converter"), self.as_of())
         if not found:
             raise NotFound("The round did not exist then.")
         data = found[0]
@@ -349,15 +365,30 @@ def cycle_data(cycle: Any) -> dict[str, Any]:
     }
 
 
+PARTICIPATIONS_AS_OF = as_of_parameter(
+    "the participations (their columns, conditions, sources, claims and stakes; the related-party flags are today's)"
+)
+
+
 @DOCUMENTED
+@extend_schema_view(
+    list=extend_schema(parameters=[CURRENCY, PARTICIPATIONS_AS_OF]),
+    retrieve=extend_schema(parameters=[CURRENCY, IF_NONE_MATCH, PARTICIPATIONS_AS_OF]),
+)
 class ParticipationViewSet(DealsViewSet):
-    """Investors' parts in rounds. ?currency= adds every figure converted into that currency."""
+    """Investors' parts in rounds. ?currency= adds every figure converted into that currency; ?as_of= shows
+    them as they were believed then."""
 
     serializer_class = api.ParticipationSerializer
     filterset_class = filtersets.ParticipationFilterSet
+    action_parameters = {"list": {"currency", "as_of"}, "retrieve": {"currency", "as_of"}}
+    history_reader = staticmethod(history.participations_then)
 
     def get_queryset(self) -> Any:
-        return selectors.participation_queryset()
+        queryset = selectors.participation_queryset()
+        if self.request is not None and self.request.method in ("GET", "HEAD") and "as_of" in self.request.query_params:
+            return queryset.prefetch_related(None)  # the history gives them their conditions, sources, claims
+        return queryset
 
 
 class PositionSerializer(serializers.Serializer):
@@ -387,19 +418,32 @@ class PositionSerializer(serializers.Serializer):
 PRO_FORMA = OpenApiParameter("pro_forma", OpenApiTypes.BOOL, description="Include rounds that have not closed.")
 
 
+ORGANIZATIONS_AS_OF = as_of_parameter("the organizations (their columns, and their roles from the rounds of then)")
+FUNDING_AS_OF = as_of_parameter("the organization's rounds")
+POSITIONS_AS_OF = as_of_parameter(
+    "the positions (computed by the engine on the rounds, participations and conditions of then; computed_at is null)"
+)
+
+
 @DOCUMENTED
+@extend_schema_view(
+    list=extend_schema(parameters=[CURRENCY, ORGANIZATIONS_AS_OF]),
+    retrieve=extend_schema(parameters=[CURRENCY, IF_NONE_MATCH, ORGANIZATIONS_AS_OF]),
+)
 class OrganizationViewSet(DealsViewSet):
-    """Organizations: companies, funds and other investors, with their funding, portfolio, cap table and cycles."""
+    """Organizations: companies, funds and other investors, with their funding, portfolio, cap table and cycles.
+    ?as_of= shows them, and their funding, as they were believed then."""
 
     action_parameters = {
-        "list": {"currency"},
-        "retrieve": {"currency"},
-        "portfolio": {"pro_forma"},
-        "cap_table": {"pro_forma"},
-        "funding": {"currency"},
+        "list": {"currency", "as_of"},
+        "retrieve": {"currency", "as_of"},
+        "portfolio": {"pro_forma", "as_of"},
+        "cap_table": {"pro_forma", "as_of"},
+        "funding": {"currency", "as_of"},
     }
     serializer_class = api.OrganizationSerializer
     filterset_class = filtersets.OrganizationFilterSet
+    history_reader = staticmethod(history.organizations_then)
 
     def get_queryset(self) -> Any:
         return selectors.organization_queryset()
@@ -413,24 +457,33 @@ class OrganizationViewSet(DealsViewSet):
     def _organization(self, pk: str | None) -> Organization:
         return get_object_or_404(Organization, pk=pk) if pk and pk.isdigit() else get_object_or_404(Organization, pk=-1)
 
-    @extend_schema(parameters=[PRO_FORMA], responses={200: OpenApiTypes.OBJECT})
+    def _positions(self, pk: str | None, *, as_investor: bool) -> Any:
+        """The organization's portfolio or cap table: the stored positions, or as of ``?as_of=``."""
+        organization, pro_forma, moment = self._organization(pk), self._pro_forma(), self.as_of()
+        if moment is not None:
+            return history.organization_positions(organization, moment, as_investor=as_investor, pro_forma=pro_forma)
+        if as_investor:
+            return selectors.organization_portfolio(organization=organization, pro_forma=pro_forma)
+        return selectors.organization_cap_table(organization=organization, pro_forma=pro_forma)
+
+    @extend_schema(parameters=[PRO_FORMA, POSITIONS_AS_OF], responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def portfolio(self, request: Request, pk: str | None = None) -> Response:
-        positions = selectors.organization_portfolio(organization=self._organization(pk), pro_forma=self._pro_forma())
+        positions = self._positions(pk, as_investor=True)
         return Response({"positions": PositionSerializer(positions, many=True).data})
 
-    @extend_schema(parameters=[PRO_FORMA], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[PRO_FORMA, POSITIONS_AS_OF], responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"], url_path="cap-table")
     def cap_table(self, request: Request, pk: str | None = None) -> Response:
-        holders = selectors.organization_cap_table(organization=self._organization(pk), pro_forma=self._pro_forma())
+        holders = self._positions(pk, as_investor=False)
         return Response({"holders": PositionSerializer(holders, many=True).data})
 
-    @extend_schema(parameters=[CURRENCY], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[CURRENCY, FUNDING_AS_OF], responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def funding(self, request: Request, pk: str | None = None) -> Response:
         context = self.get_serializer_context()
         rounds = selectors.round_rows(selectors.organization_funding(organization=self._organization(pk)))
-        data = round_data.rounds_data(rounds, context.get("converter"))
+        data = round_data.rounds_data(rounds, context.get("converter"), self.as_of())
         return self._with_warnings(Response({"rounds": data}), context)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
