@@ -91,7 +91,7 @@ def test_a_metric_whose_sources_disagree_is_marked_disputed_with_both_sources_an
     dispute_metric(expenses(org))
 
     claims_html = section(page(viewer, org))
-    assert "Claims" in claims_html and "Operating expenses 2026 (forecast): value" in claims_html
+    assert "Claims" in claims_html and "Operating expenses 2026 (forecast) <strong" in claims_html
     assert "disputed" in row_of(claims_html, "Handelsblatt")
     report, official = row_of(claims_html, "Handelsblatt"), row_of(claims_html, "Company release")
     assert "Jan. 30, 2026" in report and "€14bn" in report and "not accepted" in report

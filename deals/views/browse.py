@@ -504,8 +504,8 @@ def organization_claims_context(organization: Organization) -> dict[str, Any]:
     for entry in found.records:
         name = _record_label(organization, entry)
 
-        def label(field: str, name: str = name) -> str:
-            return f"{name}: {labels.get(field, field)}"
+        def label(field: str, name: str = name, metric: bool = entry.target == "metric") -> str:
+            return name if metric else f"{name}: {labels.get(field, field)}"  # a metric has one field, its value
 
         rows += claim_table_rows(entry.fields, label=label)
     disputes: list[dict[str, Any]] = [
