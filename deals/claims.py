@@ -24,7 +24,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -560,4 +560,134 @@ def round_claims(*, round: FundingRound) -> RoundClaims:
         fields=field_claims(by_field),
         agreeing={c.pk for triple in triples for c in triple},
         triples=triples,
+    )
+
+
+# --- What an organization's page shows --------------------------------------------------------------------
+
+#: How many claims of each kind an organization's page reads (its own records', its rounds' disputed ones, its
+#: investments' disputed ones); the API's ``/api/claims/`` lists them all.
+ORGANIZATION_CLAIMS_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class RecordClaims:
+    """The claims of one of an organization's own records: a metric, or a relationship it is a party to."""
+
+    target: str  # "metric" or "relationship"
+    record: Metric | Relationship
+    fields: dict[str, FieldClaims]
+
+
+@dataclass(frozen=True)
+class DisputedField:
+    """A field of a round, or of an investor's participation in it, whose claims disagree."""
+
+    round: FundingRound
+    target: str  # "round" or "participation"
+    field: str
+    sources: int  # how many sources disagree (the claims entered by hand are not counted)
+
+
+@dataclass(frozen=True)
+class OrganizationClaims:
+    """An organization's page: its own records' claims per field, and the disputed fields of its rounds (as the
+    target) and of its participations (their amount) in others' rounds."""
+
+    records: list[RecordClaims]
+    rounds: list[DisputedField]
+    investments: list[DisputedField]
+    capped: bool  # some claims were left out (more than ORGANIZATION_CLAIMS_LIMIT of a kind)
+
+    def __bool__(self) -> bool:
+        return bool(self.records or self.rounds or self.investments)
+
+
+def _capped(queryset: models.QuerySet[Claim], limit: int) -> tuple[list[Claim], bool]:
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def _by_record(rows: Iterable[Claim], target: str) -> list[RecordClaims]:
+    """Claims, ordered by record, grouped into one :class:`RecordClaims` per record in that order."""
+    records: dict[int, tuple[Any, dict[str, list[Claim]]]] = {}
+    for claim in rows:
+        _record, by_field = records.setdefault(getattr(claim, f"{target}_id"), (getattr(claim, target), {}))
+        by_field.setdefault(claim.field, []).append(claim)
+    return [
+        RecordClaims(target=target, record=record, fields=field_claims(by_field))
+        for record, by_field in records.values()
+    ]
+
+
+def _disputed_fields(flagged: Iterable[Claim], target: str) -> list[DisputedField]:
+    """The flagged claims (:func:`with_disputed`) as one :class:`DisputedField` per record and field, newest
+    round first."""
+    found: dict[tuple[int, str], tuple[FundingRound, set[int]]] = {}
+    for claim in flagged:
+        record = getattr(claim, target)
+        _round, sources = found.setdefault(
+            (record.pk, claim.field), (record if target == "round" else record.round, set())
+        )
+        if claim.source_id is not None:
+            sources.add(claim.source_id)
+    rows = [
+        DisputedField(round=round_, target=target, field=field, sources=len(sources))
+        for (_pk, field), (round_, sources) in found.items()
+    ]
+    return sorted(rows, key=lambda d: (d.round.date or datetime.date.min, d.round.pk), reverse=True)
+
+
+def _contested(target: str, claims: models.QuerySet[Claim]) -> Any:
+    """The ids of the records of ``claims`` that more than one source (or a source and a hand entry) speaks of:
+    only those can be disputed, so the dispute test (an EXISTS per claim) runs on them alone."""
+    from django.db.models import Count, Value
+    from django.db.models.functions import Coalesce
+
+    column = f"{target}_id"
+    grouped = claims.order_by().values(column).annotate(speakers=Count(Coalesce("source_id", Value(0)), distinct=True))
+    return grouped.filter(speakers__gt=1).values(column)
+
+
+def organization_claims(*, organization: Any, limit: int = ORGANIZATION_CLAIMS_LIMIT) -> OrganizationClaims:
+    """What ``organization``'s page shows of the claims (four queries, however many there are): the claims of
+    its metrics and of the relationships where it is the provider or the client, side by side per field; the
+    fields of its rounds whose claims disagree; and the rounds it invested in where the claims on its
+    participation's amount disagree."""
+    metric_rows, metrics_capped = _capped(
+        Claim.objects.filter(metric__organization=organization)
+        .select_related("source", "metric")
+        .order_by(
+            "metric__kind", F("metric__period_year").desc(nulls_last=True), "-metric__period_date", "metric_id", "id"
+        ),
+        limit,
+    )
+    parties = Relationship.objects.filter(Q(provider=organization) | Q(client=organization)).values("id")
+    relationship_rows, relationships_capped = _capped(
+        Claim.objects.filter(relationship_id__in=parties)
+        .select_related("source", "relationship__provider", "relationship__client")
+        .order_by(F("relationship__started_on").desc(nulls_last=True), "relationship_id", "id"),
+        limit,
+    )
+    of_rounds = Claim.objects.filter(round__target=organization)
+    round_rows, rounds_capped = _capped(
+        with_disputed(of_rounds.filter(round_id__in=_contested("round", of_rounds)))
+        .filter(Q(disputed=True))
+        .select_related("round")
+        .order_by("-round_id", "field", "id"),
+        limit,
+    )
+    amounts = Claim.objects.filter(participation__investor=organization, field="amount")
+    investment_rows, investments_capped = _capped(
+        with_disputed(amounts.filter(participation_id__in=_contested("participation", amounts)))
+        .filter(Q(disputed=True))
+        .select_related("participation__round__target")
+        .order_by("-participation_id", "id"),
+        limit,
+    )
+    return OrganizationClaims(
+        records=_by_record(metric_rows, "metric") + _by_record(relationship_rows, "relationship"),
+        rounds=_disputed_fields(round_rows, "round"),
+        investments=_disputed_fields(investment_rows, "participation"),
+        capped=metrics_capped or relationships_capped or rounds_capped or investments_capped,
     )

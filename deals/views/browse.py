@@ -446,8 +446,78 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "list_limit": ORG_LIST_LIMIT,
         "can_edit": request.user.has_perm("deals.change_organization"),
         "reporting_currency": reporting_currency(),
+        **organization_claims_context(org),
     }
     return render(request, "deals/organizations/detail.html", context)
+
+
+def claim_table_rows(
+    fields: Any, *, label: Callable[[str], str], agreeing: frozenset[int] | set[int] = frozenset()
+) -> list[dict[str, Any]]:
+    """The rows of the claims table (templates/deals/_claims_table.html) of one record's fields
+    (``deals.claims.FieldClaims`` by field): each claim, the first of a field named by ``label(field)``."""
+    from deals import claims
+
+    rows = []
+    for field, info in fields.items():
+        for i, claim in enumerate(info.claims):
+            rows.append(
+                {
+                    "first": i == 0,
+                    "label": label(field),
+                    "disputed": info.disputed,
+                    "claim": claim,
+                    "text": claims.claim_text(claim),
+                    "on": claims.stated_date(claim),
+                    "accepted": info.accepted is not None and info.accepted.pk == claim.pk,
+                    "rejected": info.disputed,
+                    "agrees": claim.pk in agreeing,
+                }
+            )
+    return rows
+
+
+def _record_label(organization: Organization, entry: Any) -> str:
+    """How the organization's page names one of its own records: "Operating expenses 2026", "Provides Cloud
+    to OpenAI"."""
+    from django.utils.formats import date_format
+
+    record = entry.record
+    if entry.target == "metric":
+        period = record.period_year or date_format(record.period_date, "DATE_FORMAT")
+        text = f"{record.label or record.get_kind_display()} {period}"
+        return f"{text} ({_('forecast')})" if record.is_forecast else text
+    if record.provider_id == organization.pk:
+        return _("Provides %(kind)s to %(client)s") % {"kind": record.get_kind_display(), "client": record.client.name}
+    return _("Buys %(kind)s from %(provider)s") % {"kind": record.get_kind_display(), "provider": record.provider.name}
+
+
+def organization_claims_context(organization: Organization) -> dict[str, Any]:
+    """The organization page's claims (deals.claims.organization_claims): its own records' claims side by side,
+    and its rounds' and its investments' disputed fields, each linking to the round page's claims."""
+    from deals import claims
+    from deals.choices import ClaimField
+
+    found = claims.organization_claims(organization=organization)
+    labels = dict(ClaimField.choices)
+    rows: list[dict[str, Any]] = []
+    for entry in found.records:
+        name = _record_label(organization, entry)
+
+        def label(field: str, name: str = name, metric: bool = entry.target == "metric") -> str:
+            return name if metric else f"{name}: {labels.get(field, field)}"  # a metric has one field, its value
+
+        rows += claim_table_rows(entry.fields, label=label)
+    disputes: list[dict[str, Any]] = [
+        {"dispute": d, "field_label": labels.get(d.field, d.field), "url": d.round.get_absolute_url() + "#claims-h"}
+        for d in [*found.rounds, *found.investments]
+    ]
+    return {
+        "org_claims": found,
+        "org_claim_rows": rows,
+        "round_disputes": [d for d in disputes if d["dispute"].target == "round"],
+        "investment_disputes": [d for d in disputes if d["dispute"].target == "participation"],
+    }
 
 
 def _network_focus(request: HttpRequest) -> Organization | None:
