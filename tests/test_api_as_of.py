@@ -296,3 +296,22 @@ def test_the_rounds_as_of_cost_the_same_queries_for_one_row_and_twenty():
 def test_the_organizations_as_of_cost_the_same_queries_for_one_row_and_twenty():
     data = same_queries_for_one_row_and_twenty("/api/organizations/?page_size=50&as_of=2100-01-01")
     assert len(data) == 40 and {"investor", "target"} == {role for o in data for role in o["roles"]}
+
+
+@pytest.mark.parametrize("resource", ["rounds", "participations", "organizations"])
+def test_a_view_as_of_a_date_has_no_etag_and_is_never_a_304(resource):
+    """The current version's ETag names today's object: an as_of read is another thing, so it carries none,
+    and a client holding today's ETag still gets the past in full."""
+    participation = ParticipationFactory()
+    record = {
+        "rounds": participation.round,
+        "participations": participation,
+        "organizations": participation.investor,
+    }[resource]
+    reader = client_for("Viewer")
+    today = reader.get(f"/api/{resource}/{record.pk}/")
+    assert today.status_code == 200 and today["ETag"]
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    then = reader.get(f"/api/{resource}/{record.pk}/?as_of={tomorrow}", HTTP_IF_NONE_MATCH=today["ETag"])
+    assert then.status_code == 200 and "ETag" not in then
+    assert then.json()["id"] == record.pk

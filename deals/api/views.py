@@ -196,7 +196,8 @@ class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         context = self.get_serializer_context()
         data = self.get_serializer_class()(instance, context=context).data
         response = self._with_warnings(Response(data, status=status_code), context)
-        response["ETag"] = etag(instance, instance.pk, instance.version)
+        if self.as_of() is None:  # a view of the past is no version of the object: nothing to match or edit
+            response["ETag"] = etag(instance, instance.pk, instance.version)
         return response
 
     def reread(self, pk: Any) -> Any:
@@ -311,7 +312,8 @@ class RoundViewSet(DealsViewSet):
             raise NotFound("The round did not exist then.")
         data = found[0]
         response = self._with_warnings(Response(data, status=status_code), context)
-        response["ETag"] = etag(FundingRound, row["id"], row["version"])
+        if self.as_of() is None:  # as in DealsViewSet.object_response
+            response["ETag"] = etag(FundingRound, row["id"], row["version"])
         return response
 
     def object_response(self, instance: Any, status_code: int = status.HTTP_200_OK) -> Response:
