@@ -39,6 +39,7 @@ from deals.models import (
     RoundStatusChange,
     Source,
 )
+from deals.pipeline.triggers import mark_first
 from deals.selectors import object_history
 
 
@@ -145,6 +146,15 @@ class BaseAdmin(HistoryAdminMixin, PlainDecimalsMixin, PreloadedLabelsMixin, nes
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         _name_user(formsets, request.user)  # the inline forms' services record who made the change
         super().save_related(request, form, formsets, change)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        mark_first(obj)  # before the delete locks the row, as every save does (deals.pipeline.triggers)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset.order_by("pk"):
+            mark_first(obj)
+        super().delete_queryset(request, queryset)
 
 
 def _name_user(formsets: Any, user: Any) -> None:

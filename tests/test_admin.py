@@ -189,3 +189,18 @@ def test_change_pages_load_on_the_demo_data_with_bounded_queries(admin_client, d
 
             obj = apps.get_model("deals", model).objects.first()
         assert admin_client.get(reverse(f"admin:deals_{model}_change", args=[obj.pk])).status_code == 200
+
+
+def test_deleting_a_round_in_the_admin_marks_its_target_and_deletes_it(admin_client):
+    """The admin's delete goes through mark_first like every save (the target's mark taken before the round's
+    row is locked); the round and its participations are gone and the target waits for its recompute."""
+    from deals.models import DirtyTarget
+
+    participation = ParticipationFactory()
+    round_ = participation.round
+    DirtyTarget.objects.all().delete()
+    response = admin_client.post(reverse("admin:deals_fundinground_delete", args=[round_.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not FundingRound.objects.filter(pk=round_.pk).exists()
+    assert not Participation.objects.filter(pk=participation.pk).exists()
+    assert DirtyTarget.objects.filter(target=round_.target).exists()
