@@ -211,6 +211,7 @@ def test_hand_written_tables_import_by_their_columns_and_ids(tmp_path):
         "EUR",
     )
     condition = participation.conditions.get()
+    assert condition.counterparty is not None
     assert (condition.kind, condition.counterparty.slug, condition.status) == ("regulatory", "acme", "pending")
     assert Organization.objects.get(slug="fund").aliases == ["F"]
     assert FundingRound.objects.get(ref="example:2").target.slug == "acme"
