@@ -32,9 +32,18 @@ class ImportRequestSerializer(serializers.Serializer[Any]):
         allow_empty=True,
         required=False,
         default=list,
-        help_text=_("Crunchbase: its CSV files (none imports nothing); ECB: one history, none for the bundled one."),
+        help_text=_(
+            "Crunchbase: its CSV files (none imports nothing); ECB: one history, none for the bundled one; "
+            "dealtracker: one JSON document; dealtracker-tables: CSV or XLSX files of the export, one per entity."
+        ),
     )
-    format = serializers.ChoiceField(choices=FORMATS, help_text=_("crunchbase: its bulk CSVs; ecb: a rate history."))
+    format = serializers.ChoiceField(
+        choices=FORMATS,
+        help_text=_(
+            "crunchbase: its bulk CSVs; ecb: a rate history; dealtracker: Dealtracker's JSON document; "
+            "dealtracker-tables: Dealtracker's CSV/XLSX tables."
+        ),
+    )
     # Form fields are text: "true" or "false", spelled out (a multipart body has no booleans). One choice set,
     # named FlagEnum in the schema (ENUM_NAME_OVERRIDES).
     dry_run = serializers.ChoiceField(

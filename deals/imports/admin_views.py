@@ -36,7 +36,8 @@ class UploadForm(forms.Form):
         widget=MultipleFileInput(),
         required=False,
         help_text=_(
-            "Crunchbase: organizations.csv, funding_rounds.csv, investments.csv. ECB: none for the bundled history."
+            "Crunchbase: organizations.csv, funding_rounds.csv, investments.csv. ECB: none for the bundled history. "
+            "Dealtracker: one JSON document. Dealtracker tables: the export's CSV or XLSX files, one per entity."
         ),
     )
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -339,7 +340,7 @@ def _date(value: Any, column: str) -> datetime.date | None:
         raise RecordRejected(column, _("Not a date (YYYY-MM-DD)."), value) from None
 
 
-def _decimal(value: Any, column: str) -> Decimal | None:
+def decimal_of(value: Any, column: str) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -356,7 +357,7 @@ def _value(record: Mapping[str, Any], name: str, default: Any = "") -> Any:
     if name in DATE_FIELDS:
         return _date(value, name)
     if name in DECIMAL_FIELDS:
-        return _decimal(value, name)
+        return decimal_of(value, name)
     return default if value is None and default is not None else value
 
 
@@ -367,8 +368,10 @@ def _estimate(record: Mapping[str, Any], name: str) -> dict[str, Any]:
         return as_columns(name, None)
     if not isinstance(data, Mapping):
         raise RecordRejected(name, _("An estimate is an object or null."), data)
+    if not data.get("qualifier") and any(data.get(part) not in (None, "") for part in PARTS):
+        raise RecordRejected(f"{name}.qualifier", _("An estimate needs a qualifier."), "")
     try:
-        value, low, high = (_decimal(data.get(part), name) for part in PARTS[:3])
+        value, low, high = (decimal_of(data.get(part), name) for part in PARTS[:3])
         return as_columns(name, from_columns(value, low, high, data.get("qualifier"), data.get("currency")))
     except (EstimateError, ValueError) as exc:
         raise RecordRejected(name, str(exc), json.dumps(data, default=str)) from None
@@ -378,42 +381,34 @@ def _differs(instance: models.Model, values: Mapping[str, Any]) -> bool:
     return any(getattr(instance, name) != value for name, value in values.items())
 
 
-class Importer:
-    """One import of a Dealtracker document; :meth:`run` returns its report."""
+class Writer:
+    """Writes records of the document's shape through deals.services and reports each one: the one writer of
+    Dealtracker's own formats (this document, and the tables of deals/imports/tables.py). Every record is
+    written in a savepoint of its own, so a rejected record leaves nothing behind; :meth:`transact` runs an
+    import in one transaction that a dry run, or rejected records not accepted, roll back.
 
-    def __init__(self, path: Path, *, dry_run: bool, accept_errors: bool, progress: Progress | None) -> None:
-        self.path, self.name = path, path.name
+    ``full`` says the records are at the document's fidelity: a round's status history, every record's claims
+    and the citations' notes. A table holds none of these: a round's status becomes its history's next move
+    (or, for a new round, its first status), the claims stay as the services record the writes, and the notes
+    of existing citations are kept."""
+
+    def __init__(
+        self, report: Report, *, full: bool, dry_run: bool, accept_errors: bool, progress: Progress | None
+    ) -> None:
+        self.report, self.full = report, full
         self.dry_run, self.accept_errors, self.progress = dry_run, accept_errors, progress
-        self.report = Report(format=FORMAT, dry_run=dry_run)
+        self.name = ""
         self.orgs: dict[str, Organization] = {}
         self.sources: dict[str, Source] = {}
+        #: The rounds written, by their key in the records (:meth:`_round_key`).
+        self.rounds: dict[Any, FundingRound] = {}
         self.done, self.total, self.row = 0, 0, 0
 
-    def run(self) -> Report:
-        try:
-            with self.path.open(encoding="utf-8") as handle:
-                document = json.load(handle)
-        except (OSError, ValueError) as exc:
-            self.report.reject("document", RowError(self.name, 0, "", _("Not a JSON document."), str(exc)[:200]))
-            return self.report
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            found = str(document.get("format") or "") if isinstance(document, dict) else ""
-            self.report.reject("document", RowError(self.name, 0, "format", _("Not a Dealtracker document."), found))
-            return self.report
-        if document.get("version") != VERSION:
-            message = _("Version %(version)s is not supported.") % {"version": document.get("version")}
-            self.report.reject("document", RowError(self.name, 0, "version", message, str(document.get("version"))))
-            return self.report
-        sections = {s: document.get(s) or [] for s in SECTIONS}
-        self.total = sum(len(records) for records in sections.values())
+    def transact(self, body: Callable[[], None]) -> Report:
+        """Run ``body`` (the writes) in one transaction, rolled back for a dry run or unaccepted rejections."""
         try:
             with transaction.atomic():
-                self._organizations(sections["organizations"])
-                self._each("sources", sections["sources"], self.source, key=lambda r: r.get("key"))
-                self._each("rounds", sections["rounds"], self.round, key=self._round_key)
-                self._each("relationships", sections["relationships"], self.relationship, key=self._relationship_key)
-                self._each("metrics", sections["metrics"], self.metric, key=self._metric_key)
-                self._fx_rates(sections["fx_rates"])
+                body()
                 if self.dry_run or (self.report.rejected and not self.accept_errors):
                     raise Rollback
                 self.report.applied = True
@@ -428,7 +423,13 @@ class Importer:
         if self.progress and (self.done % 100 == 0 or self.done >= self.total):
             self.progress(self.done, self.total)
 
-    def _reject(self, entity: str, row: int, column: str, message: str, value: Any) -> None:
+    def _locate(self, column: str, value: Any, record: Any) -> tuple[str, Any]:
+        """The column and value an error names for ``record``: as the writer found them (a format whose columns
+        differ from the records' fields maps them)."""
+        return column, value
+
+    def _reject(self, entity: str, row: int, column: str, message: str, value: Any, record: Any = None) -> None:
+        column, value = self._locate(column, value, record)
         text = value if isinstance(value, str) else json.dumps(value, default=str)
         self.report.reject(entity, RowError(self.name, row, column, message, text))
 
@@ -442,22 +443,23 @@ class Importer:
             with transaction.atomic():
                 return str(handler(record))
         except RecordRejected as exc:
-            self._reject(entity, row, prefix + exc.column, exc.message, exc.value)
+            self._reject(entity, row, prefix + exc.column, exc.message, exc.value, record)
         except ValidationError as exc:
             items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
             for field, messages in items:
                 value = record.get(field, "") if isinstance(record, Mapping) else ""
-                self._reject(entity, row, prefix + field, " ".join(messages), "" if value is None else value)
+                self._reject(entity, row, prefix + field, " ".join(messages), "" if value is None else value, record)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             column = str(exc.args[0]) if isinstance(exc, KeyError) else ""
-            self._reject(entity, row, prefix + column, _("Malformed record: %(error)s") % {"error": exc}, "")
+            self._reject(entity, row, prefix + column, _("Malformed record: %(error)s") % {"error": exc}, "", record)
         finally:
             self.row = row
         return None
 
-    def _each(self, entity: str, records: Iterable[Any], handler: Any, *, key: Any) -> None:
+    def _each(self, entity: str, records: Iterable[tuple[int, Any]], handler: Any, *, key: Any) -> None:
+        """Each ``(row, record)`` written by ``handler``; a record whose ``key`` an earlier one had is rejected."""
         seen: dict[Any, int] = {}
-        for row, record in enumerate(records, start=1):
+        for row, record in records:
             self._tick()
             if isinstance(record, Mapping):
                 try:
@@ -489,18 +491,18 @@ class Importer:
 
     def cite(self, instance: models.Model, citations: Any) -> bool:
         """Cite the record's sources with their notes; True when a citation was added or its note changed.
-        Citations the document does not name are kept."""
+        Citations the record does not name are kept, and so is the note of one it names without a note."""
         column = services.CITATION_COLUMN[type(instance)]
         existing = {c.source_id: c for c in Citation.objects.filter(**{column: instance})}
         changed = False
         for citation in citations or []:
             source = self.source_of(citation.get("source"), "citations")
-            note = citation.get("note") or ""
+            note = citation.get("note")
             found = existing.get(source.pk)
             if found is None:
-                services.citation_add(instance=instance, source=source, note=note)
+                services.citation_add(instance=instance, source=source, note=note or "")
                 changed = True
-            elif found.note != note:
+            elif note is not None and found.note != note:
                 services.record_save(instance=found, values={"note": note})
                 changed = True
         return changed
@@ -527,7 +529,10 @@ class Importer:
         """Make the record's claims the document's: a documented claim the record lacks is recorded (as it was
         stated and chosen; the record's column is already the document's); a claim the record services recorded
         during this import (newer than ``since``) that the document does not hold is dropped, as the document
-        says what was claimed. Claims the record had before the import are kept. True when a claim was added."""
+        says what was claimed. Claims the record had before the import are kept. True when a claim was added.
+        Records without claims (not ``full``) leave the claims as the services recorded the writes."""
+        if not self.full:
+            return False
         target = claim_rules.TARGET_OF[type(record)]
         wanted = [self._claim_values(claim) for claim in documented or []]
         stale = []
@@ -543,26 +548,27 @@ class Importer:
             claim_rules.claim_save(claim=Claim(**{target: record}, **values), apply=False)
         return bool(wanted)
 
-    # --- the sections ---
+    # --- the records ---
 
-    def _organizations(self, records: list[Any]) -> None:
+    def organizations(self, records: Iterable[tuple[int, Any]]) -> None:
         """Organizations in two passes: each one, then the parents once every one exists."""
         outcomes: dict[int, str] = {}
+        kept: dict[int, Any] = {}
         seen: dict[str, int] = {}
-        for row, record in enumerate(records, start=1):
+        for row, record in records:
             self._tick()
             slug = record.get("slug") if isinstance(record, Mapping) else None
             if isinstance(slug, str) and slug in seen:
                 message = _("Duplicate key: first on record %(row)s.") % {"row": seen[slug]}
-                self._reject("organizations", row, "slug", message, slug)
+                self._reject("organizations", row, "slug", message, slug, record)
                 continue
             if isinstance(slug, str):
                 seen[slug] = row
             outcome = self._attempt("organizations", row, record, self.organization)
             if outcome is not None:
-                outcomes[row] = outcome
+                outcomes[row], kept[row] = outcome, record
         for row, outcome in list(outcomes.items()):
-            parented = self._attempt("organizations", row, records[row - 1], self.parent)
+            parented = self._attempt("organizations", row, kept[row], self.parent)
             if parented is None:
                 del outcomes[row]
             elif parented == "changed" and outcome == "unchanged":
@@ -620,9 +626,7 @@ class Importer:
         values.update({name: _value(record, name) for name in ROUND_FIELDS if name != "status"})
         for name in ROUND_ESTIMATES:
             values.update(_estimate(record, name))
-        history = [self._change(change) for change in record.get("status_history") or []]
-        if not history or history[0]["from_status"]:
-            raise RecordRejected("status_history", _("The history starts with the round's first status."), "")
+        history = self._history(record, values)
         since = self.claims_since()
         ref = record.get("ref") or None
         if ref:
@@ -650,6 +654,8 @@ class Importer:
         for change in history:
             if (change["changed_on"], change["from_status"], change["to_status"]) in recorded:
                 continue
+            if not self.full and round_.status == change["to_status"]:
+                continue
             round_ = services.round_change_status(
                 round=round_,
                 to_status=change["to_status"],
@@ -665,11 +671,24 @@ class Importer:
             changed = True
         changed = self.cite(round_, record.get("citations")) or changed
         changed = self.reconcile_claims(round_, record.get("claims"), since) or changed
+        self.rounds[self._round_key(record)] = round_
         for n, part in enumerate(record.get("participations") or [], start=1):
             outcome_p = self._participation(round_, part, n)
             if outcome_p is not None:
                 self.report.count("participations", outcome_p)
         return "changed" if changed and outcome == "unchanged" else outcome
+
+    def _history(self, record: Mapping[str, Any], values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The round's status history from the document; without one (not ``full``), the record's status as the
+        round's next move (for a new round, its first status), dated by the round's date for that status."""
+        if not self.full:
+            status = record.get("status") or ""
+            moved_on = {"closed": values["closed_on"], "announced": values["announced_on"]}.get(status)
+            return [{"changed_on": moved_on, "from_status": "", "to_status": status, "source": None, "note": ""}]
+        history = [self._change(change) for change in record.get("status_history") or []]
+        if not history or history[0]["from_status"]:
+            raise RecordRejected("status_history", _("The history starts with the round's first status."), "")
+        return history
 
     def _change(self, change: Mapping[str, Any]) -> dict[str, Any]:
         source = change.get("source")
@@ -770,19 +789,20 @@ class Importer:
         changed = self.reconcile_claims(existing, record.get("claims"), since) or changed
         return "changed" if changed else "unchanged"
 
-    def _fx_rates(self, records: list[Any]) -> None:
+    def fx_rates(self, records: Iterable[tuple[int, Any]]) -> None:
         """Rates in batches: each checked by the FX-rate model's rule (:func:`deals.models.fx.rate_errors`), new
         ones inserted together, a changed one saved through the services (as the ECB loader does by COPY)."""
         seen: dict[tuple[Any, ...], int] = {}
-        for start in range(0, len(records), RATE_BATCH):
+        pairs = iter(records)
+        while chunk := list(itertools.islice(pairs, RATE_BATCH)):
             batch: dict[tuple[Any, ...], tuple[int, Decimal]] = {}
-            for row, record in enumerate(records[start : start + RATE_BATCH], start=start + 1):
+            for row, record in chunk:
                 try:
                     if not isinstance(record, Mapping):
                         raise RecordRejected("", _("A record is an object."), record)
                     date = _date(record.get("date"), "date")
                     base, quote = str(record.get("base") or "").upper(), str(record.get("quote") or "").upper()
-                    rate = _decimal(record.get("rate"), "rate")
+                    rate = decimal_of(record.get("rate"), "rate")
                     if date is None or rate is None or not base or not quote:
                         raise RecordRejected("", _("A rate needs a date, base, quote and rate."), record)
                     problems = rate_errors(base, quote, rate)
@@ -796,9 +816,9 @@ class Importer:
                     seen[key] = row
                     batch[key] = (row, rate)
                 except RecordRejected as exc:
-                    self._reject("fx_rates", row, exc.column, exc.message, exc.value)
+                    self._reject("fx_rates", row, exc.column, exc.message, exc.value, record)
             self._rate_batch(batch)
-            self._tick(min(RATE_BATCH, len(records) - start))
+            self._tick(len(chunk))
 
     def _rate_batch(self, batch: dict[tuple[Any, ...], tuple[int, Decimal]]) -> None:
         if not batch:
@@ -820,6 +840,43 @@ class Importer:
             else:
                 self.report.count("fx_rates", "unchanged")
         FxRate.objects.bulk_create(new, batch_size=RATE_BATCH)
+
+
+class Importer(Writer):
+    """One import of a Dealtracker document; :meth:`run` returns its report."""
+
+    def __init__(self, path: Path, *, dry_run: bool, accept_errors: bool, progress: Progress | None) -> None:
+        report = Report(format=FORMAT, dry_run=dry_run)
+        super().__init__(report, full=True, dry_run=dry_run, accept_errors=accept_errors, progress=progress)
+        self.path, self.name = path, path.name
+
+    def run(self) -> Report:
+        try:
+            with self.path.open(encoding="utf-8") as handle:
+                document = json.load(handle)
+        except (OSError, ValueError) as exc:
+            self.report.reject("document", RowError(self.name, 0, "", _("Not a JSON document."), str(exc)[:200]))
+            return self.report
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            found = str(document.get("format") or "") if isinstance(document, dict) else ""
+            self.report.reject("document", RowError(self.name, 0, "format", _("Not a Dealtracker document."), found))
+            return self.report
+        if document.get("version") != VERSION:
+            message = _("Version %(version)s is not supported.") % {"version": document.get("version")}
+            self.report.reject("document", RowError(self.name, 0, "version", message, str(document.get("version"))))
+            return self.report
+        sections = {s: list(enumerate(document.get(s) or [], start=1)) for s in SECTIONS}
+        self.total = sum(len(records) for records in sections.values())
+
+        def body() -> None:
+            self.organizations(sections["organizations"])
+            self._each("sources", sections["sources"], self.source, key=lambda r: r.get("key"))
+            self._each("rounds", sections["rounds"], self.round, key=self._round_key)
+            self._each("relationships", sections["relationships"], self.relationship, key=self._relationship_key)
+            self._each("metrics", sections["metrics"], self.metric, key=self._metric_key)
+            self.fx_rates(sections["fx_rates"])
+
+        return self.transact(body)
 
 
 def is_document(path: Path) -> bool:

