@@ -185,18 +185,17 @@ def instances(model: type[M], when: datetime.datetime, **where: Any) -> list[M]:
     return rows
 
 
-def organizations(ids: Iterable[int | None]) -> dict[int, Any]:
-    """The organizations ``ids`` by id, named as they are now; one merged into another or deleted since as it
-    last was (its last event: a delete's keeps the columns it had). One query, two if any is gone."""
-    from deals.models import Organization
-
+def last_known(model: type[M], ids: Iterable[int | None]) -> dict[int, M]:
+    """The rows ``ids`` of ``model`` by id as they are now; one deleted since (an organization merged into
+    another) as it last was, from its last event (a delete's keeps the columns it had). One query, two if any
+    is gone."""
     wanted = {pk for pk in ids if pk is not None}
-    found: dict[int, Any] = Organization.objects.in_bulk(wanted)
+    found: dict[int, M] = model._default_manager.in_bulk(wanted)
     if len(found) < len(wanted):
-        fields = _fields(Organization)
+        fields = _fields(model)
         ever = timezone.now() + datetime.timedelta(days=1)
-        for e in _latest("Organization", ever, pgh_obj_id__in=wanted - set(found)).values(*fields):
-            found[e["id"]] = Organization(**{f: e[f] for f in fields})
+        for e in _latest(model.__name__, ever, pgh_obj_id__in=wanted - set(found)).values(*fields):
+            found[e["id"]] = model(**{f: e[f] for f in fields})
     return found
 
 
@@ -273,7 +272,7 @@ def round_then(pk: int, when: datetime.datetime) -> RoundThen | None:
     (ordered as the page orders them, with their conditions), status changes, citations and claims, from the
     audit history — and its figures computed on those inputs (:func:`figures`); None if it did not exist then.
     A fixed number of queries; organizations and sources are named as they are now."""
-    from deals.models import Citation, Condition, FundingRound, Participation, RoundStatusChange
+    from deals.models import Citation, Condition, FundingRound, Organization, Participation, RoundStatusChange
 
     found = instances(FundingRound, when, id__in=[pk])
     if not found:
@@ -284,11 +283,12 @@ def round_then(pk: int, when: datetime.datetime) -> RoundThen | None:
     changes = instances(RoundStatusChange, when, round_id__in=[pk])
     citations = instances(Citation, when, round_id__in=[pk])
     claims = claims_of("round", [pk], when).get(pk, {})
-    orgs = organizations(
-        [round_.target_id, *(p.investor_id for p in participations), *(c.counterparty_id for c in conditions)]
+    orgs = last_known(
+        Organization,
+        [round_.target_id, *(p.investor_id for p in participations), *(c.counterparty_id for c in conditions)],
     )
     cited: list[Any] = [*changes, *citations]
-    sources = Source.objects.in_bulk({x.source_id for x in cited if x.source_id})
+    sources = last_known(Source, [x.source_id for x in cited])
 
     round_.target = orgs[round_.target_id]
     by_participation: dict[int, list[Any]] = defaultdict(list)
@@ -328,14 +328,14 @@ def rounds_then(rounds: list[Any], when: datetime.datetime) -> list[Any]:
     :meth:`~deals.models.rounds.FundingRoundQuerySet.for_list` reads them) as they stood at ``when``: each round's
     columns and participations from the audit history; a round that did not exist then is left out. Four
     queries, whatever the number of rounds."""
-    from deals.models import FundingRound, Participation
+    from deals.models import FundingRound, Organization, Participation
 
     ids = [r.pk for r in rounds]
     if not ids:
         return []
     then = {r.pk: r for r in instances(FundingRound, when, id__in=ids)}
     participations = instances(Participation, when, round_id__in=ids)
-    orgs = organizations([*(p.investor_id for p in participations), *(r.target_id for r in then.values())])
+    orgs = last_known(Organization, [*(p.investor_id for p in participations), *(r.target_id for r in then.values())])
     by_round: dict[int, list[Any]] = defaultdict(list)
     for p in participations:
         p.investor = orgs[p.investor_id]
