@@ -254,3 +254,24 @@ def test_an_investor_merged_away_since_is_named_as_it_was():
     then = client.get(url, {"as_of": moment})
     assert then.status_code == 200
     assert text_of(then.content.decode(), "round-participants") == shown
+
+
+def test_the_stakes_as_of_a_moment_count_the_conditions_as_they_stood():
+    client = viewer()
+    investor = OrganizationFactory(name="Cloud Fund")
+    round_ = a_round(OrganizationFactory(), investor)
+    # A failed condition makes the ticket count zero: no stake then; met later, the stake counts today.
+    conditions = [{"kind": "cloud_usage", "description": "Uses its cloud", "status": "failed"}]
+    services.participation_update(participation=round_.participations.get(), values={}, conditions=conditions)
+    dirty_drain()
+    url = reverse("deals:round_detail", args=[round_.pk])
+    shown = text_of(client.get(url).content.decode(), "round-participants")
+    assert "Uses its cloud" in shown and "Failed" in shown and "5%" not in shown
+    moment = timezone.now().isoformat()
+
+    conditions[0]["status"] = "met"
+    services.participation_update(participation=round_.participations.get(), values={}, conditions=conditions)
+    dirty_drain()
+    today = text_of(client.get(url).content.decode(), "round-participants")
+    assert "5%" in today and "Met" in today
+    assert text_of(client.get(url, {"as_of": moment}).content.decode(), "round-participants") == shown
