@@ -326,7 +326,7 @@ def _list_order(p: Any) -> tuple[Any, ...]:
 def rounds_then(rounds: list[Any], when: datetime.datetime) -> list[Any]:
     """A page of a list of rounds (with their targets and participations' investors, as
     :meth:`~deals.models.rounds.FundingRoundQuerySet.for_list` reads them) as they stood at ``when``: each round's
-    columns and participations from the audit history; a round that did not exist then is left out. Four
+    columns and participations from the audit history; a round that did not exist then is left out. Five
     queries, whatever the number of rounds."""
     from deals.models import FundingRound, Organization, Participation
 
