@@ -519,6 +519,15 @@ class StoryEntry:
 
 def round_story(*, round: FundingRound) -> list[StoryEntry]:
     """Every claim on ``round`` and every status change, in the order they were stated (two queries)."""
+    return story_of(
+        Claim.objects.filter(round=round).select_related("source").order_by("id"),
+        round.status_changes.select_related("source").order_by("changed_on", "id"),
+    )
+
+
+def story_of(claims: Iterable[Claim], status_changes: Iterable[Any]) -> list[StoryEntry]:
+    """A round's story from its claims and status changes (with their sources), in the order they were stated:
+    :func:`round_story`, also of the records as they stood at a past moment (deals.as_of)."""
     entries = [
         StoryEntry(
             on=stated_date(c),
@@ -529,9 +538,9 @@ def round_story(*, round: FundingRound) -> list[StoryEntry]:
             accepted=c.accepted,
             claim_id=c.pk,
         )
-        for c in Claim.objects.filter(round=round).select_related("source").order_by("id")
+        for c in claims
     ]
-    for change in round.status_changes.select_related("source").order_by("changed_on", "id"):
+    for change in status_changes:
         entries.append(
             StoryEntry(
                 on=change.changed_on,
@@ -554,7 +563,11 @@ class RoundClaims:
 
 
 def round_claims(*, round: FundingRound) -> RoundClaims:
-    by_field = claims_of("round", [round.pk]).get(round.pk, {})
+    return claims_summary(claims_of("round", [round.pk]).get(round.pk, {}))
+
+
+def claims_summary(by_field: Mapping[str, list[Claim]]) -> RoundClaims:
+    """:func:`round_claims` of a round's claims by field (as :func:`claims_of` groups them)."""
     triples = consistent_triples(by_field)
     return RoundClaims(
         fields=field_claims(by_field),

@@ -7,7 +7,9 @@ of queries whatever the number of rows it shows. htmx requests for the deals lis
 from __future__ import annotations
 
 import csv
+import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import wraps
 from typing import Any
@@ -30,12 +32,15 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from deals import as_of as history
 from deals import charts, follow, messages, network, selectors
 from deals import search as search_text
 from deals.csv_safety import safe_row
@@ -146,15 +151,61 @@ class CappedPaginator(Paginator):
         return self.counted > self.cap
 
 
+@dataclass(frozen=True)
+class AsOf:
+    """A page's ``?as_of=``: the moment (the end of the day given, or the time given), the text as typed, and the
+    date or time as the banner names it in the reader's language."""
+
+    moment: datetime.datetime
+    text: str
+    label: str
+
+
+def _as_of(request: HttpRequest) -> tuple[AsOf | None, HttpResponse | None]:
+    """The page's ``?as_of=`` (None without it), or the 400 page a malformed one gets, as the API answers 400."""
+    text = request.GET.get("as_of", "").strip()
+    if not text:
+        return None, None
+    moment = history.parse_moment(text)
+    if moment is None:
+        message = _("“%(text)s” is not a date: give as_of as YYYY-MM-DD or as an ISO 8601 time.") % {"text": text}
+        return None, _as_of_problem(request, message, status=400)
+    day = parse_date(text) if len(text) == 10 else None
+    label = (
+        formats.date_format(day, "DATE_FORMAT")
+        if day is not None
+        else formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    )
+    return AsOf(moment, text, label), None
+
+
+def _as_of_problem(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    return render(request, "deals/as_of_problem.html", {"message": message}, status=status)
+
+
+def _without_as_of(query: QueryDict) -> str:
+    query = query.copy()
+    query.pop("as_of", None)
+    return query.urlencode()
+
+
 @browse
 @vary_on_headers("HX-Request")
 def round_list(request: HttpRequest) -> HttpResponse:
+    """The deals list; with ``?as_of=``, its rows as they stood then (deals.as_of): the filters and the order
+    work on today's values, and the rounds recorded later are left out."""
+    as_of, problem = _as_of(request)
+    if problem is not None:
+        return problem
     filterset = _round_filter(request)
     rounds = filterset.qs if filterset.is_valid() else FundingRound.objects.none()
+    if as_of is not None:
+        rounds = rounds.filter(history.existed(as_of.moment))
     if not request.GET.get("ordering"):
         rounds = ordered_rounds(rounds)
     page = CappedPaginator(rounds, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_labels(page.object_list)
+    shown = page.object_list if as_of is None else history.rounds_then(list(page.object_list), as_of.moment)
+    page.object_list = selectors.with_labels(shown)
     query = given(request)
     query.pop("page", None)
     sort_query = query.copy()
@@ -162,7 +213,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "page": page,
+        "as_of": as_of,
         "query": query.urlencode(),
+        "filter_query": _without_as_of(query),
         "sort_query": sort_query.urlencode(),
         "currencies": selectors.round_currencies(),
         "reporting_currency": reporting_currency(),
@@ -246,6 +299,11 @@ def round_export(request: HttpRequest) -> HttpResponseBase:
 
 @browse
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    as_of, problem = _as_of(request)
+    if problem is not None:
+        return problem
+    if as_of is not None:
+        return _round_detail_then(request, pk, as_of)
     round_ = get_object_or_404(selectors.round_detail_queryset(), pk=pk)
     figures = getattr(round_, "figures", None)
     stage = selectors.dirty_stages({round_.target_id}).get(round_.target_id)
@@ -274,6 +332,38 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deals/rounds/detail.html", context)
 
 
+def _round_detail_then(request: HttpRequest, pk: int, as_of: AsOf) -> HttpResponse:
+    """The round page as it stood at ``as_of``: the same template on the records of then (deals.as_of), the
+    figures computed on them; the money cycles and related-party marks, which the circularity stage derives
+    from the whole network, are not reconstructed and left out (the banner says so), and the change history
+    lists only the changes made before then."""
+    then = history.round_then(pk, as_of.moment)
+    if then is None:
+        message = _("This round had not been recorded yet on %(date)s.") % {"date": as_of.label}
+        return _as_of_problem(request, message, status=404)
+    round_ = then.round
+    figures = round_.figures
+    context = {
+        "as_of": as_of,
+        "round": round_,
+        "figures": figures,
+        "recompute": {"stale": False, "related_party_pending": False},
+        "pro_forma": round_.is_pro_forma or figures.pro_forma,
+        "participations": then.participations,
+        "status_changes": then.status_changes,
+        "citations": then.citations,
+        "cycles": [],
+        "cycles_truncated": [],
+        "cycles_per_investment": settings.DEALTRACKER_CYCLES_PER_INVESTMENT,
+        "events": follow.listed(follow.events_of(round=round_).filter(occurred_at__lt=as_of.moment), EVENTS_SHOWN),
+        "following": follow.is_following(request.user, round=round_),
+        "can_edit": request.user.has_perm("deals.change_fundinground"),
+        "reporting_currency": reporting_currency(),
+        **claims_context(round_, by_field=then.claims, status_changes=then.status_changes),
+    }
+    return render(request, "deals/rounds/detail.html", context)
+
+
 def cycle_edges(cycle: Any, names: dict[int, str]) -> list[dict[str, Any]]:
     """A cycle's steps as its list shows them: the edge's label, and the organization that actually supplies
     or receives when it is a member of the group the path names (AWS in Amazon's group)."""
@@ -287,12 +377,15 @@ def cycle_edges(cycle: Any, names: dict[int, str]) -> list[dict[str, Any]]:
     ]
 
 
-def claims_context(round_: FundingRound) -> dict[str, Any]:
-    """The round page's claims, side by side per field, and its story (deals.claims)."""
+def claims_context(
+    round_: FundingRound, *, by_field: Any = None, status_changes: list[Any] | None = None
+) -> dict[str, Any]:
+    """The round page's claims, side by side per field, and its story (deals.claims); of the claims ``by_field``
+    and the ``status_changes`` given (as they stood at a moment) instead of the stored ones when given."""
     from deals import claims
     from deals.choices import ClaimField
 
-    summary = claims.round_claims(round=round_)
+    summary = claims.round_claims(round=round_) if by_field is None else claims.claims_summary(by_field)
     labels = dict(ClaimField.choices)
     rows = []
     for field, info in summary.fields.items():
@@ -312,7 +405,13 @@ def claims_context(round_: FundingRound) -> dict[str, Any]:
             )
     story = [
         {**entry.__dict__, "field_label": labels.get(entry.field, entry.field)}
-        for entry in claims.round_story(round=round_)
+        for entry in (
+            claims.round_story(round=round_)
+            if by_field is None
+            else claims.story_of(
+                sorted((c for cs in by_field.values() for c in cs), key=lambda c: c.pk), status_changes or []
+            )
+        )
     ]
     return {"round_claims": summary, "claim_rows": rows, "story": story}
 
