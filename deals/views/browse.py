@@ -387,22 +387,9 @@ def claims_context(
 
     summary = claims.round_claims(round=round_) if by_field is None else claims.claims_summary(by_field)
     labels = dict(ClaimField.choices)
-    rows = []
-    for field, info in summary.fields.items():
-        for i, claim in enumerate(info.claims):
-            rows.append(
-                {
-                    "first": i == 0,
-                    "label": labels.get(field, field),
-                    "disputed": info.disputed,
-                    "claim": claim,
-                    "text": claims.claim_text(claim),
-                    "on": claims.stated_date(claim),
-                    "accepted": info.accepted is not None and info.accepted.pk == claim.pk,
-                    "rejected": info.disputed,
-                    "agrees": claim.pk in summary.agreeing,
-                }
-            )
+    rows = claim_table_rows(
+        summary.fields, label=lambda field: str(labels.get(field, field)), agreeing=summary.agreeing
+    )
     story = [
         {**entry.__dict__, "field_label": labels.get(entry.field, entry.field)}
         for entry in (
