@@ -315,17 +315,6 @@ def test_a_real_worker_shows_an_edits_figures_first_and_its_related_party_flags_
     assert not computed(round_)["related_party_pending"]
 
 
-def _waiting_besides(worker_pid: int) -> bool:
-    """Whether a session of this database other than the worker's and ours waits for a lock."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
-            "AND pid NOT IN (pg_backend_pid(), %s)",
-            [worker_pid],
-        )
-        return bool(cursor.fetchone()[0])
-
-
 def _save_through_the_service(round_: FundingRound) -> None:
     round_ = FundingRound.objects.get(pk=round_.pk)
     round_.notes = "edited while the worker held its target"
@@ -354,33 +343,19 @@ def test_an_edit_while_the_worker_holds_its_target_waits_instead_of_deadlocking(
     with connection.cursor() as cursor:  # dirty, as after any edit (the test's eager worker has cleared it)
         cursor.execute("SELECT deals_mark_dirty(ARRAY[%s]::bigint[])", [target])
     assert stage_of(target) == FIGURES
-    errors: list[BaseException] = []
     worker = psycopg.connect(database_url(connection.settings_dict), autocommit=False)
     try:
         claims = worker.cursor()
         claims.execute("SET deadlock_timeout = '100ms'")
         claims.execute("SELECT target_id FROM deals_dirtytarget WHERE target_id = %s FOR UPDATE", [target])
         assert claims.fetchone() == (target,)
-
-        def edit() -> None:
-            try:
-                write(round_)
-            except BaseException as exc:
-                errors.append(exc)
-            finally:
-                connections.close_all()
-
-        writer = threading.Thread(target=edit)
-        writer.start()
-        # The edit has locked the round and waits at its trigger's mark for the worker's claim.
-        wait_until(lambda: _waiting_besides(worker.info.backend_pid), "the edit to wait for the worker's claim")
-        # What a figures row's foreign key check takes on the round: it must not wait for the edit.
-        claims.execute("SET lock_timeout = '5s'")
-        claims.execute("SELECT id FROM deals_fundinground WHERE id = %s FOR KEY SHARE", [round_.pk])
-        worker.commit()
-        writer.join(DEADLINE)
-        assert not writer.is_alive(), "the edit did not finish after the worker committed"
+        with in_thread(lambda: write(round_)):
+            # The edit waits for the worker's claim: at its first mark, or (the old order) at its trigger's.
+            wait_until(lambda: waiting_for_a_lock("deals_"), "the edit to wait for the worker's claim")
+            # What a figures row's foreign key check takes on the round: it must not wait for the edit.
+            claims.execute("SET lock_timeout = '5s'")
+            claims.execute("SELECT id FROM deals_fundinground WHERE id = %s FOR KEY SHARE", [round_.pk])
+            worker.commit()
     finally:
         worker.close()
-    assert errors == []
     assert FundingRound.objects.get(pk=round_.pk).notes == "edited while the worker held its target"
