@@ -60,3 +60,31 @@ def test_importing_needs_the_right_to_add_rounds_and_imports_are_not_started_as_
     assert client_for(None).post("/api/imports/", {"format": "ecb"}, format="multipart").status_code in {401, 403}
     assert client_for("Data entry").post("/api/jobs/", {"kind": "import"}, format="json").status_code == 400
     assert not Job.objects.exists()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_an_import_job_runs_in_a_real_worker_process_and_its_rounds_get_figures(real_worker):
+    """POST /api/imports/ queues the job; a Celery worker process imports the files and the imported rounds'
+    targets are recomputed by the same worker (the dirty set drains)."""
+    from deals.choices import JobState
+    from deals.models import DirtyTarget, RoundFigures
+    from tests.support.localinstall import poll
+
+    client = client_for("Data entry")
+    response = client.post(
+        "/api/imports/", {"files": uploads(), "format": "crunchbase", "accept_errors": "true"}, format="multipart"
+    )
+    assert response.status_code == 202, response.content
+    job_id = response.json()["id"]
+    poll(
+        lambda: Job.objects.get(pk=job_id).state in (JobState.SUCCEEDED, JobState.FAILED),
+        deadline_s=180,
+        what="the import job in the worker",
+    )
+    job = client.get(f"/api/jobs/{job_id}/").json()
+    assert job["state"] == "succeeded", job
+    assert job["result"]["applied"] and job["progress"]["done"] == job["progress"]["total"] > 0
+    assert FundingRound.objects.count() == 32
+    poll(lambda: not DirtyTarget.objects.exists(), deadline_s=180, what="the worker's recompute of the imports")
+    assert RoundFigures.objects.filter(round__in=FundingRound.objects.all()).count() == 32
