@@ -37,9 +37,11 @@ def install(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalInstall]:
 def clean_checksum(install: LocalInstall) -> dict[str, str]:
     """The computed tables after a full recompute nobody disturbed (in-process, no worker involved), of the
     data as the test finds it (an earlier test may have edited it)."""
+    # A bound, not a wait: it returns as soon as the generated 300 targets are drained. Five minutes were once
+    # not enough while the machine's two cores were shared with other test runs.
     poll(
         lambda: install.query("SELECT count(*) FROM deals_dirtytarget")[0][0] == 0,
-        deadline_s=300,
+        deadline_s=900,
         what="the worker did not drain what start-up marked dirty",
     )
     install.clear_computed()
