@@ -494,14 +494,21 @@ def with_disputed(queryset: models.QuerySet[Claim]) -> models.QuerySet[Claim]:
 
 
 def claim_text(claim: Claim, *, language: str | None = None) -> str:
-    """A claim's value in words: "EUR 1.7bn", "Announced", "2025-09-09"."""
+    """A claim's value in words, in ``language`` (the active one by default): "€1.7bn" / "1,7 Mrd. €",
+    "Announced" / "Angekündigt", "Sept. 9, 2025" / "9. September 2025"."""
+    from django.utils import formats, translation
+
     from deals import formatting
 
+    language = language or translation.get_language() or "en"
     if claim.estimate is not None:
         return formatting.describe(claim.estimate, language=language)
     field: Any = claim._meta.get_field(claim.target).related_model._meta.get_field(claim.field)  # type: ignore[union-attr]
-    labels = dict(field.choices or ())
-    return str(labels.get(claim.stated_value, claim.stated_value))
+    with translation.override(language):
+        if isinstance(field, models.DateField) and claim.stated_value:
+            return str(formats.date_format(datetime.date.fromisoformat(claim.stated_value), "DATE_FORMAT"))
+        labels = dict(field.choices or ())
+        return str(labels.get(claim.stated_value, claim.stated_value))
 
 
 @dataclass(frozen=True)

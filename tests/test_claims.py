@@ -280,6 +280,13 @@ def test_the_round_page_and_the_api_show_disputed_claims_side_by_side_and_the_st
     assert {e["outlet"] for e in story if e["kind"] == "claim"} >= {"Outlet A", "Outlet B"}
     assert story == sorted(story, key=lambda e: e["on"])
 
+    # In the reader's language: the amounts, the dates and the choices stated.
+    german = viewer.get(round_.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    table = german[german.index('id="round-claims"') : german.index("</table>", german.index('id="round-claims"'))]
+    assert "1,7 Mrd. €" in table and "11,7 Mrd. €" in table and "€1.7bn" not in table
+    assert "1. September 2025" in table and "2025-09-01" not in table  # the round's first-reported date
+    assert "In Gesprächen" in table or "Angekündigt" in table
+
 
 def test_new_disputed_and_accepted_claims_are_events_of_the_feed_in_words(admin_user):
     from django.utils import translation
