@@ -82,6 +82,18 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's language. A test client request with ``Accept-Language: de`` leaves German
+    active in the thread (the locale middleware activates a language per request and nothing resets it), and
+    a later test in the same process would read German messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def real_worker(transactional_db: None) -> Iterator[Any]:
     """A Celery worker process on the configured broker, reaching the test database.
