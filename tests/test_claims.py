@@ -24,7 +24,7 @@ from tests.factories import (
     RelationshipFactory,
     SourceFactory,
 )
-from tests.support.polling import wait_until
+from tests.support.polling import poll
 
 pytestmark = pytest.mark.django_db
 
@@ -221,19 +221,19 @@ def test_the_backfill_makes_every_field_value_and_citation_a_claim():
 def test_accepting_a_claim_changes_the_stored_figures_through_the_worker(real_worker, admin_user):
     round_ = FundingRoundFactory(status="closed")
     services.round_update(round=round_, values={"post_money_valuation": eur("11.7")})
-    wait_until(
+    poll(
         lambda: RoundFigures.objects.filter(round=round_, post_money_low=Decimal("11.7") * BN).exists(),
-        60,
-        "the first figures",
+        deadline_s=60,
+        what="the first figures",
     )
     other = claims.claim_record(
         record=round_, field="post_money_valuation", value=eur("14"), source=SourceFactory(reliability="rumor")
     )
     claims.claim_accept(claim=other, reason="the later report is right", user=admin_user)
-    wait_until(
+    poll(
         lambda: RoundFigures.objects.filter(round=round_, post_money_low=Decimal(14) * BN).exists(),
-        60,
-        "the accepted claim to be recomputed",
+        deadline_s=60,
+        what="the accepted claim to be recomputed",
     )
 
 

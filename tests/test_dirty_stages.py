@@ -5,7 +5,6 @@ between the stages loses nothing, and a real worker shows an edit's figures firs
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -31,6 +30,7 @@ from deals.pipeline import circularity, services
 from deals.selectors import round_queryset
 from deals.tasks import sweep_dirty_targets
 from tests.factories import FundingRoundFactory, OrganizationFactory, ParticipationFactory, RelationshipFactory
+from tests.support.polling import poll
 from tests.support.workers import database_url
 
 FIGURES, FLAGS = DirtyTarget.Stage.FIGURES, DirtyTarget.Stage.FLAGS
@@ -40,15 +40,6 @@ DEADLINE = 60.0
 
 def stage_of(target_id: int) -> int | None:
     return DirtyTarget.objects.filter(target_id=target_id).values_list("stage", flat=True).first()
-
-
-def wait_until(condition: Callable[[], object], what: str, deadline_s: float = DEADLINE) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out after {deadline_s} s waiting for {what}")
 
 
 def related_deal() -> tuple[FundingRound, Participation]:
@@ -223,7 +214,11 @@ class TestConcurrency:
         with in_thread(services.dirty_figures_batch) as stage_1:
             assert inside.wait(DEADLINE)
             with in_thread(lambda: mark(target)) as writer:
-                wait_until(lambda: waiting_for_a_lock("deals_fundinground"), "the writer to wait for the claim")
+                poll(
+                    lambda: waiting_for_a_lock("deals_fundinground"),
+                    deadline_s=DEADLINE,
+                    what="the writer to wait for the claim",
+                )
                 assert "result" not in writer
                 release.set()
         assert stage_1["result"] == [target]
@@ -237,7 +232,11 @@ class TestConcurrency:
         with in_thread(services.dirty_flags_batch) as stage_2:
             assert inside.wait(DEADLINE)
             with in_thread(lambda: mark(target)):
-                wait_until(lambda: waiting_for_a_lock("deals_fundinground"), "the writer to wait for the claim")
+                poll(
+                    lambda: waiting_for_a_lock("deals_fundinground"),
+                    deadline_s=DEADLINE,
+                    what="the writer to wait for the claim",
+                )
                 release.set()
         assert stage_2["result"] == [target]
         assert stage_of(target) == FIGURES, "the mark outlived the deletion of the claimed row"
@@ -289,7 +288,7 @@ def test_a_real_worker_shows_an_edits_figures_first_and_its_related_party_flags_
         post_money_valuation_currency="EUR",
     )
     participation = ParticipationFactory(round=round_, investor=investor)
-    wait_until(lambda: not DirtyTarget.objects.exists(), "the first recompute")
+    poll(lambda: not DirtyTarget.objects.exists(), deadline_s=DEADLINE, what="the first recompute")
     assert ParticipationFigures.objects.get(participation=participation).related_party is False
 
     # Hold stage 2 back where it writes cycles (stage 1 never does), to see the state between the stages.
@@ -300,14 +299,18 @@ def test_a_real_worker_shows_an_edits_figures_first_and_its_related_party_flags_
             participation.save()
             Relationship.objects.create(provider=investor, client=target, kind="cloud")
         stake = lambda: ParticipationFigures.objects.get(participation=participation).stake_value  # noqa: E731
-        wait_until(lambda: stake() == Decimal("0.2"), "the edit's figures")
+        poll(lambda: stake() == Decimal("0.2"), deadline_s=DEADLINE, what="the edit's figures")
         assert stage_of(target.pk) == FLAGS
         assert not computed(round_)["stale"] and computed(round_)["related_party_pending"]
-        wait_until(lambda: waiting_for_a_lock("deals_cycle"), "the worker's second stage to reach the cycles")
+        poll(
+            lambda: waiting_for_a_lock("deals_cycle"),
+            deadline_s=DEADLINE,
+            what="the worker's second stage to reach the cycles",
+        )
         assert ParticipationFigures.objects.get(participation=participation).related_party is False
         blocker.rollback()
 
-    wait_until(lambda: not DirtyTarget.objects.exists(), "the second stage")
+    poll(lambda: not DirtyTarget.objects.exists(), deadline_s=DEADLINE, what="the second stage")
     flags = ParticipationFigures.objects.get(participation=participation)
     assert flags.related_party is True and any(
         reason["params"]["kind"] == "cloud" for reason in flags.related_party_reasons
@@ -351,7 +354,11 @@ def test_an_edit_while_the_worker_holds_its_target_waits_instead_of_deadlocking(
         assert claims.fetchone() == (target,)
         with in_thread(lambda: write(round_)):
             # The edit waits for the worker's claim: at its first mark, or (the old order) at its trigger's.
-            wait_until(lambda: waiting_for_a_lock("deals_"), "the edit to wait for the worker's claim")
+            poll(
+                lambda: waiting_for_a_lock("deals_"),
+                deadline_s=DEADLINE,
+                what="the edit to wait for the worker's claim",
+            )
             # What a figures row's foreign key check takes on the round: it must not wait for the edit.
             claims.execute("SET lock_timeout = '5s'")
             claims.execute("SELECT id FROM deals_fundinground WHERE id = %s FOR KEY SHARE", [round_.pk])

@@ -9,8 +9,7 @@ import datetime
 import email
 import html
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,20 +27,11 @@ from deals.engine.estimates import Estimate
 from deals.models import Event, WebhookDelivery
 from deals.models.estimates import as_columns
 from tests.factories import OrganizationFactory
+from tests.support.polling import poll
 from tests.support.servers import Receiver
 from tests.support.workers import celery_worker, database_url
 
 pytestmark = pytest.mark.worker
-
-
-def poll(condition: Callable[[], Any], *, deadline_s: float, what: str) -> Any:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not within {deadline_s:.0f} s")
 
 
 @pytest.fixture

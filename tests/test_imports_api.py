@@ -69,7 +69,7 @@ def test_an_import_job_runs_in_a_real_worker_process_and_its_rounds_get_figures(
     targets are recomputed by the same worker (the dirty set drains)."""
     from deals.choices import JobState
     from deals.models import DirtyTarget, RoundFigures
-    from tests.support.localinstall import poll
+    from tests.support.polling import poll
 
     client = client_for("Data entry")
     response = client.post(

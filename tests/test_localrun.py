@@ -16,6 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.support.polling import poll
 from tests.support.servers import free_port, wait_until_answering
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,16 +51,6 @@ def supervised(supervisor: subprocess.Popen[str], name: str) -> psutil.Process |
     return None
 
 
-def poll(condition, deadline_s: float, what: str):
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"{what} within {deadline_s} s")
-
-
 def kill_and_see_it_restarted(process: subprocess.Popen[str], port: int) -> None:
     """kill -9 the worker's main process, then the broker: each comes back, the web server never goes away."""
     web = supervised(process, "runserver")
@@ -70,15 +61,17 @@ def kill_and_see_it_restarted(process: subprocess.Popen[str], port: int) -> None
         victim.send_signal(signal.SIGKILL)
         poll(
             lambda name=name, pid=victim.pid: (p := supervised(process, name)) is not None and p.pid != pid,
-            60,
-            f"{name} was not restarted",
+            deadline_s=60,
+            what=f"{name} was not restarted",
         )
         assert process.poll() is None, "make run stopped when a child died"
         assert supervised(process, "runserver").pid == web.pid, "the web server was restarted too"
         # A fresh heartbeat after the restart: a worker takes tasks through the broker again.
         started = time.time()
         poll(
-            lambda started=started: healthz_after(port, started), 120, f"/healthz never recovered after killing {name}"
+            lambda started=started: healthz_after(port, started),
+            deadline_s=120,
+            what=f"/healthz never recovered after killing {name}",
         )
 
 
@@ -101,25 +94,37 @@ def run_once(var_dir: Path, port: int, *, break_things: bool = False) -> str:
         PYTHONUNBUFFERED="1",
         DEALTRACKER_HEARTBEAT_SECONDS="2",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dealtracker.localrun"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        assert wait_for(f"http://127.0.0.1:{port}/admin/login/", 240, process) == 200
-        # The first start also computes every figure of the demo (its ECB history dates each conversion).
-        poll(lambda: healthz_after(port, 0), 180, "/healthz did not answer 200")
-        if break_things:
-            kill_and_see_it_restarted(process, port)
-    finally:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=90)
+    # A file, not a pipe: the worker, beat and web server write to it all along, and a pipe nobody reads
+    # until the end fills up (64 KiB) and blocks them mid-log, a worker that then runs no heartbeat.
+    var_dir.parent.mkdir(parents=True, exist_ok=True)
+    log_path = var_dir.parent / f"make-run-{port}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dealtracker.localrun"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert wait_for(f"http://127.0.0.1:{port}/admin/login/", 240, process) == 200
+            # The first start also computes every figure of the demo (its ECB history dates each conversion).
+            poll(lambda: healthz_after(port, 0), deadline_s=180, what="/healthz did not answer 200")
+            if break_things:
+                kill_and_see_it_restarted(process, port)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n--- make run's output, last lines ---\n{tail(log_path)}") from exc
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=90)
+    output = log_path.read_text()
     assert process.returncode == 0, output
     return output
+
+
+def tail(path: Path, lines: int = 80) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
 def test_make_run_serves_survives_kills_stops_cleanly_and_keeps_its_data(tmp_path):

@@ -14,7 +14,7 @@ from deals.management.commands.generate_deals import Scale, generate
 from deals.models import DirtyTarget, FundingRound, Job, Organization, Position
 from deals.pipeline import services
 from deals.pipeline.recompute import rate_table, recompute_figures_written, recompute_targets
-from tests.support.localinstall import poll
+from tests.support.polling import poll
 from tests.support.workers import celery_worker, database_url
 from tests.test_full_recompute import assert_same, clear, stored
 

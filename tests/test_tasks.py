@@ -22,7 +22,7 @@ from deals.pipeline import services
 from deals.pipeline.recompute import recompute_targets
 from deals.tasks import run_full_recompute
 from dealtracker.celery import app
-from tests.support.polling import wait_until
+from tests.support.polling import poll
 from tests.support.servers import free_port
 from tests.support.workers import celery_worker, database_url, stop_worker
 
@@ -71,18 +71,22 @@ def test_an_orm_edit_is_reflected_by_a_real_worker_within_a_deadline(real_worker
         post_money_valuation_low=Decimal(800),
         post_money_valuation_currency="EUR",
     )
-    wait_until(lambda: RoundFigures.objects.filter(round=round_).exists(), 30, "the worker to compute the round")
+    poll(
+        lambda: RoundFigures.objects.filter(round=round_).exists(),
+        deadline_s=30,
+        what="the worker to compute the round",
+    )
     FundingRound.objects.filter(pk=round_.pk).update(
         post_money_valuation_value=Decimal(900), post_money_valuation_low=Decimal(900)
     )
     round_.refresh_from_db()
     round_.save()  # the ORM save enqueues at once; the bulk update alone would wait for the minute's sweep
-    wait_until(
+    poll(
         lambda: RoundFigures.objects.filter(round=round_, post_money_low=Decimal(900)).exists(),
-        30,
-        "the edit to be recomputed",
+        deadline_s=30,
+        what="the edit to be recomputed",
     )
-    wait_until(lambda: not DirtyTarget.objects.exists(), 30, "the dirty set to drain")
+    poll(lambda: not DirtyTarget.objects.exists(), deadline_s=30, what="the dirty set to drain")
 
 
 def test_a_killed_workers_full_recompute_resumes_and_matches_a_clean_run(settings):
@@ -100,13 +104,13 @@ def test_a_killed_workers_full_recompute_resumes_and_matches_a_clean_run(setting
     try:
         with celery_worker(**common) as first:
             run_full_recompute.delay(job.pk)
-            wait_until(lambda: Job.objects.get(pk=job.pk).progress_done >= 20, 60, "the job to make progress")
+            poll(lambda: Job.objects.get(pk=job.pk).progress_done >= 20, deadline_s=60, what="the job to make progress")
             stop_worker(first, kill=True)
         killed = Job.objects.get(pk=job.pk)
         assert killed.state == JobState.RUNNING and killed.progress_done < killed.progress_total
-        wait_until(lambda: job.pk in services.stale_jobs(), 30, "the job's heartbeat to go stale")
+        poll(lambda: job.pk in services.stale_jobs(), deadline_s=30, what="the job's heartbeat to go stale")
         with celery_worker(**common):  # its start-up sweep resumes the job
-            wait_until(lambda: Job.objects.get(pk=job.pk).state == JobState.SUCCEEDED, 120, "the resumed job")
+            poll(lambda: Job.objects.get(pk=job.pk).state == JobState.SUCCEEDED, deadline_s=120, what="the resumed job")
     finally:
         app.conf.task_always_eager = True
     done = Job.objects.get(pk=job.pk)
@@ -149,7 +153,7 @@ def test_writes_succeed_while_the_broker_is_unreachable_and_drain_when_a_worker_
             result_backend=settings.CELERY_RESULT_BACKEND,
             database=database_url(connection.settings_dict),
         ):
-            wait_until(lambda: not DirtyTarget.objects.exists(), 60, "the dirty set to drain")
+            poll(lambda: not DirtyTarget.objects.exists(), deadline_s=60, what="the dirty set to drain")
     finally:
         app.conf.task_always_eager = True
     assert RoundFigures.objects.filter(round=round_).exists()
@@ -166,7 +170,7 @@ def test_with_redis_stopped_writes_succeed_and_the_dirty_set_drains_after_it_res
             ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
             stdout=subprocess.DEVNULL,
         )
-        wait_until(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 20, "redis to listen")
+        poll(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, deadline_s=20, what="redis to listen")
         return process
 
     redis = start_redis()
@@ -181,7 +185,7 @@ def test_with_redis_stopped_writes_succeed_and_the_dirty_set_drains_after_it_res
     redis = start_redis()
     try:
         with celery_worker(broker_url=broker, result_backend=None, database=database_url(connection.settings_dict)):
-            wait_until(lambda: not DirtyTarget.objects.exists(), 60, "the dirty set to drain")
+            poll(lambda: not DirtyTarget.objects.exists(), deadline_s=60, what="the dirty set to drain")
     finally:
         redis.terminate()
         redis.wait(timeout=20)

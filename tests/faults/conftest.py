@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.localinstall import LocalInstall, poll
+from tests.support.localinstall import LocalInstall
+from tests.support.polling import poll
 
 #: Big enough that a full recompute in chunks of CHUNK_SIZE takes several kills to finish, small enough for
 #: a suite of minutes on two cores.

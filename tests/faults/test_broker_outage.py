@@ -15,7 +15,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.support.localinstall import LocalInstall, poll
+from tests.support.localinstall import LocalInstall
+from tests.support.polling import poll
 
 pytestmark = pytest.mark.faults
 OUTAGE_S = float(os.environ.get("DEALTRACKER_FAULT_OUTAGE_S", "30"))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.faults.conftest import CHUNK_SIZE
-from tests.support.localinstall import LocalInstall, poll
+from tests.support.localinstall import LocalInstall
+from tests.support.polling import poll
 
 pytestmark = pytest.mark.faults
 

@@ -8,7 +8,8 @@ import signal
 import pytest
 
 from tests.faults.conftest import CHUNK_SIZE
-from tests.support.localinstall import LocalInstall, poll
+from tests.support.localinstall import LocalInstall
+from tests.support.polling import poll
 
 pytestmark = pytest.mark.faults
 KILLS = 10

@@ -14,10 +14,9 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ import psutil
 import psycopg
 
 from dealtracker.embedded_broker import EmbeddedBroker
+from tests.support.polling import poll
 from tests.support.servers import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -42,17 +42,6 @@ FAST_RECOVERY = {
 }
 
 
-def poll(condition: Callable[[], Any], *, deadline_s: float, what: str, every_s: float = 0.25) -> Any:
-    """Return the first truthy value of ``condition()``, or fail naming ``what`` after the deadline."""
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every_s)
-    raise AssertionError(f"{what}: not within {deadline_s:.0f} s")
-
-
 class LocalInstall:
     """One running `python -m dealtracker.localrun` under ``root``."""
 
@@ -64,6 +53,7 @@ class LocalInstall:
         self.broker = EmbeddedBroker(root / "broker")
         self.log_path = root / "localrun.log"
         self.process: subprocess.Popen[bytes] | None = None
+        self._urls: dict[bool, str] = {}
         clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "DEALTRACKER_"))}
         self.env = {
             **clean,
@@ -118,8 +108,13 @@ class LocalInstall:
         return result.stdout
 
     def database_url(self, *, superuser: bool = False) -> str:
-        flags = ["--superuser"] if superuser else []
-        return self.manage_module("dealtracker.embedded_postgres", "url", *flags).stdout.strip()
+        """Asked of the install once per role: the URL names its var/ folder's socket and password files, which
+        stay the same for the install's life (a database restart included). Asking for every poll started a
+        Python process each time, a fifth of a second of CPU taken from the worker being waited for."""
+        if superuser not in self._urls:
+            flags = ["--superuser"] if superuser else []
+            self._urls[superuser] = self.manage_module("dealtracker.embedded_postgres", "url", *flags).stdout.strip()
+        return self._urls[superuser]
 
     @contextlib.contextmanager
     def sql(self) -> Iterator[psycopg.Connection[Any]]:
