@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import pghistory
@@ -187,7 +187,8 @@ def round_change_status(
     note: str = "",
     user: Any = None,
 ) -> FundingRound:
-    """Move ``round`` to ``to_status`` as reported on ``changed_on`` by ``source``."""
+    """Move ``round`` to ``to_status`` as reported on ``changed_on`` by ``source``: the new status (and a date
+    the move fills in) is that source's claim."""
     return round_update(
         round=round,
         values={"status": to_status},
@@ -195,6 +196,7 @@ def round_change_status(
         status_changed_on=changed_on,
         status_source=source,
         status_note=note,
+        claim_source=source,
     )
 
 
@@ -256,14 +258,16 @@ def condition_save(
 # --- Organizations ---------------------------------------------------------------------------------------
 
 
-def organization_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    """A slug of ``name`` that no other organization has: "openai", else "openai-2", "openai-3", …"""
+def organization_slug(name: str, *, exclude_pk: int | None = None, taken: Collection[str] | None = None) -> str:
+    """A slug of ``name`` that no other organization has: "openai", else "openai-2", "openai-3", …; with
+    ``taken`` (every slug in use, as a set-based import holds them) no query is made."""
     field = Organization._meta.get_field("slug")
     base = (slugify(name) or "organization")[: field.max_length - 6]  # type: ignore[operator]
-    others = Organization.objects.filter(Q(slug=base) | Q(slug__regex=rf"^{base}-[0-9]+$"))
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    taken = set(others.values_list("slug", flat=True))
+    if taken is None:
+        others = Organization.objects.filter(Q(slug=base) | Q(slug__regex=rf"^{base}-[0-9]+$"))
+        if exclude_pk is not None:
+            others = others.exclude(pk=exclude_pk)
+        taken = set(others.values_list("slug", flat=True))
     slug, n = base, 1
     while slug in taken:
         n += 1

@@ -4,9 +4,11 @@ API's export gives the document, CSV with the API's columns and XLSX without for
 
 from __future__ import annotations
 
+import collections
 import csv
 import io
 import json
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +187,46 @@ def test_not_a_document_is_one_error(tmp_path):
     assert [(e.column, e.value) for e in report.errors] == [("format", "something")]
     path.write_text(json.dumps({"format": "dealtracker", "version": 9}), encoding="utf-8")
     assert [e.column for e in dealtracker.load(path).errors] == ["version"]
+
+
+def test_a_document_broken_halfway_or_with_a_section_not_a_list_writes_nothing(demo, tmp_path):
+    export_to(tmp_path / "demo.json")
+    text = (tmp_path / "demo.json").read_text(encoding="utf-8")
+    empty_tables()
+    (tmp_path / "cut.json").write_text(text[: len(text) * 2 // 3], encoding="utf-8")
+    report = dealtracker.load(tmp_path / "cut.json")
+    assert [(e.column, e.message) for e in report.errors] == [("", "Not a JSON document.")]
+    assert not report.applied and Organization.objects.count() == 0
+
+    document = json.loads(text)
+    document["rounds"] = {"not": "a list"}
+    (tmp_path / "odd.json").write_text(json.dumps(document), encoding="utf-8")
+    report = dealtracker.load(tmp_path / "odd.json")
+    assert [(e.column, e.message) for e in report.errors] == [("rounds", "The section is not a list of records.")]
+    assert Organization.objects.count() == 0
+
+
+def test_a_document_is_read_one_record_at_a_time(tmp_path):
+    """Reading a document of about 5 MB holds one record at a time: json.load would hold all its 20,000 records."""
+    record = {"slug": "x", "name": "A name " * 20, "kind": "company", "country": "DE", "aliases": ["one", "two"]}
+    path = tmp_path / "big.json"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write('{"format": "dealtracker", "version": 1, "organizations": [')
+        handle.write(",".join(json.dumps({**record, "slug": f"org-{n}"}) for n in range(20_000)))
+        handle.write('], "fx_rates": []}')
+    assert path.stat().st_size > 4_000_000
+    importer = dealtracker.Importer(path, dry_run=True, accept_errors=False, progress=None)
+
+    tracemalloc.start()
+    try:
+        outline = dealtracker.Outline.read(path)
+        last = collections.deque(importer.records("organizations"), maxlen=1).pop()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert outline.counts["organizations"] == 20_000 and outline.format == "dealtracker" and outline.version == 1
+    assert last[0] == 20_000 and last[1]["slug"] == "org-19999"
+    assert peak < 2_000_000, f"{peak:,} bytes at the peak"
 
 
 def test_import_deals_guesses_the_format_of_a_json_file(demo, tmp_path):

@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import ijson
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Q, QuerySet
@@ -392,6 +393,10 @@ class Writer:
     (or, for a new round, its first status), the claims stay as the services record the writes, and the notes
     of existing citations are kept."""
 
+    #: Whether the rounds written are kept by key for later records to name (a table of participations does). A
+    #: document's rounds carry their own participations, so its import keeps none and its memory stays flat.
+    keeps_rounds = True
+
     def __init__(
         self, report: Report, *, full: bool, dry_run: bool, accept_errors: bool, progress: Progress | None
     ) -> None:
@@ -671,7 +676,8 @@ class Writer:
             changed = True
         changed = self.cite(round_, record.get("citations")) or changed
         changed = self.reconcile_claims(round_, record.get("claims"), since) or changed
-        self.rounds[self._round_key(record)] = round_
+        if self.keeps_rounds:
+            self.rounds[self._round_key(record)] = round_
         for n, part in enumerate(record.get("participations") or [], start=1):
             outcome_p = self._participation(round_, part, n)
             if outcome_p is not None:
@@ -843,7 +849,9 @@ class Writer:
 
 
 class Importer(Writer):
-    """One import of a Dealtracker document; :meth:`run` returns its report."""
+    """One import of a Dealtracker document, streamed from its file; :meth:`run` returns its report."""
+
+    keeps_rounds = False
 
     def __init__(self, path: Path, *, dry_run: bool, accept_errors: bool, progress: Progress | None) -> None:
         report = Report(format=FORMAT, dry_run=dry_run)
@@ -852,31 +860,73 @@ class Importer(Writer):
 
     def run(self) -> Report:
         try:
-            with self.path.open(encoding="utf-8") as handle:
-                document = json.load(handle)
-        except (OSError, ValueError) as exc:
+            outline = Outline.read(self.path)
+        except (OSError, ijson.JSONError, UnicodeDecodeError) as exc:
             self.report.reject("document", RowError(self.name, 0, "", _("Not a JSON document."), str(exc)[:200]))
             return self.report
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            found = str(document.get("format") or "") if isinstance(document, dict) else ""
+        if outline.format != FORMAT:
+            found = outline.format if isinstance(outline.format, str) else ""
             self.report.reject("document", RowError(self.name, 0, "format", _("Not a Dealtracker document."), found))
             return self.report
-        if document.get("version") != VERSION:
-            message = _("Version %(version)s is not supported.") % {"version": document.get("version")}
-            self.report.reject("document", RowError(self.name, 0, "version", message, str(document.get("version"))))
+        if outline.version != VERSION:
+            message = _("Version %(version)s is not supported.") % {"version": outline.version}
+            self.report.reject("document", RowError(self.name, 0, "version", message, str(outline.version)))
             return self.report
-        sections = {s: list(enumerate(document.get(s) or [], start=1)) for s in SECTIONS}
-        self.total = sum(len(records) for records in sections.values())
+        for section in outline.not_lists:
+            message = _("The section is not a list of records.")
+            self.report.reject("document", RowError(self.name, 0, section, message, ""))
+        if outline.not_lists:
+            return self.report
+        self.total = sum(outline.counts.values())
 
         def body() -> None:
-            self.organizations(sections["organizations"])
-            self._each("sources", sections["sources"], self.source, key=lambda r: r.get("key"))
-            self._each("rounds", sections["rounds"], self.round, key=self._round_key)
-            self._each("relationships", sections["relationships"], self.relationship, key=self._relationship_key)
-            self._each("metrics", sections["metrics"], self.metric, key=self._metric_key)
-            self.fx_rates(sections["fx_rates"])
+            self.organizations(self.records("organizations"))
+            self._each("sources", self.records("sources"), self.source, key=lambda r: r.get("key"))
+            self._each("rounds", self.records("rounds"), self.round, key=self._round_key)
+            self._each("relationships", self.records("relationships"), self.relationship, key=self._relationship_key)
+            self._each("metrics", self.records("metrics"), self.metric, key=self._metric_key)
+            self.fx_rates(self.records("fx_rates"))
 
         return self.transact(body)
+
+    def records(self, section: str) -> Iterator[tuple[int, Any]]:
+        """The records of one section, numbered from 1, read from the file one at a time (numbers as Decimal)."""
+        with self.path.open("rb") as handle:
+            yield from enumerate(ijson.items(handle, f"{section}.item", use_float=False), start=1)
+
+
+class Outline:
+    """What a document holds, read in one streamed pass before anything is written: its format and version, the
+    number of records of each section (the import's progress total) and the sections that are not lists. The
+    pass also proves the whole file is well-formed JSON, so a document broken halfway writes nothing."""
+
+    def __init__(self) -> None:
+        self.format: Any = None
+        self.version: Any = None
+        self.counts = dict.fromkeys(SECTIONS, 0)
+        self.not_lists: list[str] = []
+
+    @classmethod
+    def read(cls, path: Path) -> Outline:
+        outline = cls()
+        items = {f"{section}.item": section for section in SECTIONS}
+        with path.open("rb") as handle:
+            for prefix, event, value in ijson.parse(handle, use_float=False):
+                if prefix == "" and event not in ("start_map", "end_map", "map_key"):
+                    return outline  # not an object: no format
+                if prefix in items and event in VALUE_STARTS:
+                    outline.counts[items[prefix]] += 1
+                elif prefix in outline.counts and event in VALUE_STARTS - {"start_array", "null"}:
+                    outline.not_lists.append(prefix)  # an object or a scalar where a list (or null) belongs
+                elif prefix == "format" and event == "string":
+                    outline.format = value
+                elif prefix == "version" and event in VALUE_STARTS - {"start_map", "start_array"}:
+                    outline.version = value
+        return outline
+
+
+#: The parser's events that begin a value (at a section's key, or one of its records).
+VALUE_STARTS = frozenset({"start_map", "start_array", "string", "number", "boolean", "null"})
 
 
 def is_document(path: Path) -> bool:

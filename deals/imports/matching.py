@@ -1,5 +1,9 @@
 """Which existing organization an incoming one is: the same name ignoring case, one of its aliases, the same
-website domain, or (only reported, never taken as the same) a name that rapidfuzz scores as very close."""
+website domain, or (only reported, never taken as the same) a name that rapidfuzz scores as very close.
+
+Only a name found by none of the exact ways is scored, and only against the organizations stored before the
+import (their names normalised once): scoring each new name against the organizations the same import created
+would be quadratic in the file, and those are found by name, alias and domain like any other."""
 
 from __future__ import annotations
 
@@ -45,19 +49,27 @@ class Matcher:
         self.by_name: dict[str, tuple[int, str]] = {}
         self.by_alias: dict[str, tuple[int, str]] = {}
         self.by_domain: dict[str, tuple[int, str]] = {}
-        self.names: dict[int, str] = {}
+        #: The stored organizations' names as rapidfuzz compares them, and their ids and names, for the score.
+        self.scored: list[str] = []
+        self.scored_as: list[tuple[int, str]] = []
         for pk, name, aliases, website in Organization.objects.values_list("pk", "name", "aliases", "website"):
-            self.add(pk, name, aliases, website)
+            self.add(pk, name, aliases, website, stored=True)
 
-    def add(self, pk: int, name: str, aliases: list[str] | None = None, website: str = "") -> None:
+    def add(
+        self, pk: int, name: str, aliases: list[str] | None = None, website: str = "", *, stored: bool = False
+    ) -> None:
         self.by_name.setdefault(name.casefold(), (pk, name))
         for alias in aliases or []:
             self.by_alias.setdefault(alias.casefold(), (pk, name))
         if host := domain(website):
             self.by_domain.setdefault(host, (pk, name))
-        self.names[pk] = name
+        if stored:
+            self.scored.append(utils.default_process(name))
+            self.scored_as.append((pk, name))
 
-    def find(self, name: str, website: str = "") -> Found | None:
+    def find(self, name: str, website: str = "", *, fuzzy: bool = True) -> Found | None:
+        """The organization ``name`` (with ``website``) is, by name, alias or domain, else (with ``fuzzy``) the
+        stored one whose name scores closest above the threshold."""
         key = name.casefold()
         for index, reason in ((self.by_name, NAME), (self.by_alias, ALIAS)):
             if key in index:
@@ -67,10 +79,13 @@ class Matcher:
         if host and host in self.by_domain:
             pk, existing = self.by_domain[host]
             return Found(pk, existing, DOMAIN, 100.0)
+        if not fuzzy or not self.scored:
+            return None
         best = process.extractOne(
-            name, self.names, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=FUZZY_THRESHOLD
+            utils.default_process(name), self.scored, scorer=fuzz.WRatio, processor=None, score_cutoff=FUZZY_THRESHOLD
         )
         if best is None:
             return None
-        existing, score, pk = best
-        return Found(int(pk), existing, FUZZY, round(float(score), 1))
+        _, score, position = best
+        pk, existing = self.scored_as[position]
+        return Found(pk, existing, FUZZY, round(float(score), 1))

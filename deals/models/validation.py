@@ -216,7 +216,9 @@ class OneQueryConstraints(models.Model):
     class Meta:
         abstract = True
 
-    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+    def validate_constraints(self, exclude: Collection[str] | None = None, *, checks_only: bool = False) -> None:
+        """Django's, with the check constraints in one query or none; ``checks_only`` leaves out the unique
+        constraints (a set-based import's merge has the database decide those)."""
         exclude = set(exclude) if exclude is not None else None
         using = router.db_for_write(self.__class__, instance=self)
         errors: dict[str, Any] = {}
@@ -224,6 +226,8 @@ class OneQueryConstraints(models.Model):
             checks = [c for c in model_constraints if type(c) is CheckConstraint]
             failed = failed_checks(self, model_class, checks, exclude=exclude, using=using) if checks else set()
             for constraint in model_constraints:
+                if checks_only and type(constraint) is not CheckConstraint:
+                    continue
                 try:
                     if type(constraint) is CheckConstraint and failed is not None:
                         if constraint.name in failed:
@@ -239,5 +243,23 @@ class OneQueryConstraints(models.Model):
                         errors.setdefault(fields[0], []).append(e)
                     else:
                         errors = e.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def full_clean_checks(self, exclude: Collection[str] = ()) -> None:
+        """``full_clean()`` without the unique constraints: the fields, ``clean()`` and the check constraints, so
+        a row of a set-based import is checked by the rules a save checks, in Python (a condition Python cannot
+        read exactly still costs its one query). Fields that failed are not checked again, as in Django."""
+        excluded = set(exclude)
+        errors: dict[str, Any] = {}
+        try:
+            self.full_clean(exclude=excluded, validate_unique=False, validate_constraints=False)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+            excluded |= set(errors)
+        try:
+            self.validate_constraints(exclude=excluded, checks_only=True)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
