@@ -8,31 +8,37 @@ whole page), and the figures are computed by the same pure engine as the recompu
 (:mod:`deals.engine.valuation`) on those inputs. A record without any history at all (bulk-loaded with the
 audit triggers off) is taken as it is now: that is the best knowledge there is.
 
-Not in the history, so as they are now: the exchange rates the figures are converted with, and the
-related-party flags of participations (the circular-flow analysis, which runs over the whole graph).
+The exchange rates the figures are converted with are those of then too (:func:`rates_then`: each rate's last
+event before the moment), so a rate corrected later does not change an answer about the past.
+
+Not in the history, so as they are now: the related-party flags of participations (the circular-flow analysis,
+which runs over the whole graph and keeps no history of its own).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from deals import messages
 from deals.choices import PENDING_STATUSES
-from deals.engine.fx import Converter
+from deals.engine.fx import Converter, Rate, RateTable
 from deals.engine.valuation import ConditionIn, compute_round
 from deals.models import (
     Claim,
     Condition,
     FundingRound,
+    FxRate,
     Organization,
     Participation,
     ParticipationFigures,
@@ -43,7 +49,6 @@ from deals.models.audit import VERSION_FIELD
 from deals.models.estimates import as_columns, column_names, fit, from_columns, read_columns
 from deals.models.rounds import ROUND_DATE_COLUMNS, round_date
 from deals.pipeline import recompute
-from deals.pipeline.rates import rate_table
 
 #: The round columns an event row restores (the computed figures and the row version are not audited).
 ROUND_COLUMNS = (
@@ -84,6 +89,49 @@ def parse_moment(text: str) -> datetime.datetime | None:
     if moment is None:
         return None
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def rates_then(when: datetime.datetime) -> RateTable:
+    """The exchange rates as they were recorded at ``when`` (the table every figure of then converts with): each
+    rate's last event before then, rates entered later or deleted by then left out, and the rates without any
+    history (bulk-loaded with the audit triggers off) as they are now.
+
+    Rates change rarely, and reading and indexing the 1,908 rates of the 1M-round data took 15-30 ms of every
+    as-of request that converts: the last 16 tables are kept in this process (:func:`_kept_rates_then`), under
+    the moment and the state of the rates (:func:`_rates_state`, one query), which any rate written since, with
+    or without its history, changes; a table is never stale, only unused."""
+    return _kept_rates_then(when, _rates_state())
+
+
+@functools.lru_cache(maxsize=16)  # a date's moment is the end of that day, so moments repeat
+def _kept_rates_then(when: datetime.datetime, state: tuple[Any, ...]) -> RateTable:
+    """:func:`_read_rates_then`, kept by ``state`` as well as the moment: a new state is a new entry."""
+    return _read_rates_then(when)
+
+
+def _read_rates_then(when: datetime.datetime) -> RateTable:
+    """:func:`rates_then` read from the database: two queries, read as plain values (model instances of a few
+    thousand rates cost more than the rest of a page)."""
+    columns = ("date", "base", "quote", "rate")
+    then = [e[1:] for e in _latest("FxRate", when).values_list("pgh_label", *columns) if e[0] != "delete"]
+    tracked = apps.get_model("deals", "FxRateEvent").objects.values("pgh_obj_id")
+    now = FxRate.objects.order_by().exclude(pk__in=tracked).values_list(*columns)
+    return RateTable(Rate(*row) for row in [*then, *now])
+
+
+def _rates_state() -> tuple[Any, ...]:
+    """What the rates of any moment follow from: the newest rate event and the number of them (an edit through
+    the audit triggers, or history removed), the number of rates and the newest rate's id (rows loaded with the
+    triggers off, which leave no event). One query over two small tables' indexes."""
+    events = apps.get_model("deals", "FxRateEvent")._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(pgh_id) FROM {events}), (SELECT count(*) FROM {events}), "  # noqa: S608 (table names)
+            f"(SELECT max(id) FROM {FxRate._meta.db_table}), (SELECT count(*) FROM {FxRate._meta.db_table})"
+        )
+        row = cursor.fetchone()
+    database = connection.settings_dict["NAME"]  # ids of another database say nothing of this one's rates
+    return (database, *row) if row is not None else (database,)
 
 
 def _latest(model: str, when: datetime.datetime, **where: Any) -> QuerySet[Any, dict[str, Any]]:
@@ -263,7 +311,7 @@ def positions(target_ids: Iterable[int], when: datetime.datetime) -> list[Positi
     loaded: recompute.Loaded = defaultdict(list)
     for row in sorted(rows, key=lambda r: (r["target_id"], r["id"])):  # as the recompute loads them
         loaded[row["target_id"]].append(_inputs(row, by_round[row["id"]], conditions_then))
-    batch = recompute.compute(loaded, rate_table()) if loaded else recompute.Batch()
+    batch = recompute.compute(loaded, rates_then(when)) if loaded else recompute.Batch()
     return [
         Position(**{**dict(zip(recompute.POSITION_COLUMNS, p, strict=True)), "computed_at": None})
         for p in batch.positions
@@ -317,7 +365,7 @@ def participations_then(current: list[Participation], when: datetime.datetime) -
     for part in participations(list(rounds), when):
         by_round[part[1]].append(part)
     conditions_then = conditions([part[0] for parts in by_round.values() for part in parts], when)
-    table = rate_table() if rounds else None
+    table = rates_then(when) if rounds else None
     outs = {pk: _engine(row, by_round[pk], conditions_then, table)[0] for pk, row in rounds.items()}
     ids = [then.pk for then, _ in kept]
     sources, claims = sources_of("participation", ids, when), claims_of("participation", ids, when)
@@ -375,15 +423,34 @@ def organizations_then(current: list[Organization], when: datetime.datetime) -> 
     return out
 
 
+#: The most targets a portfolio of a past moment is computed over: each is every round of that target computed
+#: again, so a large fund's (thousands of targets) would take minutes of one web process.
+PORTFOLIO_TARGETS_LIMIT = 300
+
+
+class TooManyTargets(Exception):
+    """A portfolio of a past moment over more targets than :data:`PORTFOLIO_TARGETS_LIMIT`."""
+
+    def __init__(self, count: int) -> None:
+        self.count, self.limit = count, PORTFOLIO_TARGETS_LIMIT
+        super().__init__(
+            f"A portfolio as of a date is computed for at most {self.limit:,} companies; "
+            f"this investor held stakes in {count:,} then."
+        )
+
+
 def organization_positions(
     organization: Organization, when: datetime.datetime, *, as_investor: bool, pro_forma: bool
 ) -> list[Position]:
     """The organization's portfolio (``as_investor``) or cap table at ``when``, from :func:`positions` on the
-    targets it held or was then, in the endpoints' order, with the names of then."""
+    targets it held or was then, in the endpoints' order, with the names of then. A portfolio over more than
+    :data:`PORTFOLIO_TARGETS_LIMIT` targets raises :class:`TooManyTargets`."""
     if as_investor:
         rounds = _children("Participation", "investor_id", [organization.pk], when, ("round_id",))
         held = _children("FundingRound", "id", {r["round_id"] for r in rounds}, when, ("target_id",))
         targets = {r["target_id"] for r in held}
+        if len(targets) > PORTFOLIO_TARGETS_LIMIT:
+            raise TooManyTargets(len(targets))
     else:
         targets = {organization.pk}
     side = "investor_id" if as_investor else "target_id"
@@ -415,6 +482,20 @@ def _fields(model: type[Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if f.attname != VERSION_FIELD and f.attname in kept]
 
 
+def _builder(model: type[M], fields: list[str]) -> Callable[[Sequence[Any]], M]:
+    """Builds an unsaved ``model`` from a row of ``fields``' values, the others (the row version) at their defaults,
+    as ``model(**{field: value, …})`` does, through the model's positional constructor: keywords cost a dict and a
+    look-up per field, about half the instances' cost on a page of 50 rounds and their participations."""
+    concrete = model._meta.concrete_fields
+    at = {name: i for i, name in enumerate(fields)}
+    slots = [(at.get(f.attname), f) for f in concrete]
+
+    def build(row: Sequence[Any]) -> M:
+        return model(*[f.get_default() if i is None else row[i] for i, f in slots])
+
+    return build
+
+
 def instances(model: type[M], when: datetime.datetime, **where: Any) -> list[M]:
     """The rows of ``model`` matching ``where`` at ``when``, as unsaved instances of it: each tracked row's last
     event before then (none if that was its delete), and the rows without any history as they are now. Two
@@ -422,10 +503,11 @@ def instances(model: type[M], when: datetime.datetime, **where: Any) -> list[M]:
     (``round_id__in=…``), or ``id__in=…`` (the events' ``pgh_obj_id``)."""
     fields = _fields(model)
     on_events = {("pgh_obj_id__in" if key == "id__in" else key): value for key, value in where.items()}
+    build = _builder(model, fields)
     rows = [
-        model(**{f: e[f] for f in fields})
-        for e in _latest(model.__name__, when, **on_events).values("pgh_label", *fields)
-        if e["pgh_label"] != "delete"
+        build(e)
+        for e in _latest(model.__name__, when, **on_events).values_list(*fields, "pgh_label")
+        if e[-1] != "delete"
     ]
     tracked = apps.get_model("deals", f"{model.__name__}Event").objects.filter(**on_events).values("pgh_obj_id")
     rows += list(model._default_manager.filter(**where).exclude(pk__in=tracked))
@@ -550,7 +632,7 @@ def round_then(pk: int, when: datetime.datetime) -> RoundThen | None:
         record.source = sources.get(record.source_id) if record.source_id else None
     changes.sort(key=lambda c: (c.changed_on, c.pk))
     citations.sort(key=lambda c: (-c.source.published_on.toordinal(), c.pk))
-    figures(round_, participations, by_participation, recompute.rate_table())
+    figures(round_, participations, by_participation, rates_then(when))
     _prefetched(round_, "participations", participations)
     _prefetched(round_, "status_changes", changes)
     _prefetched(round_, "citations", citations)
@@ -558,10 +640,13 @@ def round_then(pk: int, when: datetime.datetime) -> RoundThen | None:
 
 
 def existed(when: datetime.datetime) -> Q:
-    """Rounds that existed at ``when``: recorded before then, or without any history (as they are now)."""
+    """Rounds that existed at ``when``: all but those recorded since (a round without any history, loaded with
+    the audit off, is taken as it is now; one whose history starts with an update was there before it). One
+    anti-join with the few rounds recorded since, where "recorded before, or no history at all" probed the
+    history twice per round: 63 ms of the 1M deals list's count of up to 10,000."""
     events = apps.get_model("deals", "FundingRoundEvent").objects
-    before = events.filter(pgh_obj_id=OuterRef("pk"), pgh_created_at__lt=when, pgh_label="insert")
-    return Q(Exists(before)) | ~Q(Exists(events.filter(pgh_obj_id=OuterRef("pk"))))
+    since = events.filter(pgh_obj_id=OuterRef("pk"), pgh_created_at__gte=when, pgh_label="insert")
+    return ~Q(Exists(since))
 
 
 def _list_order(p: Any) -> tuple[Any, ...]:
@@ -599,3 +684,135 @@ def rounds_then(rounds: list[Any], when: datetime.datetime) -> list[Any]:
         _prefetched(round_, "participations", parts)
         out.append(round_)
     return out
+
+
+@dataclass
+class OrganizationThen:
+    """An organization page's records as they stood at a moment (:func:`organization_then`)."""
+
+    organization: Any
+    subsidiaries: list[Any]
+    funding: list[Any]  # its rounds as the target, newest first, with their participations and figures of then
+    funding_total: int
+    cap_table: list[Position]
+    portfolio: list[Position] | None  # None: held stakes in more targets than are computed for a past moment
+    portfolio_targets: int  # how many, when the portfolio is None
+    relationships: list[Any]
+    metrics: list[Any]
+    claims: Any  # deals.claims.OrganizationClaims
+
+
+def _newest_first(r: Any) -> tuple[datetime.date, int]:
+    """Lists of rounds' order (deals.selectors.NEWEST_FIRST: the best-known date, undated last, then the id), to
+    be sorted in reverse."""
+    from deals.models.rounds import UNDATED
+
+    return (r.date or UNDATED, r.pk)
+
+
+def organization_then(pk: int, when: datetime.datetime, *, pro_forma: bool) -> OrganizationThen | None:
+    """The organization ``pk`` as it stood at ``when``, with what its page shows — its columns, subsidiaries,
+    its rounds as the target (their participations, and their figures computed on the inputs of then), its cap
+    table and portfolio (:func:`organization_positions`), its relationships, metrics and the claims about them
+    and about its rounds and investments — from the audit history; None if it did not exist then. Every list
+    whole (the page caps what it shows); a fixed number of queries, whatever their lengths. Organizations and
+    sources are named as they are now (one merged away since as it last was)."""
+    from deals import claims as claim_rules
+    from deals.models import Metric, Relationship
+
+    found = instances(Organization, when, id__in=[pk])
+    if not found:
+        return None
+    organization = found[0]
+    subsidiaries = sorted(instances(Organization, when, parent_id__in=[pk]), key=lambda o: (o.name, o.pk))
+
+    rounds = {r.pk: r for r in instances(FundingRound, when, target_id__in=[pk])}
+    parts = instances(Participation, when, round_id__in=list(rounds))
+    investments = instances(Participation, when, investor_id__in=[pk])
+    invested = {r.pk: r for r in instances(FundingRound, when, id__in={p.round_id for p in investments})}
+    conditions = instances(Condition, when, participation_id__in=[p.pk for p in parts])
+    relationships = {
+        r.pk: r
+        for field in ("provider_id__in", "client_id__in")
+        for r in instances(Relationship, when, **{field: [pk]})
+    }
+    metrics = instances(Metric, when, organization_id__in=[pk])
+    orgs = last_known(
+        Organization,
+        [
+            organization.parent_id,
+            *(p.investor_id for p in parts),
+            *(r.target_id for r in invested.values()),
+            *(x for r in relationships.values() for x in (r.provider_id, r.client_id)),
+        ],
+    )
+
+    organization.parent = orgs.get(organization.parent_id) if organization.parent_id else None
+    by_round: dict[int, list[Any]] = defaultdict(list)
+    by_participation: dict[int, list[Any]] = defaultdict(list)
+    for condition in sorted(conditions, key=lambda c: c.pk):
+        by_participation[condition.participation_id].append(condition)
+    for p in parts:
+        p.investor = orgs[p.investor_id]
+        by_round[p.round_id].append(p)
+    table = rates_then(when)
+    for round_ in rounds.values():
+        round_.target = organization
+        listed = sorted(by_round.get(round_.pk, []), key=_list_order)
+        for p in listed:
+            p.round = round_
+        figures(round_, listed, by_participation, table)
+        _prefetched(round_, "participations", listed)
+    for round_ in invested.values():
+        round_.target = orgs[round_.target_id]
+    for r in relationships.values():
+        r.provider, r.client = orgs[r.provider_id], orgs[r.client_id]
+    funding = sorted(rounds.values(), key=_newest_first, reverse=True)
+    ordered_relationships = sorted(
+        relationships.values(),
+        key=lambda r: (r.started_on is None, -(r.started_on or datetime.date.min).toordinal(), r.pk),
+    )
+    ordered_metrics = sorted(
+        metrics,
+        key=lambda m: (
+            m.kind,
+            m.period_year is None,
+            -(m.period_year or 0),
+            m.period_date is None,
+            -(m.period_date or datetime.date.min).toordinal(),
+            m.pk,
+        ),
+    )
+
+    of_metrics = claims_of("metric", [m.pk for m in metrics], when)
+    of_relationships = claims_of("relationship", list(relationships), when)
+    of_rounds = claims_of("round", list(rounds), when)
+    of_investments = claims_of("participation", [p.pk for p in investments], when)
+    claims = claim_rules.organization_claims_of(
+        metrics=[(m, of_metrics.get(m.pk, {})) for m in ordered_metrics],
+        relationships=[(r, of_relationships.get(r.pk, {})) for r in ordered_relationships],
+        rounds=[(r, of_rounds.get(r.pk, {})) for r in funding],
+        investments=[
+            (invested[p.round_id], {"amount": of_investments.get(p.pk, {}).get("amount", [])})
+            for p in investments
+            if p.round_id in invested
+        ],
+    )
+    portfolio: list[Position] | None = None
+    try:
+        portfolio = organization_positions(organization, when, as_investor=True, pro_forma=pro_forma)
+        portfolio_targets = len({p.target_id for p in portfolio})
+    except TooManyTargets as too_many:
+        portfolio_targets = too_many.count
+    return OrganizationThen(
+        organization=organization,
+        subsidiaries=subsidiaries,
+        funding=funding,
+        funding_total=len(funding),
+        cap_table=organization_positions(organization, when, as_investor=False, pro_forma=pro_forma),
+        portfolio=portfolio,
+        portfolio_targets=portfolio_targets,
+        relationships=ordered_relationships,
+        metrics=ordered_metrics,
+        claims=claims,
+    )

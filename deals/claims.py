@@ -150,13 +150,21 @@ def disputed(claims: Sequence[Claim]) -> bool:
     """Whether claims on one field disagree: of the claims that stand (:func:`standing`), two figures whose
     intervals do not overlap, or two different stated values (for a status, two different values stated on the
     same day)."""
-    for a, b in itertools.combinations(standing(claims), 2):
-        if is_money(a.target, a.field):
-            if not overlaps(a.estimate, b.estimate):
-                return True
-        elif a.stated_value != b.stated_value and (a.field not in MOVING_FIELDS or stated_date(a) == stated_date(b)):
-            return True
-    return False
+    return any(_contradict(a, b) for a, b in itertools.combinations(standing(claims), 2))
+
+
+def _contradict(a: Claim, b: Claim) -> bool:
+    """Whether two standing claims on one field cannot both be true (the rule :func:`disputed` applies)."""
+    if is_money(a.target, a.field):
+        return not overlaps(a.estimate, b.estimate)
+    return a.stated_value != b.stated_value and (a.field not in MOVING_FIELDS or stated_date(a) == stated_date(b))
+
+
+def contradicted(claims: Sequence[Claim]) -> list[Claim]:
+    """The standing claims on one field that another standing claim contradicts, as :func:`with_disputed` flags
+    them in SQL: each one a dispute rests on."""
+    kept = standing(claims)
+    return [a for a in kept if any(_contradict(a, b) for b in kept if b is not a)]
 
 
 # --- Reading claims in bulk (no N+1) -----------------------------------------------------------------------
@@ -667,6 +675,55 @@ def _contested(target: str, claims: models.QuerySet[Claim]) -> Any:
     column = f"{target}_id"
     grouped = claims.order_by().values(column).annotate(speakers=Count(Coalesce("source_id", Value(0)), distinct=True))
     return grouped.filter(speakers__gt=1).values(column)
+
+
+def organization_claims_of(
+    *,
+    metrics: list[tuple[Metric, Mapping[str, list[Claim]]]],
+    relationships: list[tuple[Relationship, Mapping[str, list[Claim]]]],
+    rounds: list[tuple[FundingRound, Mapping[str, list[Claim]]]],
+    investments: list[tuple[FundingRound, Mapping[str, list[Claim]]]],
+    limit: int = ORGANIZATION_CLAIMS_LIMIT,
+) -> OrganizationClaims:
+    """:func:`organization_claims` of records and their claims by field given (as they stood at a moment,
+    deals.as_of), each list in the page's order: its metrics and relationships, its rounds, and the rounds it
+    invested in with the claims on its participation. The same disputes as the SQL flags, decided here by
+    :func:`contradicted`; each kind capped at ``limit`` claims as the stored page is."""
+
+    def records(given: list[tuple[Any, Mapping[str, list[Claim]]]], target: str) -> tuple[list[RecordClaims], bool]:
+        out: list[RecordClaims] = []
+        count = 0
+        for record, by_field in given:
+            if count >= limit:
+                return out, True
+            kept = {field: claims for field, claims in by_field.items() if claims}
+            count += sum(len(claims) for claims in kept.values())
+            if kept:
+                out.append(RecordClaims(target=target, record=record, fields=field_claims(kept)))
+        return out, False
+
+    def flagged(given: list[tuple[FundingRound, Mapping[str, list[Claim]]]], target: str) -> list[DisputedField]:
+        rows = []
+        for round_, by_field in given:
+            for field, claims in sorted(by_field.items()):
+                against = contradicted(claims)
+                if against:
+                    sources = len({c.source_id for c in against if c.source_id is not None})
+                    rows.append(DisputedField(round=round_, target=target, field=field, sources=sources))
+        return sorted(rows, key=lambda d: (d.round.date or datetime.date.min, d.round.pk), reverse=True)
+
+    metric_rows, metrics_capped = records(metrics, "metric")
+    relationship_rows, relationships_capped = records(relationships, "relationship")
+    disputed_rounds, disputed_investments = flagged(rounds, "round"), flagged(investments, "participation")
+    return OrganizationClaims(
+        records=metric_rows + relationship_rows,
+        rounds=disputed_rounds[:limit],
+        investments=disputed_investments[:limit],
+        capped=metrics_capped
+        or relationships_capped
+        or len(disputed_rounds) > limit
+        or len(disputed_investments) > limit,
+    )
 
 
 def organization_claims(*, organization: Any, limit: int = ORGANIZATION_CLAIMS_LIMIT) -> OrganizationClaims:

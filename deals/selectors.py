@@ -221,6 +221,22 @@ def round_detail_queryset() -> QuerySet[FundingRound]:
 NEWEST_FIRST = (round_sort_date().desc(), F("id").desc())
 
 
+def search_results(text: str, *, limit: int) -> tuple[list[Organization], list[FundingRound]]:
+    """What the search page shows for ``text``: the best-matching organizations and the newest matching deals,
+    at least ``limit`` of each when there are (one more tells that there are more). The organizations are read
+    once for both: the deals are those of the best of them, as targets and investors, and of the words."""
+    from deals import search
+
+    best = max(limit, search.ORGS_PER_ROUND_SEARCH)
+    orgs = list(Organization.objects.search(text, best=best)[:best])
+    rounds = list(
+        FundingRound.objects.for_list()
+        .search(text, newest=limit, organizations=[o.pk for o in orgs])
+        .order_by(*NEWEST_FIRST)[:limit]
+    )
+    return orgs, rounds
+
+
 def latest_rounds(*, limit: int = 10) -> QuerySet[FundingRound]:
     return FundingRound.objects.for_list().order_by(*NEWEST_FIRST)[:limit]
 

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -272,6 +274,7 @@ def same_queries_for_one_row_and_twenty(url: str) -> list[dict[str, Any]]:
     viewer = client_for("Viewer")
     viewer.get(url)  # the session, the user's permissions
     make_participations(1)
+    viewer.get(url)  # the first read of a moment with rounds reads its rates (kept for the next ones)
     one, data = queries(viewer, url)
     assert len(data) >= 1
     make_participations(19)
@@ -315,3 +318,78 @@ def test_a_view_as_of_a_date_has_no_etag_and_is_never_a_304(resource):
     then = reader.get(f"/api/{resource}/{record.pk}/?as_of={tomorrow}", HTTP_IF_NONE_MATCH=today["ETag"])
     assert then.status_code == 200 and "ETag" not in then
     assert then.json()["id"] == record.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rounds_as_of_convert_with_the_rates_recorded_then():
+    """A rate corrected later and a rate entered later (nearer the round's date) change today's conversion,
+    not the one as of a moment before them: the past converts with the rates as they were recorded then."""
+    from deals.models import FxRate
+    from tests.factories import FxRateFactory
+
+    rate = FxRateFactory(date=datetime.date(2026, 1, 2), base="EUR", quote="USD", rate=Decimal("1.10"))
+    round_ = FundingRoundFactory(
+        reported_on=datetime.date(2026, 1, 20),
+        status="announced",
+        **as_columns("amount", Estimate.exact(100 * M, "EUR")),
+        **as_columns("post_money_valuation", Estimate.exact(900 * M, "EUR")),
+    )
+    reader = client_for("Viewer")
+    url, params = f"/api/rounds/{round_.pk}/", {"currency": "USD"}
+    before = reader.get(url, params).json()
+    listed_before = reader.get("/api/rounds/", params).json()
+    assert before["amount"]["converted"]["value"] == str(110 * M)
+    moment = timezone.now().isoformat()
+
+    FxRate.objects.filter(pk=rate.pk).update(rate=Decimal("1.20"))  # a correction, in raw SQL as an import does
+    FxRateFactory(date=datetime.date(2026, 1, 15), base="EUR", quote="USD", rate=Decimal("1.30"))
+    today = reader.get(url, params).json()
+    assert today["amount"]["converted"]["value"] == str(130 * M) != before["amount"]["converted"]["value"]
+
+    then = reader.get(url, {**params, "as_of": moment}).json()
+    for field in ("amount", "post_money_valuation"):
+        assert then[field] == before[field]
+    assert then["conversion_warnings"] == before["conversion_warnings"]
+    listed_then = reader.get("/api/rounds/", {**params, "as_of": moment}).json()
+    assert [r["amount"] for r in listed_then["results"]] == [r["amount"] for r in listed_before["results"]]
+    # The rate tables of moments are kept between requests: a rate written since, even one whose edits leave no
+    # history, is seen at once by an answer about a moment after it.
+    later = (timezone.now() + datetime.timedelta(days=1)).isoformat()
+    assert reader.get(url, {**params, "as_of": later}).json()["amount"] == today["amount"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")  # as a bulk load writes: no audit rows
+        try:
+            FxRate.objects.create(date=datetime.date(2026, 1, 18), base="EUR", quote="USD", rate=Decimal("1.40"))
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
+    assert reader.get(url, {**params, "as_of": later}).json()["amount"]["converted"]["value"] == str(140 * M)
+    # A rate deleted since still converts the past; the rates table of then is what counted.
+    FxRate.objects.all().delete()
+    assert reader.get(url, {**params, "as_of": moment}).json()["amount"] == before["amount"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_portfolio_of_then_over_more_companies_than_are_computed_is_refused_with_the_count(monkeypatch):
+    """Each company of a past portfolio is all its rounds computed again: a large fund's would take minutes, so
+    past the limit the answer is a 400 naming the limit and the count, and the organization page says the same."""
+    from deals import as_of
+
+    editor = client_for("Data entry")
+    investor = OrganizationFactory()
+    for _ in range(2):
+        round_ = valued(400, target=OrganizationFactory(), reported_on=datetime.date(2025, 1, 1))
+        ParticipationFactory(round=round_, investor=investor, **as_columns("amount", Estimate.exact(10 * M, "EUR")))
+    moment = timezone.now().isoformat()
+    url = f"/api/organizations/{investor.pk}/portfolio/"
+    assert len(editor.get(url, {"as_of": moment}).json()["positions"]) == 2
+    monkeypatch.setattr(as_of, "PORTFOLIO_TARGETS_LIMIT", 1)
+    refused = editor.get(url, {"as_of": moment})
+    assert refused.status_code == 400
+    assert "at most 1 companies" in str(refused.json()) and "held stakes in 2 then" in str(refused.json())
+    reader = User.objects.create_user(username="reader", password="x-very-long-pass")
+    reader.groups.add(Group.objects.get(name="Viewer"))
+    browser = Client()
+    browser.force_login(reader)
+    page = browser.get(f"/organizations/{investor.slug}/", {"as_of": moment})
+    assert page.status_code == 200
+    assert "this investor held stakes in 2 then" in page.content.decode()

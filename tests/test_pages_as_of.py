@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from deals import services
 from deals.engine.estimates import Estimate
-from deals.models import FundingRound
+from deals.models import FundingRound, Organization
 from deals.models.estimates import as_columns
 from deals.pipeline.services import dirty_drain
 from tests.factories import OrganizationFactory, SourceFactory
@@ -230,6 +230,7 @@ def test_the_as_of_pages_take_the_same_queries_for_one_participant_and_several()
     round_ = a_round(OrganizationFactory(), OrganizationFactory())
     url = reverse("deals:round_detail", args=[round_.pk])
     moment = (timezone.now() + datetime.timedelta(days=1)).isoformat()
+    client.get(url, {"as_of": moment})  # the first read of a moment reads its rates (kept for the next ones)
     counts = (queries(client, url, as_of=moment), queries(client, reverse("deals:round_list"), as_of=moment))
     for _ in range(3):
         services.participation_create(
@@ -275,3 +276,147 @@ def test_the_stakes_as_of_a_moment_count_the_conditions_as_they_stood():
     today = text_of(client.get(url).content.decode(), "round-participants")
     assert "5%" in today and "Met" in today
     assert text_of(client.get(url, {"as_of": moment}).content.decode(), "round-participants") == shown
+
+
+ORG_SECTIONS = ("org-name", "org-badges", "org-facts", "org-description", "org-funding", "org-cap-table", "claims")
+PORTFOLIO_SECTIONS = ("org-name", "org-portfolio", "claims")
+
+
+def sections(html: str, ids: tuple[str, ...]) -> dict[str, str | None]:
+    """The text of each of these elements, None for one the page does not have."""
+    return {section: text_of(html, section) if f'id="{section}"' in html else None for section in ids}
+
+
+def test_the_organization_page_as_of_a_moment_shows_what_it_showed_then():
+    from deals import claims
+
+    client = viewer()
+    target = services.organization_create(
+        values={
+            "name": "Target Co",
+            "kind": "company",
+            "country": "DE",
+            "website": "https://target.example",
+            "description": "Makes batteries.",
+        }
+    )
+    first, second = OrganizationFactory(name="First Fund"), OrganizationFactory(name="Second Fund")
+    round_ = a_round(target, first)
+    stated, other = SourceFactory(outlet="Reuters"), SourceFactory(outlet="Bloomberg")
+    # Two sources disagree on the round's amount: a disputed field of its rounds then.
+    claims.claim_record(record=round_, field="amount", value=Estimate.exact(100 * M, "EUR"), source=stated)
+    claims.claim_record(record=round_, field="amount", value=Estimate.exact(150 * M, "EUR"), source=other, apply=False)
+    dirty_drain()
+    target_url = reverse("deals:organization_detail", args=[target.slug])
+    fund_url = reverse("deals:organization_detail", args=[first.slug])
+    before = sections(client.get(target_url, {"pro_forma": "1"}).content.decode(), ORG_SECTIONS)
+    fund_before = sections(client.get(fund_url, {"pro_forma": "1"}).content.decode(), PORTFOLIO_SECTIONS)
+    assert "Makes batteries." in before["org-description"] and "DE" in before["org-badges"]
+    assert "https://target.example" in before["org-facts"]
+    assert all(before.values())
+    assert "€100m" in before["org-funding"] and "First Fund" in before["org-funding"]
+    assert "First Fund" in before["org-cap-table"] and "5%" in before["org-cap-table"]
+    assert "amount disputed" in before["claims"]
+    assert "Target Co" in (fund_before["org-portfolio"] or "") and "5%" in (fund_before["org-portfolio"] or "")
+    assert fund_before["claims"] is None  # no claims about it or its investments yet
+    moment = timezone.now().isoformat()
+
+    services.organization_update(
+        organization=Organization.objects.get(pk=target.pk),
+        values={"description": "Makes solid-state batteries.", "country": "FR", "website": "https://target.example/de"},
+    )
+    later_edits(round_, second)  # €200m, closed, a second participant: the stakes change
+    participation = round_.participations.get(investor=first)
+    claims.claim_record(record=participation, field="amount", value=Estimate.exact(50 * M, "EUR"), source=stated)
+    claims.claim_record(
+        record=participation, field="amount", value=Estimate.exact(90 * M, "EUR"), source=other, apply=False
+    )
+    dirty_drain()
+    today = sections(client.get(target_url, {"pro_forma": "1"}).content.decode(), ORG_SECTIONS)
+    fund_today = sections(client.get(fund_url, {"pro_forma": "1"}).content.decode(), PORTFOLIO_SECTIONS)
+    for section in ("org-badges", "org-facts", "org-description", "org-funding", "org-cap-table"):
+        assert today[section] != before[section], section
+    assert fund_today["org-portfolio"] != fund_before["org-portfolio"] and fund_today["claims"] != fund_before["claims"]
+
+    response = client.get(target_url, {"pro_forma": "1", "as_of": moment})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert sections(html, ORG_SECTIONS) == before
+    assert "As believed on" in text_of(html, "as-of-banner") and f'href="{target_url}"' in html
+    assert "Co-investors and money cycles are not reconstructed" in text_of(html, "as-of-banner")
+    assert f"as_of={moment[:10]}" in html.replace("%3A", ":")  # the pro-forma toggle keeps the moment
+    fund_then = client.get(fund_url, {"pro_forma": "1", "as_of": moment}).content.decode()
+    assert sections(fund_then, PORTFOLIO_SECTIONS) == fund_before
+    # The change history lists only what had happened by then.
+    assert "Second Fund" in client.get(target_url).content.decode().split('id="events-h"')[1]
+    assert "Second Fund" not in html.split('id="events-h"')[1]
+
+
+def test_an_organization_not_recorded_yet_is_a_404_and_a_malformed_moment_a_400():
+    client = viewer()
+    url = reverse("deals:organization_detail", args=[OrganizationFactory().slug])
+    missing = client.get(url, {"as_of": "2000-01-01"})
+    assert missing.status_code == 404
+    assert "had not been recorded yet" in text_of(missing.content.decode(), "as-of-problem")
+    malformed = client.get(url, {"as_of": "yesterday"})
+    assert malformed.status_code == 400
+    assert "“yesterday” is not a date" in text_of(malformed.content.decode(), "as-of-problem")
+    assert client.get(url, {"as_of": timezone.localdate().isoformat()}).status_code == 200
+    german = client.get(url, {"as_of": "2000-01-01"}, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "noch nicht erfasst" in text_of(german, "as-of-problem")
+
+
+def test_the_organization_page_as_of_takes_the_same_queries_for_one_round_and_several():
+    client = viewer()
+    target = OrganizationFactory()
+    a_round(target, OrganizationFactory())
+    url = reverse("deals:organization_detail", args=[target.slug])
+    moment = (timezone.now() + datetime.timedelta(days=1)).isoformat()
+    client.get(url, {"as_of": moment})  # the first read of a moment reads its rates (kept for the next ones)
+    one = queries(client, url, as_of=moment)
+    for _ in range(4):
+        a_round(target, OrganizationFactory())
+    html = client.get(url, {"as_of": moment}).content.decode()
+    assert html.count("data-round=") == 5
+    assert queries(client, url, as_of=moment) == one
+
+
+def claimed(record: Any, millions: int) -> None:
+    """Two sources' claims on the record's amount (they disagree: a dispute to show)."""
+    from deals import claims
+
+    for source, value in ((SourceFactory(), millions), (SourceFactory(), millions + 1)):
+        claims.claim_record(
+            record=record, field="amount", value=Estimate.exact(value * M, "EUR"), source=source, apply=False
+        )
+
+
+@pytest.mark.parametrize("as_of", [None, "2100-01-01"], ids=["today", "as_of"])
+def test_claims_add_no_queries_per_row_for_one_row_and_fifty(as_of):
+    """The round page (1 and 50 participants), the deals list and /api/rounds/ (1 and 50 rounds), every round
+    and participation with claims, today and as of a date: the same number of queries."""
+    from tests.factories import FundingRoundFactory, ParticipationFactory
+
+    client = viewer()
+    params = {"as_of": as_of} if as_of else {}
+    round_ = FundingRoundFactory(reported_on=datetime.date(2030, 1, 1))  # first in the lists
+    claimed(round_, 100)
+    claimed(ParticipationFactory(round=round_), 10)
+    dirty_drain()
+    pages = (reverse("deals:round_detail", args=[round_.pk]), reverse("deals:round_list"), "/api/rounds/")
+    client.get(pages[0], params)  # the first read of a moment reads its rates (kept for the next ones)
+    counts = [queries(client, page, page_size=50, **params) for page in pages]
+    for i in range(49):
+        claimed(ParticipationFactory(round=round_), 11 + i)
+        other = FundingRoundFactory(reported_on=datetime.date(2029, 1, 1))
+        claimed(other, 200 + i)
+        claimed(ParticipationFactory(round=other), 20)
+    dirty_drain()
+    grown = [queries(client, page, page_size=50, **params) for page in pages]  # before a read fills the API's cache
+    detail = client.get(pages[0], params).content.decode()
+    assert detail.count('class="participant"') == 50 and 'id="round-claims"' in detail
+    listed = client.get(pages[1], params).content.decode()
+    assert listed.count("<tr data-round=") == 50
+    api = client.get(pages[2], {"page_size": 50, **params}).json()["results"]
+    assert len(api) == 50 and all(r["claims"]["amount"]["disputed"] for r in api)
+    assert grown == counts

@@ -30,7 +30,6 @@ from deals.engine.estimates import Estimate
 from deals.models import FundingRound, Organization
 from deals.models.estimates import from_columns, read_columns
 from deals.models.rounds import ROUND_DATE_COLUMNS, round_date
-from deals.pipeline.recompute import rate_table
 
 if TYPE_CHECKING:
     from deals.engine.fx import Converter
@@ -94,17 +93,19 @@ class RoundRows:
             rows = history.round_rows(rows, as_of)
         self.rows, self.converter, self.as_of = rows, converter, as_of
         self.plan, self.participation_plan = _plan("RoundSerializer"), _plan("ParticipationSummarySerializer")
-        related = selectors.round_row_relations([row["id"] for row in rows])
-        if as_of is not None:
-            related["participations"] = history.participations([row["id"] for row in rows], as_of)
-            names = {p[P_INVESTOR] for p in related["participations"]} - set(related["investor_names"])
-            related["investor_names"].update(Organization.objects.filter(pk__in=names).values_list("id", "name"))
+        if as_of is None:
+            related = selectors.round_row_relations([row["id"] for row in rows])
+        else:  # the participations of then (today's are not read), their investors named as they are now
+            then = history.participations([row["id"] for row in rows], as_of)
+            investors = {p[P_INVESTOR] for p in then}
+            names = dict(Organization.objects.filter(pk__in=investors).values_list("id", "name")) if investors else {}
+            related = {"participations": then, "investor_names": names}
         self.names: dict[int, str] = related["investor_names"]
         self.participations: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         for participation in related["participations"]:
             self.participations[participation[P_ROUND]].append(participation)
         self.claims = records_claims("round", [row["id"] for row in rows], as_of) if rows else {}
-        self.table = rate_table() if as_of is not None else None
+        self.table = history.rates_then(as_of) if as_of is not None else None
         self.conditions = (
             history.conditions([p[P_ID] for p in related["participations"]], as_of) if as_of is not None else {}
         )

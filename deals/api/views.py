@@ -148,7 +148,8 @@ class DealsViewSet(StrictQueryMixin, viewsets.ModelViewSet):
         if code is not None:
             if not is_currency(code):
                 raise ValidationError({"currency": [f"“{code}” is not an ISO 4217 currency code."]})
-            context["converter"] = Converter(rate_table(), code)
+            moment = self.as_of()  # the past converts with the rates recorded then
+            context["converter"] = Converter(rate_table() if moment is None else history.rates_then(moment), code)
         return context
 
     def _with_warnings(self, response: Response, context: dict[str, Any]) -> Response:
@@ -463,7 +464,12 @@ class OrganizationViewSet(DealsViewSet):
         """The organization's portfolio or cap table: the stored positions, or as of ``?as_of=``."""
         organization, pro_forma, moment = self._organization(pk), self._pro_forma(), self.as_of()
         if moment is not None:
-            return history.organization_positions(organization, moment, as_investor=as_investor, pro_forma=pro_forma)
+            try:
+                return history.organization_positions(
+                    organization, moment, as_investor=as_investor, pro_forma=pro_forma
+                )
+            except history.TooManyTargets as too_many:
+                raise ValidationError({"as_of": [str(too_many)]}) from too_many
         if as_investor:
             return selectors.organization_portfolio(organization=organization, pro_forma=pro_forma)
         return selectors.organization_cap_table(organization=organization, pro_forma=pro_forma)

@@ -200,7 +200,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
     filterset = _round_filter(request)
     rounds = filterset.qs if filterset.is_valid() else FundingRound.objects.none()
     if as_of is not None:
-        rounds = rounds.filter(history.existed(as_of.moment))
+        # rounds_then reads the rows of then: of today's, the page needs only the ids, not the list's joins.
+        rounds = rounds.filter(history.existed(as_of.moment)).select_related(None).prefetch_related(None).only("id")
     if not request.GET.get("ordering"):
         rounds = ordered_rounds(rounds)
     page = CappedPaginator(rounds, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
@@ -454,7 +455,17 @@ def _first(queryset: Any, limit: int) -> tuple[list[Any], bool]:
 
 def _valuation_points(org: Organization) -> tuple[list[charts.BandPoint], bool]:
     """The valuation chart's points (its latest valued rounds) and whether older ones were left out."""
-    valuations = selectors.organization_valuations(organization=org, limit=ORG_VALUATIONS_CHARTED)
+    return _band_points(selectors.organization_valuations(organization=org, limit=ORG_VALUATIONS_CHARTED))
+
+
+def _valuations_then(funding: list[Any]) -> list[tuple[datetime.date | None, str, Any]]:
+    """:func:`deals.selectors.organization_valuations` of rounds as they stood at a moment (newest first, with
+    their figures of then): the latest valued ones, oldest first."""
+    valued = [r for r in funding if r.figures.post_money_reporting is not None][:ORG_VALUATIONS_CHARTED]
+    return [(r.date, r.date_precision, r.figures.post_money_reporting) for r in reversed(valued)]
+
+
+def _band_points(valuations: list[tuple[datetime.date | None, str, Any]]) -> tuple[list[charts.BandPoint], bool]:
     points = []
     for when, precision, post in valuations:
         if post.high is None and post.low is None:
@@ -477,8 +488,13 @@ def _valuation_points(org: Organization) -> tuple[list[charts.BandPoint], bool]:
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Everything about one organization, each list capped so that the busiest (hundreds of rounds as a target,
     tens of thousands as an investor) render as fast as the others; the caps link to the full lists."""
+    as_of, problem = _as_of(request)
+    if problem is not None:
+        return problem
     org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
     pro_forma = request.GET.get("pro_forma") == "1"
+    if as_of is not None:
+        return _organization_detail_then(request, org, as_of, pro_forma=pro_forma)
     title = _("Post-money valuation over time (%(currency)s)") % {"currency": reporting_currency()}
     points, valuations_capped = _valuation_points(org)
     # The names come in their own queries: joined in, the planner trades the two indexes for a parallel scan.
@@ -537,6 +553,62 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "deals/organizations/detail.html", context)
 
 
+def _organization_detail_then(request: HttpRequest, org: Organization, as_of: AsOf, *, pro_forma: bool) -> HttpResponse:
+    """The organization page as it stood at ``as_of``: the same template on the records of then (deals.as_of),
+    the rounds' figures, the cap table and the portfolio computed on them. The co-investors and the money
+    cycles, which are derived from the whole network, are not reconstructed and left out (the banner says so);
+    the change history lists only the changes made before then."""
+    then = history.organization_then(org.pk, as_of.moment, pro_forma=pro_forma)
+    if then is None:
+        message = _("This organization had not been recorded yet on %(date)s.") % {"date": as_of.label}
+        return _as_of_problem(request, message, status=404)
+    title = _("Post-money valuation over time (%(currency)s)") % {"currency": reporting_currency()}
+    points, valuations_capped = _band_points(_valuations_then(then.funding))
+    organization = then.organization
+    context = {
+        "as_of": as_of,
+        "org": organization,
+        "pro_forma": pro_forma,
+        "subsidiaries": then.subsidiaries[:ORG_LIST_LIMIT],
+        "more_subsidiaries": len(then.subsidiaries) > ORG_LIST_LIMIT,
+        "funding": selectors.with_labels(then.funding[:ORG_ROUNDS_SHOWN]),
+        "funding_total": then.funding_total,
+        "valuation_chart": charts.band_chart(points, title=title, fmt=_money),
+        "valuation_title": title,
+        "valuations_capped": valuations_capped,
+        "valuations_charted": ORG_VALUATIONS_CHARTED,
+        "cap_table": then.cap_table[:ORG_LIST_LIMIT],
+        "more_holders": len(then.cap_table) > ORG_LIST_LIMIT,
+        "portfolio": (then.portfolio or [])[:ORG_LIST_LIMIT],
+        "more_positions": then.portfolio is not None and len(then.portfolio) > ORG_LIST_LIMIT,
+        "portfolio_not_computed": (
+            None
+            if then.portfolio is not None
+            else _(
+                "The portfolio is computed for a past date for at most %(limit)s companies; this investor held "
+                "stakes in %(count)s then."
+            )
+            % {
+                "limit": formats.number_format(history.PORTFOLIO_TARGETS_LIMIT, force_grouping=True),
+                "count": formats.number_format(then.portfolio_targets, force_grouping=True),
+            }
+        ),
+        "co_investors": [],
+        "relationships": then.relationships[:ORG_LIST_LIMIT],
+        "more_relationships": len(then.relationships) > ORG_LIST_LIMIT,
+        "metrics": then.metrics[:ORG_METRICS_LIMIT],
+        "more_metrics": len(then.metrics) > ORG_METRICS_LIMIT,
+        "cycles": [],
+        "events": follow.listed(follow.events_of(organization=org).filter(occurred_at__lt=as_of.moment), EVENTS_SHOWN),
+        "following": follow.is_following(request.user, organization=org),
+        "list_limit": ORG_LIST_LIMIT,
+        "can_edit": request.user.has_perm("deals.change_organization"),
+        "reporting_currency": reporting_currency(),
+        **organization_claims_context(organization, found=then.claims),
+    }
+    return render(request, "deals/organizations/detail.html", context)
+
+
 def claim_table_rows(
     fields: Any, *, label: Callable[[str], str], agreeing: frozenset[int] | set[int] = frozenset()
 ) -> list[dict[str, Any]]:
@@ -578,13 +650,15 @@ def _record_label(organization: Organization, entry: Any) -> str:
     return _("Buys %(kind)s from %(provider)s") % {"kind": record.get_kind_display(), "provider": record.provider.name}
 
 
-def organization_claims_context(organization: Organization) -> dict[str, Any]:
+def organization_claims_context(organization: Organization, *, found: Any = None) -> dict[str, Any]:
     """The organization page's claims (deals.claims.organization_claims): its own records' claims side by side,
-    and its rounds' and its investments' disputed fields, each linking to the round page's claims."""
+    and its rounds' and its investments' disputed fields, each linking to the round page's claims; of the
+    claims ``found`` (as they stood at a moment) instead of the stored ones when given."""
     from deals import claims
     from deals.choices import ClaimField
 
-    found = claims.organization_claims(organization=organization)
+    if found is None:
+        found = claims.organization_claims(organization=organization)
     labels = dict(ClaimField.choices)
     rows: list[dict[str, Any]] = []
     for entry in found.records:
@@ -612,7 +686,7 @@ def _network_focus(request: HttpRequest) -> Organization | None:
     if not text:
         return None
     found = Organization.objects.filter(slug=text).first()
-    found = found or Organization.objects.search(text).first()
+    found = found or Organization.objects.search(text, best=1).first()
     if found is None:
         raise Http404(_("No organization matches “%(text)s”.") % {"text": text})
     return found
@@ -663,10 +737,7 @@ def search(request: HttpRequest) -> HttpResponse:
     orgs: list[Organization] = []
     rounds: list[FundingRound] = []
     if text:
-        orgs = list(Organization.objects.search(text)[: SEARCH_LIMIT + 1])
-        rounds = list(
-            FundingRound.objects.for_list().search(text).order_by(*selectors.NEWEST_FIRST)[: SEARCH_LIMIT + 1]
-        )
+        orgs, rounds = selectors.search_results(text, limit=SEARCH_LIMIT + 1)
     context = {
         "q": text,
         "organizations": _marked_organizations(orgs[:SEARCH_LIMIT], text),
@@ -720,5 +791,5 @@ def organization_suggest(request: HttpRequest) -> HttpResponse:
     text = next(
         (request.GET[k].strip() for k in ("investor_slug", "target_slug", "focus", "q") if request.GET.get(k)), ""
     )
-    orgs = Organization.objects.search(text)[:15] if len(text) >= 2 else []
+    orgs = Organization.objects.search(text, best=15)[:15] if len(text) >= 2 else []
     return render(request, "deals/_org_options.html", {"organizations": orgs})

@@ -90,14 +90,25 @@ class Loader:
             for key in ("amount", "pre_money_valuation", "post_money_valuation"):
                 values.update(estimate_columns(key, record.get(key)))
             values["notes"] = record.get("notes", "")
-            round_ = self.round_(f"demo:{record['key']}", values, record.get("status_history", []))
-            self.cite("round", round_, record.get("sources", []))
+            cited = record.get("sources", [])
+            round_ = self.round_(f"demo:{record['key']}", values, record.get("status_history", []), cited)
+            self.cite("round", round_, cited)
             for part in record.get("participations", []):
-                self.participation(round_, part)
+                self.participation(round_, part, cited)
 
-    def round_(self, ref: str, values: dict[str, Any], history: list[dict[str, Any]]) -> FundingRound:
+    def stated_by(self, citations: list[tuple[str, str]]) -> Source | None:
+        """The source the record's values are claims of: the one it cites, as the services decide for an edit
+        citing one source (deals.claims.record_hand_edits); None when it cites several or none, since the
+        dataset does not say which of them stated which figure (then they are entered by hand)."""
+        return self.sources[citations[0][0]] if len(citations) == 1 else None
+
+    def round_(
+        self, ref: str, values: dict[str, Any], history: list[dict[str, Any]], citations: list[tuple[str, str]]
+    ) -> FundingRound:
         """The round with these values, its status history replayed through the services: a new round starts
-        at the history's first status, and each later step not yet recorded is a status change on its date."""
+        at the history's first status, and each later step not yet recorded is a status change on its date.
+        Its figures are claims of the source it cites, when it cites one."""
+        claim_source = self.stated_by(citations)
         round_ = FundingRound.objects.filter(ref=ref).first()
         if round_ is None:
             first = history[0]
@@ -105,12 +116,13 @@ class Loader:
                 values={**values, "ref": ref, "status": first["to"]},
                 status_changed_on=first["on"],
                 status_source=self.sources.get(first.get("source") or ""),
+                claim_source=claim_source,
             )
         else:
             # A date the dataset leaves open may have been filled by a status change; it stays.
             stated = {k: v for k, v in values.items() if v is not None or k not in STATUS_DATES}
             if any(getattr(round_, key) != value for key, value in stated.items()):
-                round_ = services.round_update(round=round_, values=stated)
+                round_ = services.round_update(round=round_, values=stated, claim_source=claim_source)
         recorded = set(round_.status_changes.values_list("changed_on", "to_status"))
         for change in history[1:]:
             if (change["on"], change["to"]) not in recorded:
@@ -122,10 +134,13 @@ class Loader:
                 )
         return round_
 
-    def participation(self, round_: FundingRound, record: dict[str, Any]) -> None:
+    def participation(self, round_: FundingRound, record: dict[str, Any], round_sources: list[tuple[str, str]]) -> None:
+        """The participation with these values; its figures are claims of the one source it cites, else of the
+        round's one source."""
         values = {k: record.get(k) for k in ("is_lead", "instrument", "status")}
         values.update(estimate_columns("amount", record.get("amount")))
         investor = self.orgs[record["investor"]]
+        claim_source = self.stated_by(record.get("sources", []) or round_sources)
         conditions = [
             {
                 "kind": c["kind"],
@@ -138,7 +153,9 @@ class Loader:
         participation = Participation.objects.filter(round=round_, investor=investor).first()
         if participation is None:
             participation = services.participation_create(
-                values={**values, "round": round_, "investor": investor}, conditions=conditions
+                values={**values, "round": round_, "investor": investor},
+                conditions=conditions,
+                claim_source=claim_source,
             )
         else:
             stored = [
@@ -148,9 +165,21 @@ class Loader:
             changed = any(getattr(participation, key) != value for key, value in values.items())
             if changed or stored != conditions:
                 services.participation_update(
-                    participation=participation, values=values, conditions=None if stored == conditions else conditions
+                    participation=participation,
+                    values=values,
+                    conditions=None if stored == conditions else conditions,
+                    claim_source=claim_source,
                 )
         self.cite("participation", participation, record.get("sources", []))
+
+    def recorded(self, model: Any, lookup: dict[str, Any], values: dict[str, Any], record: dict[str, Any]) -> Any:
+        """A relationship or metric with these values, saved through the services when new or changed, so its
+        figure is a claim of the source it cites (by hand when it cites several)."""
+        obj = model.objects.filter(**lookup).first()
+        if obj is not None and all(getattr(obj, key) == value for key, value in values.items()):
+            return obj
+        sources = [self.sources[key] for key, _ in record.get("sources", [])]
+        return services.record_save(instance=obj or model(**lookup), values=values, sources=sources)
 
     def relationships(self) -> None:
         for record in records(demo_data.RELATIONSHIPS):
@@ -162,7 +191,7 @@ class Loader:
             values = {k: record.get(k) for k in ("started_on", "ended_on")}
             values["description"] = record.get("description", "")
             values.update(estimate_columns("annual_value", record.get("annual_value")))
-            self.cite("relationship", upsert(Relationship, lookup, values), record.get("sources", []))
+            self.cite("relationship", self.recorded(Relationship, lookup, values, record), record.get("sources", []))
 
     def metrics(self) -> None:
         for record in records(demo_data.METRICS):
@@ -175,7 +204,7 @@ class Loader:
             values = {"percent": record.get("percent"), "is_forecast": record.get("is_forecast", False)}
             values["label"] = record.get("label", "")
             values.update(estimate_columns("value", record.get("value")))
-            self.cite("metric", upsert(Metric, lookup, values), record.get("sources", []))
+            self.cite("metric", self.recorded(Metric, lookup, values, record), record.get("sources", []))
 
     def claims_(self) -> None:
         """The demo's claims, each recorded once (deals.claims); the editors' choices made with their reasons."""
