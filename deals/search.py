@@ -8,13 +8,28 @@ named here are those migration 0012 indexes, so every condition is answered from
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection
-from django.db.models import BooleanField, Case, Expression, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Lower
 from django.utils.html import escape
@@ -34,6 +49,12 @@ def compact(text: str) -> str:
 #: How many of the best-matching organizations a round search looks for as target or investor: a word common to
 #: thousands of names ("ventures") must not pull in millions of participations.
 ORGS_PER_ROUND_SEARCH = 50
+#: How many candidates each index of a bounded organization search (``search(text, best=n)``) gives at least:
+#: the candidates of all indexes together are then ranked exactly.
+ORG_CANDIDATES = 50
+#: The word similarities from which a bounded search reads the names that resemble the query, most alike first,
+#: when more than its bound resemble it at pg_trgm's default of 0.6 (the threshold of :func:`org_condition`).
+SIMILARITY_TIERS = (0.9, 0.8, 0.7)
 
 
 def org_key() -> RawSQL:
@@ -75,6 +96,13 @@ def any_of(field: str, ids: QuerySet[Any]) -> Q:
     return Q(_Operator(F(field), "= ANY", array))
 
 
+def any_id(field: str, ids: list[int]) -> Q:
+    """``field = ANY(%s)`` with the ids passed as one array: a list of up to a thousand ids, which as
+    ``IN (%s, …)`` Django and psycopg each handle one by one."""
+    array = Func(Value(ids, output_field=ArrayField(BigIntegerField())), template="(%(expressions)s)")
+    return Q(_Operator(F(field), "= ANY", array))
+
+
 def has_trigrams() -> bool:
     """Whether the database has pg_trgm (asked once per connection). The embedded server of ``make run`` ships no
     contrib extensions: there, names match by substring and words only, with no tolerance for typos."""
@@ -98,6 +126,82 @@ def org_condition(text: str) -> Q:
             condition |= Q(_Operator(Value(variant), "<%%", F("search_key")))
         condition |= Q(_Operator(Lower("name"), "%%", Value(lowered)))
     return condition
+
+
+def org_candidates(text: str, best: int) -> list[int]:
+    """The ids of a bounded organization search: each index gives at most ``max(best, ORG_CANDIDATES)``
+    organizations that match ``text`` in its way, so that no word common to thousands of names ("ventures",
+    "open") makes the search rank every one of them. Read now, for the search to rank.
+
+    The parts: the exact name (the unique index on ``lower(name)``); the words of names, aliases and
+    descriptions (the text index); under three letters, the names that start with the query (the
+    ``text_pattern_ops`` index of migration 0024); from three, the names and aliases that contain the query or
+    the query without spaces, and, where the server has pg_trgm, those with a word that resembles either (the
+    trigram indexes). Within a part the index gives any of its matches; where more than the bound resemble the
+    query, the most alike are read too, tier by tier of :data:`SIMILARITY_TIERS` until a tier gives enough.
+    Every candidate meets :func:`org_condition`, so it only remains to rank them; a name that resembles the
+    query only as a whole (``lower(name) % q`` without a word alike) is not read: its similarity is at most its
+    word similarity, so it would rank below the names read (it is found by the search without ``best``).
+    """
+    from deals.models import Organization
+
+    lowered, squeezed = text.lower(), compact(text)
+    bound = max(best, ORG_CANDIDATES)
+    orgs = Organization.objects.order_by()
+    exact = orgs.alias(lower_name=Lower("name")).filter(lower_name__in=sorted({lowered, squeezed}))
+    words = orgs.alias(search_doc=org_document()).filter(search_doc=text_query(text))
+    parts = [exact.values("pk"), words.values("pk")[:bound]]
+    if len(squeezed) < FUZZY_MIN_LENGTH:
+        starting = orgs.alias(lower_name=Lower("name")).filter(lower_name__startswith=lowered)
+        return _ids([*parts, starting.values("pk")[:bound]])
+    key = org_key()
+    variants = list(dict.fromkeys([lowered, squeezed]))
+    for variant in variants:
+        parts.append(orgs.alias(search_key=key).filter(search_key__contains=variant).values("pk")[:bound])
+    if not has_trigrams():
+        return _ids(parts)
+    alike = [orgs.filter(_Operator(Value(v), "<%%", key)).values("pk")[:bound] for v in variants]
+    found = set(_ids(parts + alike))
+    if len(found) < bound:  # no part reached its bound: these are all the matches
+        return sorted(found)
+    most_alike: set[int] = set()
+    with _word_similarity_thresholds() as threshold_at:
+        for threshold in SIMILARITY_TIERS:
+            threshold_at(threshold)
+            most_alike.update(_ids(alike))
+            if len(most_alike) >= bound:
+                break
+    return sorted(found | most_alike)
+
+
+def _ids(parts: list[QuerySet[Any]]) -> list[int]:
+    return list(parts[0].union(*parts[1:]).values_list("pk", flat=True))
+
+
+@contextmanager
+def _word_similarity_thresholds() -> Iterator[Callable[[float], None]]:
+    """A setter of pg_trgm's word similarity threshold for the reads inside, with no sequential scan (the
+    planner guesses that 5 % of the organizations resemble any query and would scan the table for a few of
+    them). Set for the transaction, one statement per tier, and put back after, as the caller's transaction
+    may go on."""
+    names = ["pg_trgm.word_similarity_threshold", "enable_seqscan"]
+    assign = "set_config(%s, %s, true), set_config(%s, %s, true)"
+    with transaction.atomic(), connection.cursor() as cursor:
+        before: list[str] = []
+
+        def threshold_at(threshold: float) -> None:
+            values = [names[0], str(threshold), names[1], "off"]
+            if before:
+                cursor.execute(f"SELECT {assign}", values)
+                return
+            # The select list is evaluated left to right: the settings as they were, then the new ones.
+            cursor.execute(f"SELECT current_setting(%s, true), current_setting(%s, true), {assign}", [*names, *values])
+            row = cursor.fetchone()
+            before.extend(value or default for value, default in zip(row[:2], ("0.6", "on"), strict=True))
+
+        yield threshold_at
+        if before:
+            cursor.execute(f"SELECT {assign}", [x for pair in zip(names, before, strict=True) for x in pair])
 
 
 def org_rank(text: str) -> Greatest:

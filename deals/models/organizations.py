@@ -26,20 +26,29 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
             is_target=Exists(FundingRound.objects.filter(target=OuterRef("pk"))),
         )
 
-    def search(self, text: str) -> OrganizationQuerySet:
+    def search(self, text: str, *, best: int | None = None) -> OrganizationQuerySet:
         """Organizations whose name or aliases contain or resemble ``text``, or whose words it names (English or
-        German), best match first (``search_rank``, higher is better; a later ``order_by`` replaces the order)."""
+        German), best match first (``search_rank``, higher is better; a later ``order_by`` replaces the order):
+        an exact name, then the best similarity plus the text rank, then by name.
+
+        With ``best``, for a page that shows the best ``best`` or so: only the candidates each index gives
+        (:func:`deals.search.org_candidates`, at least ``ORG_CANDIDATES`` of each, the most alike names first)
+        are ranked, so a word that thousands of names share costs no more than a rare one. Where more match than
+        that, the organizations shown after the exact name are among the best-ranked, but which of many that tie
+        (or nearly tie, within a tier of similarity) is shown is the candidates' first by name, not necessarily
+        the first by name of all of them. Under three letters, names match from their start (or by a whole word)
+        only. A list of every match (the ``q`` filter) calls it without ``best``."""
         from deals import search
 
         text = text.strip()
         if not text:
             return self
-        return (
-            self.alias(search_key=search.org_key(), search_doc=search.org_document())
-            .filter(search.org_condition(text))
-            .annotate(search_rank=search.org_rank(text))
-            .order_by("-search_rank", "name")
-        )
+        found = self.alias(search_key=search.org_key(), search_doc=search.org_document())
+        if best is None:
+            found = found.filter(search.org_condition(text))
+        else:
+            found = found.filter(pk__in=search.org_candidates(text, best))
+        return found.annotate(search_rank=search.org_rank(text)).order_by("-search_rank", "name")
 
 
 @audited

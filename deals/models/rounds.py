@@ -74,34 +74,110 @@ def _date_precision(verbose_name: Any) -> models.CharField[str, str]:
     return models.CharField(verbose_name, max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
 
 
+#: A part of a round search (notes, target, investor) that finds at most this many rounds reads them all and
+#: sorts them.
+NOTES_FEW = 1000
+#: How many of the newest rounds a part of a round search walks when it matches more.
+NOTES_WALK = 2000
+
+
 class FundingRoundQuerySet(models.QuerySet["FundingRound"]):
     def for_list(self) -> FundingRoundQuerySet:
         """What every list of rounds shows: target, computed figures and investor names, in a fixed number of
         queries."""
         return self.select_related("target", "figures").prefetch_related("participations__investor")
 
-    def search(self, text: str) -> FundingRoundQuerySet:
+    def search(
+        self, text: str, *, newest: int | None = None, organizations: list[int] | None = None
+    ) -> FundingRoundQuerySet:
         """Rounds whose target or an investor is one of the organizations best matching ``text`` (as an
         organization search ranks them), or whose notes hold its words (English or German). The three parts are
         read through their own indexes and united, so neither a join nor DISTINCT is needed; the organizations are
-        found when this is called. (Limiting each part
-        to the newest few made the planner walk the date index past every round when matches were rare.)"""
+        found when this is called.
+
+        With ``newest``, only the newest ``newest`` matches (newest first, by sort date and id) are kept: each part
+        gives its own newest that many before they are united, so the first ``newest`` rows newest first are
+        those of the whole search, without reading every match ("chips" is in the notes of 50,000 rounds). The
+        search page reads its deals this way; a list that filters or orders the matches otherwise needs them
+        all, and calls it without ``newest``. ``organizations``: the ids of the best-matching organizations when
+        the caller has read them already (the page shows them), best first; else they are read here."""
         from deals import search
 
         text = text.strip()
         if not text:
             return self
         # Read once, now: as a subquery, the organization search ran once for each part that used it.
-        orgs = list(Organization.objects.search(text).values_list("pk", flat=True)[: search.ORGS_PER_ROUND_SEARCH])
-        as_target = FundingRound.objects.filter(target__in=orgs).order_by().values("pk")
-        as_investor = Participation.objects.filter(investor__in=orgs).order_by().values("round_id")
-        in_notes = (
-            FundingRound.objects.alias(search_doc=search.round_document())
-            .filter(search_doc=search.text_query(text))
-            .order_by()
-            .values("pk")
+        if organizations is None:
+            organizations = list(
+                Organization.objects.search(text, best=search.ORGS_PER_ROUND_SEARCH).values_list("pk", flat=True)[
+                    : search.ORGS_PER_ROUND_SEARCH
+                ]
+            )
+        orgs = organizations[: search.ORGS_PER_ROUND_SEARCH]
+        notes = FundingRound.objects.alias(search_doc=search.round_document()).filter(
+            search_doc=search.text_query(text)
         )
-        return self.filter(search.any_of("pk", as_target.union(as_investor, in_notes)))
+        if newest is None:
+            as_target = FundingRound.objects.filter(target__in=orgs).order_by().values("pk")
+            as_investor = Participation.objects.filter(investor__in=orgs).order_by().values("round_id")
+            parts = [as_target, as_investor, notes.order_by().values("pk")]
+            return self.filter(search.any_of("pk", parts[0].union(*parts[1:])))
+        # The busiest investors of the benchmark have tens of thousands of rounds each: each part's newest are
+        # read now, the way its number of matches makes cheapest, and the page's rounds are then looked up by
+        # those few ids.
+        invested = models.Exists(Participation.objects.filter(round=models.OuterRef("pk"), investor__in=orgs))
+        newest_of = _NewestOf(newest)
+        found = {
+            *newest_of(FundingRound.objects.filter(target__in=orgs)),
+            *newest_of(
+                FundingRound.objects.filter(invested),
+                probe=Participation.objects.filter(investor__in=orgs).order_by().values_list("round_id", flat=True),
+            ),
+            *newest_of(notes),
+        }
+        return self.filter(pk__in=sorted(found))
+
+
+class _NewestOf:
+    """The ids of the newest ``newest`` rounds of a part of :meth:`FundingRoundQuerySet.search` (notes, target,
+    investor), read in the cheapest of three ways. Up to :data:`NOTES_FEW` matches are all read from their index
+    and sorted. More are mostly among the newest rounds, so those are read from the date index, back to the
+    :data:`NOTES_WALK`-th newest round, until enough match (walking on would read every round when the matches
+    are old). Only when that finds too few are all the matches sorted. Where the walk ends is read once, for all
+    the parts of a search."""
+
+    ORDER = (round_sort_date().desc(), F("id").desc())
+
+    def __init__(self, newest: int) -> None:
+        self.newest = newest
+        self._bound: list[tuple[datetime.date, int]] | None = None
+
+    def __call__(self, matches: FundingRoundQuerySet, probe: models.QuerySet[Any] | None = None) -> list[int]:
+        """``probe``: the matches' ids, cheaper to read than ``matches`` itself, repeats allowed (an investor's
+        participations for the rounds they invested in)."""
+        from deals import search
+
+        probe = matches.order_by().values_list("pk", flat=True) if probe is None else probe
+        few = list(probe[: NOTES_FEW + 1])
+        if len(few) <= NOTES_FEW:
+            return self._sorted(FundingRound.objects.filter(search.any_id("pk", sorted(set(few)))))
+        recent = matches.alias(sort_date=round_sort_date())
+        for date, pk in self.bound():  # none when there are fewer rounds: then the walk reads them all
+            # The form of the API's cursor: the date bounds the index scan, the id only the last date's rounds.
+            recent = recent.filter(Q(sort_date__gt=date) | Q(sort_date=date, id__gte=pk), sort_date__gte=date)
+        found = self._sorted(recent)
+        if len(found) == self.newest:
+            return found
+        return self._sorted(FundingRound.objects.filter(search.any_of("pk", matches.order_by().values("pk"))))
+
+    def bound(self) -> list[tuple[datetime.date, int]]:
+        if self._bound is None:
+            rounds = FundingRound.objects.order_by(*self.ORDER).values_list(round_sort_date(), "id")
+            self._bound = list(rounds[NOTES_WALK - 1 :][:1])
+        return self._bound
+
+    def _sorted(self, rounds: models.QuerySet[Any]) -> list[int]:
+        return list(rounds.order_by(*self.ORDER).values_list("pk", flat=True)[: self.newest])
 
 
 @audited
@@ -297,7 +373,13 @@ class Participation(EstimateModel):
     def clean(self) -> None:
         super().clean()
         if self.round_id and self.investor_id and self.round.target_id == self.investor_id:
-            raise ValidationError({"investor": _("An organization cannot invest in its own round.")})
+            raise ValidationError({"investor": own_round_message()})
+
+
+def own_round_message() -> str:
+    """The error of a participation whose investor is its round's target (a set-based import finds those rows
+    in SQL, where the ids are known, and gives this message)."""
+    return str(_("An organization cannot invest in its own round."))
 
 
 @audited
