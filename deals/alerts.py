@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from deals import events
 from deals.choices import AlertMode
-from deals.follow import events_for_user, mark_unread, settings_of, subscribers
+from deals.follow import followed_events, mark_unread, settings_of, subscribers
 from deals.models import EmailAlert, Event, FollowerSettings, Webhook, WebhookDelivery
 from deals.roles import may_see_authors
 
@@ -87,12 +87,7 @@ def send_digest(*, user_id: int) -> int:
         row = FollowerSettings.objects.select_for_update().select_related("user").filter(user_id=user_id).first()
         if row is None or row.alert_mode != AlertMode.DAILY or not row.user.email:
             return 0
-        found = list(
-            events_for_user(row.user)
-            .filter(id__gt=row.digest_event_id)
-            .select_related("actor")
-            .order_by("id")[:DIGEST_LIMIT]
-        )
+        found = followed_events(row.user, limit=DIGEST_LIMIT, after=row.digest_event_id, oldest_first=True)
         if not found:
             return 0
         with translation.override(row.language):

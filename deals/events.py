@@ -12,6 +12,7 @@ enqueues it, whatever the number of subscribers.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -74,13 +75,29 @@ def record_event(
     return event
 
 
-def _fan_out(event_id: int) -> None:
-    from deals.follow_tasks import fan_out_event
+def followed() -> bool:
+    """Whether anybody follows anything (a follow, a saved search, a webhook): else no event is fanned out."""
     from deals.models import Follow, SavedSearch, Webhook
 
-    if not (Follow.objects.exists() or SavedSearch.objects.exists() or Webhook.objects.exists()):
+    return Follow.objects.exists() or SavedSearch.objects.exists() or Webhook.objects.exists()
+
+
+def _fan_out(event_id: int) -> None:
+    from deals.follow_tasks import fan_out_event
+
+    if not followed():
         return  # nobody follows anything (a first load of data): no task to queue ahead of the others
     fan_out_event.delay(event_id)
+
+
+def fan_out_many(event_ids: Iterable[int]) -> None:
+    """Events an import wrote in one statement, to the fan-out, as :func:`record_event` hands one over (called
+    after the commit)."""
+    from deals.follow_tasks import fan_out_event
+
+    if followed():
+        for event_id in event_ids:
+            fan_out_event.delay(event_id)
 
 
 # --- Hooks the services call -----------------------------------------------------------------------------
@@ -356,8 +373,15 @@ def who(event: Event) -> str:
     return actor.get_username() if actor is not None else ""
 
 
+@functools.lru_cache(maxsize=4096)
+def _day(day: datetime.date, language: str) -> str:
+    """A day in the words of ``language`` (the active one: ``language`` keys the cache): a list of events is
+    mostly of a few days, and formatting one was a fifth of rendering What's new."""
+    return formats.date_format(day, "DATE_FORMAT")
+
+
 def line(event: Event, *, authors: bool = True) -> str:
     """The sentence, who and when: "Amount: up to €50bn → up to €60bn · admin · 2 Dec 2026" (``actor`` loaded
     with the event); who made it only with ``authors`` (names are not public: deals.roles.may_see_authors)."""
-    when = formats.date_format(timezone.localtime(event.occurred_at), "DATE_FORMAT")
+    when = _day(timezone.localtime(event.occurred_at).date(), _language())
     return " · ".join(part for part in (sentence(event), who(event) if authors else "", when) if part)

@@ -20,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from deals import alerts, follow, services, webhooks
 from deals.choices import DeliveryState, EventKind
@@ -81,6 +82,70 @@ def test_whats_new_lists_what_is_followed_since_the_last_visit_grouped_by_organi
         services.round_change_status(round=followed, to_status="announced")
     later = client.get(reverse("deals:whats_new")).content.decode()
     assert "Status: In talks → Announced" in later and "New round" not in later
+
+
+def test_the_events_of_what_a_user_follows_are_those_of_one_condition_newest_or_oldest_first(openai):
+    """Organizations, rounds and saved searches followed, read branch by branch, give exactly the events of the
+    one OR condition: the newest (or oldest) ``limit`` past a point, each once however many branches name it."""
+    from django.db.models import Q
+
+    anthropic, mistral, other = (OrganizationFactory(name=n, slug=n.lower()) for n in ("Anthropic", "Mistral", "Other"))
+    user = member()
+    rounds = [
+        new_round(org, value=str(10**9 * (n + 1))) for n, org in enumerate([openai, anthropic, mistral, other] * 3)
+    ]
+    follow.follow(user=user, organization=openai)
+    follow.follow(user=user, round=rounds[1])  # one of Anthropic's rounds
+    follow.saved_search_save(user=user, name="Mistral", query=f"target={mistral.pk}")
+    follow.saved_search_save(user=user, name="Announced", query="status=announced")
+    for round_ in rounds[::2]:
+        services.round_change_status(round=round_, to_status="announced")
+    services.participation_create(values={"round": rounds[3], "investor": openai})  # OpenAI invests in Other
+    searched = FundingRound.objects.filter(Q(target=mistral) | Q(status="announced")).values("pk")
+    condition = Q(organization_ids__overlap=[openai.pk]) | Q(round_id=rounds[1].pk) | Q(round_id__in=searched)
+    everything = list(Event.objects.filter(condition).order_by("id").values_list("id", flat=True))
+    assert len(everything) > 10 and len(everything) < Event.objects.count()
+    for limit, after in [(100, 0), (5, 0), (5, everything[3]), (1, everything[-2]), (5, everything[-1])]:
+        expected = [pk for pk in everything if pk > after]
+        newest = follow.followed_events(user, limit=limit, after=after)
+        oldest = follow.followed_events(user, limit=limit, after=after, oldest_first=True)
+        assert [e.pk for e in newest] == expected[::-1][:limit]
+        assert [e.pk for e in oldest] == expected[:limit]
+    assert follow.followed_events(member("nobody", "n@example.com"), limit=50) == []
+
+
+def test_the_organizations_of_events_are_kept_equal_to_their_arrays_by_every_writer(openai):
+    """EventOrganization is a row per (organization, event) of ``organization_ids``, written by the event
+    table's triggers: for a service's event, for many events inserted in one statement (as the imports do),
+    and for an update of the array."""
+    from deals.models import EventOrganization
+
+    def rows() -> set[tuple[int, int]]:
+        return set(EventOrganization.objects.values_list("organization_id", "event_id"))
+
+    def arrays() -> set[tuple[int, int]]:
+        return {(o, pk) for pk, ids in Event.objects.values_list("id", "organization_ids") for o in ids}
+
+    anthropic = OrganizationFactory(name="Anthropic", slug="anthropic")
+    round_ = new_round(openai)
+    services.participation_create(values={"round": round_, "investor": anthropic})
+    assert rows() == arrays() and len(rows()) == 3  # a new round (OpenAI); a participant (OpenAI, Anthropic)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO deals_event (kind, organization_ids, occurred_at, params) "
+            "SELECT 'round_created', ARRAY[%s, %s, %s]::bigint[], now(), '{}' FROM generate_series(1, 3)",
+            [anthropic.pk, openai.pk, anthropic.pk],
+        )
+    assert rows() == arrays() and len(rows()) == 3 + 3 * 2, "an organization named twice is one row"
+    moved = Event.objects.filter(kind="round_created").order_by("-id").first()
+    assert moved is not None
+    Event.objects.filter(pk=moved.pk).update(organization_ids=[openai.pk, 10**12])
+    assert rows() == arrays()
+    Event.objects.filter(pk=moved.pk).update(organization_ids=[])
+    assert rows() == arrays() and not EventOrganization.objects.filter(event=moved).exists()
+    assert follow.listed(follow.events_of(organization=anthropic), 50) == list(
+        Event.objects.filter(organization_ids__contains=[anthropic.pk]).order_by("-id")
+    )
 
 
 def test_following_and_unfollowing_are_post_forms_with_the_csrf_token(openai):
@@ -211,9 +276,15 @@ def test_event_pages_and_endpoints_take_the_same_queries_for_1_and_50_events(ope
     round_ = new_round(openai)
     token = follow.settings_of(user).feed_token
     reader, staff = client_of(user), client_of(admin)
+    follow.follow(user=user, round=round_)  # What's new reads organizations, rounds and saved searches
+    since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
     urls = [
         (staff, "/api/events/"),
         (staff, f"/api/events/?organization={openai.pk}"),
+        (staff, f"/api/events/?round={round_.pk}"),
+        (staff, "/api/events/?kind=round_created&kind=amount_revised"),
+        (staff, f"/api/events/?{urlencode({'since': since})}"),
+        (reader, "/api/events/"),
         (reader, reverse("deals:feed_user", args=[token])),
         (reader, reverse("deals:feed_organization", args=[token, "openai"])),
         (reader, reverse("deals:feed_search", args=[token, search.pk])),

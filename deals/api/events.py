@@ -32,7 +32,9 @@ class EventFilterSet(filters.FilterSet):
         method="filter_organization", label=_("Organization"), min_value=1, max_value=BIGINT_MAX
     )
     round = IntegerFilter(field_name="round_id", label=_("Round"), min_value=1, max_value=BIGINT_MAX)
-    kind = filters.MultipleChoiceFilter(choices=EventKind.choices, label=_("Kind"))
+    # No DISTINCT: a kind is one column, no join repeats a row; SELECT DISTINCT over the whole row (its JSON
+    # included) cost a sort of the matching rows instead of an index walk that stops at the page's end.
+    kind = filters.MultipleChoiceFilter(choices=EventKind.choices, label=_("Kind"), distinct=False)
     since = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("Since"))
 
     class Meta:
@@ -41,7 +43,11 @@ class EventFilterSet(filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_organization(self, queryset: QuerySet[Event], name: str, value: Any) -> QuerySet[Event]:
-        return queryset.filter(organization_ids__contains=[int(value)]) if value is not None else queryset
+        # Joined to the organization's (organization, event) key: newest first is a walk down it that stops at
+        # the page's end (the GIN index on organization_ids gave all its events to sort).
+        if value is None:
+            return queryset
+        return queryset.filter(organization_links__organization_id=int(value))
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ from deals.models.estimates import EstimateField, EstimateModel
 from deals.models.follow import (
     EmailAlert,
     Event,
+    EventOrganization,
     EventReceipt,
     Follow,
     FollowerSettings,
@@ -31,6 +32,7 @@ __all__ = [
     "EstimateField",
     "EstimateModel",
     "Event",
+    "EventOrganization",
     "EventReceipt",
     "Follow",
     "FollowerSettings",

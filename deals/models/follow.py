@@ -66,6 +66,28 @@ class Event(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
+class EventOrganization(models.Model):
+    """An organization an event names: ``Event.organization_ids`` a row each, keyed ``(organization, event)``,
+    so the newest events of an organization are a walk down its key that stops at the page's end (the GIN
+    index on the array finds the same events but holds no order: every one of them is read and sorted).
+
+    Written by the database, not by the writers: the event table's insert and update triggers keep it equal
+    to the array (migration 0024), for every statement that writes events (a service, an import's
+    ``INSERT … SELECT``). Events are not deleted by the application; a delete cascades here through the
+    event's key (there is no index on ``event`` alone: a delete of many events reads the table)."""
+
+    pk = models.CompositePrimaryKey("organization_id", "event")
+    organization_id = models.BigIntegerField()
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organization_links", db_index=False)
+
+    class Meta:
+        verbose_name = _("organization of an event")
+        verbose_name_plural = _("organizations of events")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} #{self.event_id}"
+
+
 class Follow(models.Model):
     """A user follows an organization or a round (exactly one of them)."""
 

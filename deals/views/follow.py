@@ -228,7 +228,7 @@ def _epoch() -> Any:
 def feed_user(request: HttpRequest, token: str) -> HttpResponse:
     """Everything the feed token's user follows."""
     user = _feed_user(token)
-    found = follow.listed(follow.events_for_user(user), FEED_LIMIT)
+    found = follow.followed_events(user, limit=FEED_LIMIT)
     title = _("Dealtracker: what %(user)s follows") % {"user": user.get_username()}
     return _atom(request, feed_id="/feeds/user", title=title, found=found, reader=user)
 
@@ -246,6 +246,6 @@ def feed_organization(request: HttpRequest, token: str, slug: str) -> HttpRespon
 def feed_search(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     user = _feed_user(token)
     search = get_object_or_404(SavedSearch, pk=pk, user=user)
-    found = follow.listed(follow.events_of(search=search), FEED_LIMIT)
+    found = follow.listed(follow.events_of(search=search), FEED_LIMIT, sort_matches=False)
     title = _("Dealtracker: %(name)s") % {"name": search.name}
     return _atom(request, feed_id=f"/feeds/searches/{search.pk}", title=title, found=found, reader=user)
