@@ -21,6 +21,7 @@ from deals.models import (
     Organization,
     ParticipationFigures,
     Position,
+    Relationship,
     RoundFigures,
 )
 from deals.pipeline import circularity, services
@@ -203,3 +204,37 @@ def test_a_job_cut_off_from_the_database_stays_resumable_and_finishes_the_same(d
     done = services.job_run_full_recompute(job_id=job.pk)
     assert done is not None and done.state == JobState.SUCCEEDED
     assert_same(expected, stored())
+
+
+def _circular_flows(target: int) -> tuple[list[str], list[tuple[Any, ...]]]:
+    cycles = sorted(
+        str(sorted((k, v) for k, v in row.items() if k not in {"id", "computed_at"}))
+        for row in Cycle.objects.filter(target_id=target).values()
+    )
+    flags = list(
+        ParticipationFigures.objects.filter(participation__round__target_id=target)
+        .order_by("participation_id")
+        .values_list("participation_id", "related_party", "related_party_reasons", "cycles_truncated")
+    )
+    return cycles, flags
+
+
+def test_one_targets_neighbourhood_finds_what_the_whole_graph_finds(generated, settings):
+    """An edit recomputes one target's circular flows from the edges near it, loaded from both ends of the
+    cycles (out of the target, into its investors, and between the two): target by target, the same cycles and
+    flags as over the whole graph, also where two ties of one kind join the same client and provider."""
+    settings.DEALTRACKER_CYCLES_PER_INVESTMENT = 1_000  # every cycle, so no bound hides a missing one
+    tie = Relationship.objects.exclude(annual_value_value=None).order_by("pk").first()
+    assert tie is not None
+    Relationship.objects.create(provider=tie.provider, client=tie.client, kind=tie.kind)
+    reference()
+    graph, table = circularity.whole_graph(), rate_table()
+    targets = sorted(set(FundingRound.objects.values_list("target_id", flat=True)))
+    lengths: set[int] = set()
+    for target in targets:
+        circularity.recompute_circularity(target_ids=[target])
+        near = _circular_flows(target)
+        circularity.recompute_circularity(target_ids=[target], graph=graph, table=table)
+        assert _circular_flows(target) == near, target
+        lengths |= set(Cycle.objects.filter(target_id=target).values_list("length", flat=True))
+    assert lengths == {2, 3, 4}  # two-party cycles, and paths that need the edges between the two ends

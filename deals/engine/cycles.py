@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from deals.engine.estimates import Estimate
 
@@ -51,12 +53,22 @@ def groups(parents: Mapping[int, int | None]) -> dict[int, int]:
 
 #: Source → target → the edges between them: one per kind (parallel ties of one kind are one flow), in
 #: :func:`edge_order`, so the first relationship of a kind by label, current before ended, then by the
-#: organizations that pay and receive, stands for it.
+#: organizations that pay and receive, then one with a known amount (the largest first), stands for it.
 Links = dict[int, dict[int, list[Edge]]]
 
 
-def edge_order(edge: Edge) -> tuple[int, int, str, str, bool, int, int]:
-    return (edge.source, edge.target, edge.kind, edge.label, not edge.current, edge.by or 0, edge.via or 0)
+def edge_order(edge: Edge) -> tuple[Any, ...]:
+    """The order of :data:`Links`: a total order, so which of two parallel ties stands for them never depends on
+    the order they were loaded in (two contracts of one kind between the same client and provider)."""
+    amount = edge.amount
+    worth: tuple[Any, ...] = (1,) if amount is None else (0, amount.currency or "", *_descending(amount.bounds))
+    return (edge.source, edge.target, edge.kind, edge.label, not edge.current, edge.by or 0, edge.via or 0, *worth)
+
+
+def _descending(bounds: tuple[Decimal, Decimal | None]) -> tuple[Decimal, bool, Decimal]:
+    """An amount's bounds as a key that puts the largest first (an open upper bound before any)."""
+    low, high = bounds
+    return (-low, high is not None, -(high if high is not None else low))
 
 
 def links(edges: Iterable[Edge]) -> Links:

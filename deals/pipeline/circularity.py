@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,12 +143,44 @@ def _groups() -> tuple[dict[int, int], dict[int, list[int]]]:
     return roots, members
 
 
-def _equity_pairs(investor_ids: Sequence[int] | None = None) -> list[tuple[int, int]]:
+class _Itself(dict[int, int]):
+    """Each organization's group where only those in a group of several are stored: any other is its own."""
+
+    def __missing__(self, key: int) -> int:
+        return key
+
+
+class _Alone(dict[int, list[int]]):
+    """A group's members where only groups of several are stored: any other group is its one organization."""
+
+    def __missing__(self, key: int) -> list[int]:
+        return [key]
+
+
+def _some_groups() -> tuple[dict[int, int], dict[int, list[int]]]:
+    """:func:`_groups` read from the organizations that have a parent only (a few of them): reading every
+    organization took most of a one-target recompute at 100,000 organizations."""
+    parents: dict[int, int | None] = dict(
+        Organization.objects.filter(parent__isnull=False).values_list("id", "parent_id")
+    )
+    roots, members = _Itself(groups(parents)), _Alone()
+    for org_id, root in list(roots.items()):
+        members.setdefault(root, [root])
+        if org_id != root:
+            members[root].append(org_id)
+    return roots, members
+
+
+def _equity_pairs(
+    investor_ids: Sequence[int] | None = None, target_ids: Sequence[int] | None = None
+) -> list[tuple[int, int]]:
     """The distinct (investor, target) pairs whose money flows (:func:`counted_money`), of ``investor_ids``
-    or of everyone."""
+    and into the rounds of ``target_ids`` where given, else of everyone."""
     pairs = counted_money().values_list("investor_id", "round__target_id").distinct()
     if investor_ids is not None:
         pairs = pairs.filter(investor_id__in=investor_ids)
+    if target_ids is not None:
+        pairs = pairs.filter(round__target_id__in=target_ids)
     return list(pairs.iterator(chunk_size=20_000))
 
 
@@ -167,32 +199,60 @@ def whole_graph() -> Graph:
     return Graph(roots, members, graph, predecessors(graph), today, names)
 
 
-def _neighbourhood(
-    start: set[int],
-    roots: dict[int, int],
-    members: dict[int, list[int]],
-    hops: int,
-    today: datetime.date,
-    names: dict[int, str],
-) -> set[Edge]:
-    """The money edges within ``hops`` steps of the ``start`` groups, loaded hop by hop.
+class _Loader:
+    """The money edges around some groups, loaded by the members' ids in a few queries each, as Edges between
+    the groups (:func:`whole_graph`'s edges, restricted)."""
 
-    A cycle search from a target never goes further than ``hops`` edges, so this is all of the graph it can
-    see: loading only it keeps one target's recompute independent of the size of the database; :func:`links`
-    orders them, so the search finds the same paths whichever targets a batch holds."""
+    def __init__(
+        self, roots: dict[int, int], members: dict[int, list[int]], today: datetime.date, names: dict[int, str]
+    ) -> None:
+        self.roots, self.members, self.today, self.names = roots, members, today, names
+
+    def ids(self, groups: Iterable[int]) -> list[int]:
+        return [org_id for root in groups for org_id in self.members[root]]
+
+    def edges(self, sources: Iterable[int] | None = None, targets: Iterable[int] | None = None) -> set[Edge]:
+        """The edges out of the ``sources`` groups, into the ``targets`` groups, or between the two."""
+        where, params, payers, payees = [], [], None, None
+        if sources is not None:
+            payers = self.ids(sources)
+            where.append("r.client_id = ANY(%s)")
+            params.append(payers)
+        if targets is not None:
+            payees = self.ids(targets)
+            where.append("r.provider_id = ANY(%s)")
+            params.append(payees)
+        if (payers is not None and not payers) or (payees is not None and not payees):
+            return set()
+        found = {tie.edge(self.roots, self.today) for tie in _ties(self.names, "WHERE " + " AND ".join(where), params)}
+        found |= {_equity(self.roots, investor, target) for investor, target in _equity_pairs(payers, payees)}
+        return found
+
+
+def _neighbourhood(starts: set[int], goals: set[int], loader: _Loader, hops: int) -> set[Edge]:
+    """Every money edge of every path of at most ``hops`` edges from a ``starts`` group to a ``goals`` group.
+
+    A cycle search from a target back to its investor goes no further: loading only these edges keeps one
+    target's recompute independent of the size of the database. They are found from both ends: the edges
+    within ``a`` steps out of the starts, those within ``b`` steps into the goals, and the edges from a group
+    the first reach to one the second reach, with ``a + b + 1 = hops`` — so an edge of such a path is in one
+    of the three (the i-th edge of a path of k edges lies a or fewer steps after its start, or k − i − 1 ≤ b
+    steps before its goal), where walking ``hops`` steps out of a target reaches a large share of a dense
+    graph. :func:`links` orders them, so the search finds the same paths as over the whole graph."""
     edges: set[Edge] = set()
-    done: set[int] = set()
-    frontier = set(start)
-    for _hop in range(hops):
-        ids = [org_id for root in frontier - done for org_id in members[root]]
-        done |= frontier
-        if not ids:
-            break
-        found = {tie.edge(roots, today) for tie in _ties(names, "WHERE r.client_id = ANY(%s)", [ids])}
-        found |= {_equity(roots, investor, target) for investor, target in _equity_pairs(ids)}
-        edges |= found
-        frontier = {edge.target for edge in found} - done
-    return edges
+    ahead, behind = (hops - 1) // 2, hops - 1 - (hops - 1) // 2
+    reached: dict[bool, set[int]] = {}
+    for forward, steps, origin in ((True, ahead, starts), (False, behind, goals)):
+        seen, frontier = set(origin), set(origin)
+        for _step in range(steps):
+            if not frontier:
+                break
+            found = loader.edges(sources=frontier) if forward else loader.edges(targets=frontier)
+            edges |= found
+            frontier = {edge.target if forward else edge.source for edge in found} - seen
+            seen |= frontier
+        reached[forward] = seen
+    return edges | loader.edges(sources=reached[True], targets=reached[False])
 
 
 @dataclass(slots=True)
@@ -399,7 +459,7 @@ def recompute_circularity(
     investments = _investments(target_ids)
     if graph is not None and not _knows(graph, investments):
         graph = None  # an organization created since the graph was loaded: load this neighbourhood afresh
-    roots, members = (graph.roots, graph.members) if graph is not None else _groups()
+    roots, members = (graph.roots, graph.members) if graph is not None else _some_groups()
     today = graph.today if graph is not None else timezone.localdate()
     involved = {roots[i.investor_id] for i in investments} | {roots[i.target_id] for i in investments}
     involved |= {roots[counterparty] for i in investments for counterparty, _ in i.conditions}
@@ -409,10 +469,11 @@ def recompute_circularity(
     tie_names: dict[int, str] = {}  # the graph's names when it is loaded here
     for tie in _ties(tie_names, "WHERE r.provider_id = ANY(%s) AND r.client_id = ANY(%s)", [ids, ids]):
         between[(roots[tie.provider], roots[tie.client])].append(tie)
-    targets = {roots[i.target_id] for i in investments}
     if graph is None:
-        near = links(_neighbourhood(targets, roots, members, max_edges - 1, today, tie_names))
-        graph = Graph(roots, members, near, predecessors(near), today, tie_names)
+        loader = _Loader(roots, members, today, tie_names)
+        starts, goals = {roots[i.target_id] for i in investments}, {roots[i.investor_id] for i in investments}
+        near = links(_neighbourhood(starts, goals, loader, max_edges - 1))
+        graph = Graph(roots, members, near, predecessors(near), today, loader.names)
     limit = settings.DEALTRACKER_CYCLES_PER_INVESTMENT
     cycles = _CycleRows(table, roots, graph.names, now)
     flags: list[tuple[int, bool, str, bool]] = []

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+from decimal import Decimal
 
 import pytest
 
 from bench.circular_flows import network
 from deals.engine.cycles import Edge, edge_order, links, predecessors, return_paths
+from deals.engine.estimates import Estimate
 
 
 def every_path(edges: list[Edge], start: int, goal: int, max_edges: int) -> list[list[Edge]]:
@@ -68,3 +71,14 @@ def test_parallel_ties_of_one_kind_are_one_flow_and_of_two_kinds_two():
     graph = links(edges)
     paths, _ = return_paths(graph, predecessors(graph), start=2, goal=1, max_edges=1)
     assert [(p[0].kind, p[0].label) for p in paths] == [("chips", ""), ("cloud", "a")]
+
+
+def test_which_parallel_tie_stands_for_them_does_not_depend_on_the_order_they_come_in():
+    """Two contracts of one kind between the same client and provider are one flow; the one with a known amount
+    (the larger first) stands for it, however they were loaded."""
+    known = Edge(1, 2, "services", Estimate.exact(Decimal(5), "USD"), label="Cloud to Lab")
+    larger = Edge(1, 2, "services", Estimate.exact(Decimal(9), "USD"), label="Cloud to Lab")
+    unknown = Edge(1, 2, "services", None, label="Cloud to Lab")
+    back = Edge(2, 1, "equity")
+    for order in itertools.permutations([known, larger, unknown, back]):
+        assert links(order)[1][2] == [larger]
