@@ -18,6 +18,7 @@ from deals import services as deal_services
 from deals.api.serializers import RoundSerializer
 from deals.choices import JobKind
 from deals.models import (
+    Cycle,
     DirtyTarget,
     FundingRound,
     Job,
@@ -27,6 +28,7 @@ from deals.models import (
     Relationship,
 )
 from deals.pipeline import circularity, services
+from deals.pipeline.recompute import recompute_targets
 from deals.selectors import round_queryset
 from deals.tasks import sweep_dirty_targets
 from tests.factories import FundingRoundFactory, OrganizationFactory, ParticipationFactory, RelationshipFactory
@@ -331,6 +333,41 @@ def _patch_through_the_api(round_: FundingRound) -> None:
         f"/api/rounds/{round_.pk}/", {"notes": "edited while the worker held its target"}, format="json"
     )
     assert response.status_code == 200, response.json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_recomputes_of_one_target_take_turns_and_leave_one_set_of_cycles():
+    """A full job's chunk and the second stage may recompute one target at once. Each replaces the target's
+    cycles by a DELETE and a COPY; without turns, the second DELETE (begun before the first transaction
+    committed) missed the rows the first inserted, and the target kept both sets (seen in the fault suite as
+    39 cycle rows more than a full recompute gives)."""
+    investor, target = OrganizationFactory(), OrganizationFactory()
+    round_ = FundingRoundFactory(target=target, status="closed")
+    ParticipationFactory(round=round_, investor=investor)
+    Relationship.objects.create(provider=investor, client=target, kind="cloud")  # the target pays it back
+    services.dirty_drain()
+    expected = Cycle.objects.filter(target=target).count()
+    assert expected == 1
+
+    entered, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with transaction.atomic():
+            circularity.recompute_circularity(target_ids=[target.pk])
+            entered.set()
+            assert release.wait(DEADLINE), "the test never let the first recompute commit"
+
+    with in_thread(first):
+        assert entered.wait(DEADLINE)
+        with in_thread(lambda: recompute_targets(target_ids=[target.pk])) as second:
+            poll(
+                lambda: "result" in second or "error" in second or waiting_for_a_lock(""),
+                deadline_s=DEADLINE,
+                what="the second recompute to finish or wait",
+            )
+            assert "result" not in second, "the second recompute did not wait for the first to commit"
+            release.set()
+    assert Cycle.objects.filter(target=target).count() == expected
 
 
 @pytest.mark.django_db(transaction=True)

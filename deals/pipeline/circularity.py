@@ -17,6 +17,11 @@ instances); the cycles are written with ``COPY`` and the flags by ``COPY`` into 
 ``UPDATE … FROM`` that touches only the rows whose flags changed. A full recompute loads the whole graph
 once (:func:`whole_graph`) and passes it to every chunk instead: each target's neighbourhood is part of it
 with the same edges in the same order, so the search finds the same cycles.
+
+Two transactions that recompute one target at once (a full job's chunk and the incremental second stage)
+take turns (:func:`lock_targets`): the cycles are replaced by a ``DELETE`` and a ``COPY``, and the second
+``DELETE``, begun before the first transaction committed, would not see the rows it inserted and leave them
+beside its own.
 """
 
 from __future__ import annotations
@@ -437,6 +442,23 @@ _CYCLE_COLUMNS = (
 )
 
 
+#: The high half of the advisory lock keys of :func:`lock_targets` (the low half is the target's id).
+TARGET_LOCKS = 0x6463 << 32
+
+
+def lock_targets(target_ids: Iterable[int]) -> None:
+    """Wait until no other transaction is recomputing one of ``target_ids``, and hold them until this one ends.
+
+    Transaction-level advisory locks in id order, so two recomputes of overlapping targets wait and never
+    deadlock on them. Taken by whoever writes a target's cycles, before anything else it writes in the
+    transaction: then a transaction that waits here holds nothing another one waits for."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s + t)) FROM unnest(%s::bigint[]) AS t",
+            [TARGET_LOCKS, sorted(set(target_ids))],
+        )
+
+
 def _knows(graph: Graph, investments: Sequence[_Investment]) -> bool:
     """Whether every organization the investments name was there when ``graph`` was loaded."""
     named = {i.investor_id for i in investments} | {i.target_id for i in investments}
@@ -454,6 +476,7 @@ def recompute_circularity(
     (and its rate table) it loaded once."""
     if not target_ids:
         return
+    lock_targets(target_ids)
     now, table = timezone.now(), table or rate_table()
     max_edges = settings.DEALTRACKER_CYCLE_MAX_LENGTH
     investments = _investments(target_ids)

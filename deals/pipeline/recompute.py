@@ -373,6 +373,7 @@ def recompute_figures_written(*, target_ids: Sequence[int], table: RateTable | N
 @transaction.atomic
 def recompute_targets(*, target_ids: Sequence[int], table: RateTable | None = None) -> int:
     """Recompute everything stored for ``target_ids``, the circular-flow flags included; return the rounds."""
+    circularity.lock_targets(target_ids)  # before the figures' rows are written (see lock_targets)
     count = recompute_figures(target_ids=target_ids, table=table)
     circularity.recompute_circularity(target_ids=list(target_ids), table=table)
     return count
@@ -382,6 +383,7 @@ def recompute_targets(*, target_ids: Sequence[int], table: RateTable | None = No
 def recompute_chunk(*, target_ids: Sequence[int], table: RateTable, graph: circularity.Graph) -> int:
     """One chunk of a full recompute: what :func:`recompute_targets` stores, with the job's shared graph;
     return the number of figure rows written (inserted, updated or deleted)."""
+    circularity.lock_targets(target_ids)  # before the figures' rows are written (see lock_targets)
     _rounds, written = recompute_figures_written(target_ids=target_ids, table=table)
     circularity.recompute_circularity(target_ids=list(target_ids), graph=graph, table=table)
     return written

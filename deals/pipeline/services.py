@@ -214,7 +214,15 @@ def _pending(job: Job) -> list[int]:
 
 
 def _job_finish(job: Job) -> None:
-    DirtyTarget.objects.filter(marked_at__lt=job.started_at).delete()
+    """Mark the job succeeded and clear the marks it covered (made before it started). A mark a stage worker
+    has claimed is left to that worker: waiting for it here, while holding this chunk's target locks
+    (circularity.lock_targets) that the worker may be waiting for, would be a deadlock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM deals_dirtytarget WHERE target_id IN (SELECT target_id FROM deals_dirtytarget "
+            "WHERE marked_at < %s FOR UPDATE SKIP LOCKED)",
+            [job.started_at],
+        )
     job.state, job.finished_at = JobState.SUCCEEDED, timezone.now()
     job.save(update_fields=["state", "finished_at"])
 
@@ -255,7 +263,10 @@ def job_run_chunk(*, job_id: int, index: int) -> bool:
             written = recompute_chunk(target_ids=ids, table=table, graph=graph) if ids else 0
             job = Job.objects.select_for_update().get(pk=job_id)
             if job.state != JobState.RUNNING or index in job.params["done"]:
-                return False  # a duplicate finished first: the same rows, already counted
+                # A duplicate finished first: the same rows, already counted. Its writes are undone, so a chunk
+                # never commits twice.
+                transaction.set_rollback(True)
+                return False
             job.params["done"].append(index)
             job.params["rows_written"] = int(job.params.get("rows_written") or 0) + written
             job.progress_done = min(job.progress_done + len(ids), job.progress_total)
