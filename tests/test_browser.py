@@ -157,6 +157,8 @@ def every_page() -> dict[str, str]:
         "organization": "/organizations/openai/",
         "network": "/network/",
         "search": "/search/?q=openai",
+        "whats-new": "/whats-new/",
+        "following": "/following/",
     }
 
 
