@@ -76,9 +76,11 @@
   }
 
   // The viewport glides; data-settled says when it has arrived, so that the browser tests can wait for it.
+  // Stopping a glide still under way jumps it to its end, which runs its completion: only then is the new
+  // one unsettled, or data-settled would say "1" while the new glide moves.
   function glide(fit) {
-    canvas.dataset.settled = "0";
     cy.stop(true, true);
+    canvas.dataset.settled = "0";
     cy.animate({ fit: fit, duration: 250, complete: function () { canvas.dataset.settled = "1"; } });
   }
 
