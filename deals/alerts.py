@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 
 from deals import events
 from deals.choices import AlertMode
-from deals.follow import followed_events, mark_unread, settings_of, subscribers
+from deals.follow import (
+    followed_events,
+    mark_unread,
+    saved_search_events_add,
+    saved_searches_met,
+    settings_of,
+    subscribers,
+)
 from deals.models import EmailAlert, Event, FollowerSettings, Webhook, WebhookDelivery
 from deals.roles import may_see_authors
 
@@ -25,15 +32,18 @@ DIGEST_LIMIT = 200
 
 
 def fan_out(*, event_id: int) -> dict[str, list[int]]:
-    """Hand ``event`` to everyone who follows what it is about: one more unread event each, an e-mail for
-    those who want it at once, a delivery for each of their webhooks that takes its kind. Returns what to
+    """Hand ``event`` to everyone who follows what it is about: the saved searches its round meets hold it,
+    one more unread event each, an e-mail for those who want it at once, a delivery for each of their
+    webhooks that takes its kind. Returns what to
     enqueue (e-mail user ids, delivery ids); rows already there are kept, so a second run (a worker that died
     mid-task, a redelivered message) sends nothing twice and counts nobody's unread event twice."""
     event = Event.objects.filter(pk=event_id).first()
     if event is None:
         return {"emails": [], "deliveries": []}
-    users = subscribers(event)
+    searches = saved_searches_met(event)
+    users = subscribers(event, searches)
     with transaction.atomic():
+        saved_search_events_add(event_id=event.pk, searches=searches)
         mark_unread(event_id=event.pk, user_ids=users)
         immediate = list(
             FollowerSettings.objects.filter(user_id__in=users, alert_mode=AlertMode.IMMEDIATE).values_list(

@@ -30,11 +30,16 @@ from deals.models import (
     FundingRound,
     Organization,
     SavedSearch,
+    SavedSearchEvent,
     Webhook,
 )
 
 #: Query parameters of the deals list that are not filters.
 NOT_FILTERS = frozenset({"page", "ordering"})
+
+#: A search saved (or given a new filter) holds this many of the newest past events of its rounds at once;
+#: every later event its rounds meet is added by the event's fan-out.
+SAVED_SEARCH_FILL = 500
 
 
 # --- Settings ---------------------------------------------------------------------------------------------
@@ -134,7 +139,8 @@ def saved_search_rounds(search: SavedSearch | str) -> QuerySet[FundingRound]:
 
 @transaction.atomic
 def saved_search_save(*, user: Any, name: str, query: str) -> SavedSearch:
-    """Save the deals list's filter ``query`` as ``name`` (a name used again replaces its filter)."""
+    """Save the deals list's filter ``query`` as ``name`` (a name used again replaces its filter). A new
+    filter is given the newest past events of its rounds (:func:`saved_search_fill`)."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the search a name.")})
@@ -143,8 +149,46 @@ def saved_search_save(*, user: Any, name: str, query: str) -> SavedSearch:
     if not filterset.is_valid():
         raise ValidationError({"query": _("This filter is not valid: %(errors)s") % {"errors": filterset.errors}})
     settings_of(user)
+    before = SavedSearch.objects.filter(user=user, name=name).values_list("query", flat=True).first()
     found, _created = SavedSearch.objects.update_or_create(user=user, name=name, defaults={"query": data.urlencode()})
+    if before != found.query:
+        saved_search_fill(found)
     return found
+
+
+def saved_search_fill(search: SavedSearch) -> int:
+    """Replace the events of ``search`` by the newest :data:`SAVED_SEARCH_FILL` events of the rounds its filter
+    matches now (one ``INSERT … SELECT``: a walk back along the events that stops at the bound). Returns how
+    many."""
+    SavedSearchEvent.objects.filter(search=search).delete()
+    newest = (
+        Event.objects.filter(round_id__in=saved_search_rounds(search).values("pk"))
+        .order_by("-id")
+        .values("id")[:SAVED_SEARCH_FILL]
+    )
+    sql, params = newest.query.sql_with_params()
+    table = SavedSearchEvent._meta.db_table
+    with connection.cursor() as cursor:
+        # The table's name and Django's compiled SELECT are the text; every value is a parameter.
+        cursor.execute(
+            f"INSERT INTO {table} (search_id, event_id) SELECT %s, n.id FROM ({sql}) AS n",  # noqa: S608
+            [search.pk, *params],
+        )
+        return cursor.rowcount
+
+
+def saved_searches_met(event: Event) -> list[SavedSearch]:
+    """The saved searches whose filter the round of ``event`` meets now (the fan-out asks right after the
+    event): each search's own FilterSet, limited to that round."""
+    if event.round_id is None:
+        return []
+    return [s for s in SavedSearch.objects.all() if saved_search_rounds(s).filter(pk=event.round_id).exists()]
+
+
+def saved_search_events_add(*, event_id: int, searches: Sequence[SavedSearch]) -> None:
+    """Add the event to those searches' events (a second run of the same fan-out adds nothing)."""
+    rows = [SavedSearchEvent(search_id=search.pk, event_id=event_id) for search in searches]
+    SavedSearchEvent.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 @transaction.atomic
@@ -173,48 +217,47 @@ def events_of(
     if round is not None:
         return Event.objects.filter(round=round)
     if search is not None:
-        return Event.objects.filter(round_id__in=saved_search_rounds(search).values("pk"))
+        # Through the (search, event) key (SavedSearchEvent), as an organization's through its own.
+        return Event.objects.filter(saved_search_links__search_id=search.pk)
     return Event.objects.none()
 
 
-def _first_ids(
-    events: QuerySet[Event], *, limit: int, after: int = 0, oldest_first: bool = False, sort_matches: bool = True
-) -> QuerySet[Any]:
-    """The ids of ``events`` past ``after``: the newest ``limit`` (or the oldest, with ``oldest_first``).
+def _first_ids(events: QuerySet[Event], *, limit: int, after: int = 0, oldest_first: bool = False) -> QuerySet[Any]:
+    """The ids of ``events`` (those of a few rounds) past ``after``: the newest ``limit`` (or the oldest, with
+    ``oldest_first``).
 
-    With ``sort_matches`` they are sorted by ``id + 0``, not ``id``, on purpose: ordered by the primary key,
-    PostgreSQL walks the event table for the few rows of a handful of organizations or rounds (seconds at 10M
-    events) because it cannot tell how rare they are; sorted by an expression it takes the matching rows from
-    the GIN index on ``organization_ids`` (or the round's index) and sorts just those. A saved search's rounds
-    are often many (thousands): there the primary-key walk, which stops at ``limit``, is the fast plan."""
+    They are sorted by ``id + 0``, not ``id``, on purpose: ordered by the primary key, PostgreSQL walks the
+    event table for the few rows of a handful of rounds (seconds at 10M events) because it cannot tell how
+    rare they are; sorted by an expression it takes the matching rows from the round's index and sorts just
+    those."""
     if after:
         events = events.filter(id__gt=after)
-    key = F("id") + 0 if sort_matches else F("id")
+    key = F("id") + 0
     return events.order_by(key.asc() if oldest_first else key.desc()).values("id")[:limit]
 
 
 def listed(events: QuerySet[Event], limit: int, *, sort_matches: bool = False) -> list[Event]:
     """The newest ``limit`` of ``events``, with who made each (one query). Those of :func:`events_of` are
     read newest first down an index that holds their order (an organization's key in EventOrganization, the
-    round's ``(round, -id)``, the primary key for a saved search), so ``sort_matches`` (:func:`_first_ids`)
-    is off unless asked for."""
+    round's ``(round, -id)``, a saved search's key in SavedSearchEvent), so ``sort_matches`` (sorting by
+    ``id + 0``, as :func:`_first_ids` does) is off unless asked for."""
     key = F("id") + 0 if sort_matches else F("id")
     return list(events.select_related("actor").order_by(key.desc())[:limit])
 
 
-def _organizations_first_ids(
-    org_ids: list[int], *, limit: int, after: int, oldest_first: bool
+def _walk_first_ids(
+    table: str, column: str, keys: list[int], *, limit: int, after: int, oldest_first: bool
 ) -> tuple[str, list[Any]]:
-    """The SQL of the ids of the events of ``org_ids`` past ``after``, ``limit`` per organization, the newest
-    (or the oldest): one walk down each organization's key in EventOrganization that stops at ``limit``."""
+    """The SQL of the ids of the events past ``after`` under each of ``keys`` in a link table keyed
+    ``(column, event_id)`` (EventOrganization, SavedSearchEvent), ``limit`` per key, the newest (or the
+    oldest): one walk down each key that stops at ``limit``."""
     order = "ASC" if oldest_first else "DESC"
-    table = EventOrganization._meta.db_table
-    # Only the table's name and ASC/DESC are put in the text; every value is a parameter.
+    # Only the table's and column's names and ASC/DESC are put in the text; every value is a parameter.
     sql = (
         f"SELECT l.event_id FROM unnest(%s::bigint[]) AS f(id) CROSS JOIN LATERAL (SELECT event_id FROM {table} "  # noqa: S608
-        f"WHERE organization_id = f.id AND event_id > %s ORDER BY event_id {order} LIMIT %s) AS l"
+        f"WHERE {column} = f.id AND event_id > %s ORDER BY event_id {order} LIMIT %s) AS l"
     )
-    return sql, [sorted(set(org_ids)), after, limit]
+    return sql, [sorted(set(keys)), after, limit]
 
 
 def followed_events(
@@ -227,23 +270,25 @@ def followed_events(
 ) -> list[Event]:
     """The events of what ``user`` follows past ``after``, newest first (or oldest first), at most ``limit``,
     with who made each: its organizations and rounds (``followed`` as :func:`followed_ids` gives them, else
-    read) and the rounds of its saved searches.
+    read) and the events of its saved searches (SavedSearchEvent).
 
     One query for the events, whatever the number of things followed: each kind of thing followed is read
-    the way its index serves it, ``limit`` ids each (the organizations: :func:`_organizations_first_ids`; the
-    rounds and saved searches: :func:`_first_ids`), the first ``limit`` distinct ids of their union are the
-    events' ids, and only those events are read. One condition with OR made PostgreSQL read the whole table
-    (7 s at 10M events); the GIN index on ``organization_ids`` gave every event of the organizations, read
-    from the heap and sorted (4,000 for 20 organizations)."""
+    the way its index serves it, ``limit`` ids each (the organizations and the saved searches: a walk down
+    each one's key, :func:`_walk_first_ids`; the rounds: :func:`_first_ids`), the first ``limit`` distinct
+    ids of their union are the events' ids, and only those events are read. One condition with OR made
+    PostgreSQL read the whole table (7 s at 10M events); the GIN index on ``organization_ids`` gave every
+    event of the organizations, read from the heap and sorted (4,000 for 20 organizations); the saved
+    searches' filters joined to the events looked up thousands of rounds for 50 matches."""
     org_ids, round_ids = followed if followed is not None else followed_ids(user)
     step: dict[str, Any] = {"limit": limit, "after": after, "oldest_first": oldest_first}
     branches: list[tuple[str, Any]] = []
     if org_ids:
-        branches.append(_organizations_first_ids(org_ids, **step))
+        branches.append(_walk_first_ids(EventOrganization._meta.db_table, "organization_id", org_ids, **step))
     if round_ids:
         branches.append(_first_ids(Event.objects.filter(round_id__in=round_ids), **step).query.sql_with_params())
-    for search in SavedSearch.objects.filter(user=user):
-        branches.append(_first_ids(events_of(search=search), sort_matches=False, **step).query.sql_with_params())
+    search_ids = list(SavedSearch.objects.filter(user=user).values_list("pk", flat=True))
+    if search_ids:
+        branches.append(_walk_first_ids(SavedSearchEvent._meta.db_table, "search_id", search_ids, **step))
     if not branches:
         return []
     order = "ASC" if oldest_first else "DESC"
@@ -288,17 +333,15 @@ def whats_new(*, user: Any, mark_seen: bool = True, language: str | None = None)
     return {"groups": grouped, "since": row.last_visit_at, "count": len(events), "limit": WHATS_NEW_LIMIT}
 
 
-def subscribers(event: Event) -> list[int]:
-    """The ids of the users who follow what ``event`` is about (by organization, round or saved search)."""
+def subscribers(event: Event, searches: Sequence[SavedSearch] | None = None) -> list[int]:
+    """The ids of the users who follow what ``event`` is about: its organizations, its round, or a saved
+    search its round meets (``searches``, as :func:`saved_searches_met` gives them, else asked here)."""
     users = set(
         Follow.objects.filter(Q(organization_id__in=event.organization_ids) | Q(round_id=event.round_id))
         .values_list("user_id", flat=True)
         .distinct()
     )
-    if event.round_id is not None:
-        for search in SavedSearch.objects.exclude(user_id__in=users):
-            if saved_search_rounds(search).filter(pk=event.round_id).exists():
-                users.add(search.user_id)
+    users.update(search.user_id for search in (saved_searches_met(event) if searches is None else searches))
     return sorted(users)
 
 

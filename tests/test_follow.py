@@ -84,9 +84,12 @@ def test_whats_new_lists_what_is_followed_since_the_last_visit_grouped_by_organi
     assert "Status: In talks → Announced" in later and "New round" not in later
 
 
-def test_the_events_of_what_a_user_follows_are_those_of_one_condition_newest_or_oldest_first(openai):
+def test_the_events_of_what_a_user_follows_are_those_of_one_condition_newest_or_oldest_first(
+    openai, django_capture_on_commit_callbacks
+):
     """Organizations, rounds and saved searches followed, read branch by branch, give exactly the events of the
-    one OR condition: the newest (or oldest) ``limit`` past a point, each once however many branches name it."""
+    one OR condition: the newest (or oldest) ``limit`` past a point, each once however many branches name it.
+    (Each write's fan-out runs, as a worker would run it: it gives the saved searches their new events.)"""
     from django.db.models import Q
 
     anthropic, mistral, other = (OrganizationFactory(name=n, slug=n.lower()) for n in ("Anthropic", "Mistral", "Other"))
@@ -98,9 +101,10 @@ def test_the_events_of_what_a_user_follows_are_those_of_one_condition_newest_or_
     follow.follow(user=user, round=rounds[1])  # one of Anthropic's rounds
     follow.saved_search_save(user=user, name="Mistral", query=f"target={mistral.pk}")
     follow.saved_search_save(user=user, name="Announced", query="status=announced")
-    for round_ in rounds[::2]:
-        services.round_change_status(round=round_, to_status="announced")
-    services.participation_create(values={"round": rounds[3], "investor": openai})  # OpenAI invests in Other
+    with django_capture_on_commit_callbacks(execute=True):
+        for round_ in rounds[::2]:
+            services.round_change_status(round=round_, to_status="announced")
+        services.participation_create(values={"round": rounds[3], "investor": openai})  # OpenAI invests in Other
     searched = FundingRound.objects.filter(Q(target=mistral) | Q(status="announced")).values("pk")
     condition = Q(organization_ids__overlap=[openai.pk]) | Q(round_id=rounds[1].pk) | Q(round_id__in=searched)
     everything = list(Event.objects.filter(condition).order_by("id").values_list("id", flat=True))
@@ -200,6 +204,39 @@ def test_a_saved_search_matches_exactly_what_the_deals_list_shows(openai):
         shown = {int(pk) for pk in re.findall(r'href="/rounds/(\d+)/"', listed)}
         search = follow.saved_search_save(user=user, name=f"search {number}", query=query)
         assert set(follow.saved_search_rounds(search).values_list("pk", flat=True)) == shown, query
+
+
+def test_a_saved_search_holds_the_events_its_rounds_met_from_its_filter_on(openai, django_capture_on_commit_callbacks):
+    """Saved, a search holds the newest past events of the rounds its filter matches; each later event whose
+    round meets it is added by the event's fan-out (once, however often it runs); a round that stops matching
+    keeps its earlier events; a new filter starts again from the past events of the rounds it matches."""
+    anthropic = OrganizationFactory(name="Anthropic", slug="anthropic")
+    announced, talks, other = new_round(openai, "announced"), new_round(openai), new_round(anthropic)
+    user = member()
+    search = follow.saved_search_save(user=user, name="Announced", query="status=announced")
+
+    def held() -> list[int]:
+        return [e.pk for e in follow.listed(follow.events_of(search=search), 100)]
+
+    def of(*rounds: FundingRound) -> list[int]:
+        return list(Event.objects.filter(round__in=rounds).order_by("-id").values_list("pk", flat=True))
+
+    assert held() == of(announced) != []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_change_status(round=talks, to_status="announced")  # meets the filter from now on
+        services.round_change_status(round=other, to_status="closed")  # does not
+    moved = Event.objects.filter(round=talks, kind="status_changed").get()
+    assert held() == [moved.pk, *of(announced)]
+    alerts.fan_out(event_id=moved.pk)  # a second run of the same fan-out adds nothing
+    assert held() == [moved.pk, *of(announced)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_change_status(round=announced, to_status="closed")  # stops matching: its past is kept
+    assert held() == [moved.pk, *of(announced)[1:]]
+    assert [e.pk for e in follow.followed_events(user, limit=50)] == held()
+    follow.saved_search_save(user=user, name="Announced", query="status=closed")  # a new filter: filled again
+    assert held() == of(announced, other)
+    follow.saved_search_save(user=user, name="Announced", query="status=closed")  # the same filter: kept
+    assert held() == of(announced, other)
 
 
 def test_saving_a_search_from_the_deals_list_form(openai):

@@ -11,6 +11,7 @@ from deals.models.follow import (
     Follow,
     FollowerSettings,
     SavedSearch,
+    SavedSearchEvent,
     Webhook,
     WebhookDelivery,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "RoundFigures",
     "RoundStatusChange",
     "SavedSearch",
+    "SavedSearchEvent",
     "Source",
     "Webhook",
     "WebhookDelivery",

@@ -138,6 +138,28 @@ class SavedSearch(models.Model):
         return self.name
 
 
+class SavedSearchEvent(models.Model):
+    """An event whose round met a saved search's filter: written by the event's fan-out, which asks every
+    saved search right after the event, and, for the newest past events, when the search is saved or its
+    filter changed (:func:`deals.follow.saved_search_save`). Keyed ``(search, event)``, so a search's newest
+    events are a walk down its key that stops at the page's end, however many rounds the filter matches (the
+    live filter joined to the events read thousands of events for 50 matches).
+
+    A search's events are so those that met it when they happened: a round that stops matching keeps its
+    earlier events in the search's feed, as a feed reader keeps the entries it has read."""
+
+    pk = models.CompositePrimaryKey("search", "event")
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="event_links", db_index=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="saved_search_links", db_index=False)
+
+    class Meta:
+        verbose_name = _("event of a saved search")
+        verbose_name_plural = _("events of saved searches")
+
+    def __str__(self) -> str:
+        return f"{self.search_id} #{self.event_id}"
+
+
 class FollowerSettings(models.Model):
     """A user's alert choice, feed token and what they have seen (the last visit, the last digest)."""
 

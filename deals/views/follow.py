@@ -246,6 +246,6 @@ def feed_organization(request: HttpRequest, token: str, slug: str) -> HttpRespon
 def feed_search(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     user = _feed_user(token)
     search = get_object_or_404(SavedSearch, pk=pk, user=user)
-    found = follow.listed(follow.events_of(search=search), FEED_LIMIT, sort_matches=False)
+    found = follow.listed(follow.events_of(search=search), FEED_LIMIT)
     title = _("Dealtracker: %(name)s") % {"name": search.name}
     return _atom(request, feed_id=f"/feeds/searches/{search.pk}", title=title, found=found, reader=user)
