@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
@@ -199,13 +200,30 @@ def saved_search_delete(*, user: Any, pk: int) -> None:
 # --- Events of what a user follows ----------------------------------------------------------------------
 
 
-def followed_ids(user: Any) -> tuple[list[int], list[int]]:
-    """The ids of the organizations and of the rounds ``user`` follows (one query)."""
-    org_ids: list[int] = []
-    round_ids: list[int] = []
-    for org_id, round_id in Follow.objects.filter(user=user).values_list("organization_id", "round_id"):
-        (org_ids if org_id else round_ids).append(org_id or round_id)
-    return org_ids, round_ids
+def followed_ids(user: Any) -> tuple[list[int], list[int], list[int]]:
+    """The ids of the organizations, the rounds and the saved searches ``user`` follows (one query)."""
+    _row, followed = _settings_and_followed(user)
+    return followed
+
+
+def _settings_and_followed(user: Any) -> tuple[FollowerSettings, tuple[list[int], list[int], list[int]]]:
+    """The user's settings (:func:`settings_of`) and what they follow (:func:`followed_ids`), read in one query:
+    What's new needs both before its events, and a query is about a millisecond's round trip."""
+    follows = Follow.objects.filter(user=user).order_by()
+    found = (
+        FollowerSettings.objects.filter(user=user)
+        .annotate(
+            followed_orgs=ArraySubquery(follows.filter(organization__isnull=False).values("organization_id")),
+            followed_rounds=ArraySubquery(follows.filter(round__isnull=False).values("round_id")),
+            followed_searches=ArraySubquery(SavedSearch.objects.filter(user=user).order_by().values("pk")),
+        )
+        .first()
+    )
+    if found is None:  # no settings yet (they are made with a first follow, a visit or a feed)
+        settings_of(user)
+        return _settings_and_followed(user)
+    lists = (found.followed_orgs, found.followed_rounds, found.followed_searches)  # type: ignore[attr-defined]
+    return found, lists
 
 
 def events_of(
@@ -266,11 +284,11 @@ def followed_events(
     limit: int,
     after: int = 0,
     oldest_first: bool = False,
-    followed: tuple[list[int], list[int]] | None = None,
+    followed: tuple[list[int], list[int], list[int]] | None = None,
 ) -> list[Event]:
     """The events of what ``user`` follows past ``after``, newest first (or oldest first), at most ``limit``,
-    with who made each: its organizations and rounds (``followed`` as :func:`followed_ids` gives them, else
-    read) and the events of its saved searches (SavedSearchEvent).
+    with who made each: of its organizations, its rounds and its saved searches (SavedSearchEvent);
+    ``followed`` as :func:`followed_ids` gives them, else read.
 
     One query for the events, whatever the number of things followed: each kind of thing followed is read
     the way its index serves it, ``limit`` ids each (the organizations and the saved searches: a walk down
@@ -279,14 +297,13 @@ def followed_events(
     PostgreSQL read the whole table (7 s at 10M events); the GIN index on ``organization_ids`` gave every
     event of the organizations, read from the heap and sorted (4,000 for 20 organizations); the saved
     searches' filters joined to the events looked up thousands of rounds for 50 matches."""
-    org_ids, round_ids = followed if followed is not None else followed_ids(user)
+    org_ids, round_ids, search_ids = followed if followed is not None else followed_ids(user)
     step: dict[str, Any] = {"limit": limit, "after": after, "oldest_first": oldest_first}
     branches: list[tuple[str, Any]] = []
     if org_ids:
         branches.append(_walk_first_ids(EventOrganization._meta.db_table, "organization_id", org_ids, **step))
     if round_ids:
         branches.append(_first_ids(Event.objects.filter(round_id__in=round_ids), **step).query.sql_with_params())
-    search_ids = list(SavedSearch.objects.filter(user=user).values_list("pk", flat=True))
     if search_ids:
         branches.append(_walk_first_ids(SavedSearchEvent._meta.db_table, "search_id", search_ids, **step))
     if not branches:
@@ -310,18 +327,17 @@ def whats_new(*, user: Any, mark_seen: bool = True, language: str | None = None)
     """Events of what ``user`` follows since their last visit (the latest ones if none are new), grouped by
     organization; the visit marks them seen, and remembers ``language`` for the user's e-mails (in the same
     UPDATE: a visit writes one row once)."""
-    row = settings_of(user)
+    row, followed_lists = _settings_and_followed(user)
     since = row.seen_event_id
-    followed_orgs, followed_rounds = followed_ids(user)
-    events = followed_events(user, limit=WHATS_NEW_LIMIT, after=since, followed=(followed_orgs, followed_rounds))
-    followed = set(followed_orgs)
+    events = followed_events(user, limit=WHATS_NEW_LIMIT, after=since, followed=followed_lists)
+    followed = set(followed_lists[0])
     groups: dict[int, list[Event]] = {}
     for event in events:
         ids = event.organization_ids
         # Under the followed organization it names, else the round's target (the first one named).
         key = next((i for i in ids if i in followed), ids[0] if ids else 0)
         groups.setdefault(key, []).append(event)
-    orgs = Organization.objects.in_bulk(list(groups))
+    orgs = Organization.objects.only("name", "slug").in_bulk(list(groups))  # the headings' names and links
     grouped = [{"organization": orgs.get(key), "events": items} for key, items in groups.items()]
     if mark_seen:
         seen: dict[str, Any] = {"unread": 0, "last_visit_at": timezone.now()}
@@ -330,7 +346,14 @@ def whats_new(*, user: Any, mark_seen: bool = True, language: str | None = None)
         if language:
             seen["language"] = language[:2]
         FollowerSettings.objects.filter(pk=row.pk).update(**seen)
-    return {"groups": grouped, "since": row.last_visit_at, "count": len(events), "limit": WHATS_NEW_LIMIT}
+    return {
+        "groups": grouped,
+        "since": row.last_visit_at,
+        "count": len(events),
+        "limit": WHATS_NEW_LIMIT,
+        # The header's unread count (else read by context_processor): none once seen.
+        "follow_unread": 0 if mark_seen else row.unread,
+    }
 
 
 def subscribers(event: Event, searches: Sequence[SavedSearch] | None = None) -> list[int]:
