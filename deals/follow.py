@@ -159,9 +159,11 @@ def saved_search_save(*, user: Any, name: str, query: str) -> SavedSearch:
 
 def saved_search_fill(search: SavedSearch) -> int:
     """Replace the events of ``search`` by the newest :data:`SAVED_SEARCH_FILL` events of the rounds its filter
-    matches now (one ``INSERT … SELECT``: a walk back along the events that stops at the bound). Returns how
-    many."""
+    matches now (one ``INSERT … SELECT``: a walk back along the events that stops at the bound), and note when
+    (``filled_at``). Returns how many."""
     SavedSearchEvent.objects.filter(search=search).delete()
+    search.filled_at = timezone.now()
+    SavedSearch.objects.filter(pk=search.pk).update(filled_at=search.filled_at)
     newest = (
         Event.objects.filter(round_id__in=saved_search_rounds(search).values("pk"))
         .order_by("-id")
@@ -216,12 +218,17 @@ def _settings_and_followed(user: Any) -> tuple[FollowerSettings, tuple[list[int]
             followed_orgs=ArraySubquery(follows.filter(organization__isnull=False).values("organization_id")),
             followed_rounds=ArraySubquery(follows.filter(round__isnull=False).values("round_id")),
             followed_searches=ArraySubquery(SavedSearch.objects.filter(user=user).order_by().values("pk")),
+            unfilled_searches=ArraySubquery(
+                SavedSearch.objects.filter(user=user, filled_at=None).order_by().values("pk")
+            ),
         )
         .first()
     )
     if found is None:  # no settings yet (they are made with a first follow, a visit or a feed)
         settings_of(user)
         return _settings_and_followed(user)
+    for search in SavedSearch.objects.filter(pk__in=found.unfilled_searches):  # type: ignore[attr-defined]
+        saved_search_fill(search)  # saved before searches kept their events: once
     lists = (found.followed_orgs, found.followed_rounds, found.followed_searches)  # type: ignore[attr-defined]
     return found, lists
 
@@ -235,6 +242,8 @@ def events_of(
     if round is not None:
         return Event.objects.filter(round=round)
     if search is not None:
+        if search.filled_at is None:  # saved before searches kept their events
+            saved_search_fill(search)
         # Through the (search, event) key (SavedSearchEvent), as an organization's through its own.
         return Event.objects.filter(saved_search_links__search_id=search.pk)
     return Event.objects.none()

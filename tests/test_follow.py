@@ -26,7 +26,7 @@ from deals import alerts, follow, services, webhooks
 from deals.choices import DeliveryState, EventKind
 from deals.engine.estimates import Estimate
 from deals.follow_tasks import deliver_webhook, fan_out_event, send_event_email
-from deals.models import Event, FundingRound, Organization, Webhook, WebhookDelivery
+from deals.models import Event, FundingRound, Organization, SavedSearch, SavedSearchEvent, Webhook, WebhookDelivery
 from deals.models.estimates import as_columns
 from tests.factories import OrganizationFactory, ParticipationFactory
 from tests.support.servers import Receiver
@@ -237,6 +237,12 @@ def test_a_saved_search_holds_the_events_its_rounds_met_from_its_filter_on(opena
     assert held() == of(announced, other)
     follow.saved_search_save(user=user, name="Announced", query="status=closed")  # the same filter: kept
     assert held() == of(announced, other)
+    # A search saved before searches kept their events (as migration 0026 leaves it) is filled when first read.
+    SavedSearchEvent.objects.all().delete()
+    SavedSearch.objects.update(filled_at=None)
+    assert [e.pk for e in follow.followed_events(user, limit=50)] == of(announced, other)
+    search.refresh_from_db()
+    assert search.filled_at is not None and held() == of(announced, other)
 
 
 def test_saving_a_search_from_the_deals_list_form(openai):

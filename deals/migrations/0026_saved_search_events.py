@@ -1,22 +1,11 @@
 """The events of each saved search as rows keyed (search, event): the newest events of a saved search are a walk
 down that key which stops at the page's end, where the live filter joined to the events read thousands of
 events to find 50 (What's new at 10M events: about 4,000 rounds looked up for 47 matches). The fan-out writes a
-row for every search an event's round meets; the searches saved before this migration get their newest past
-events here, as saving one does."""
+row for every search an event's round meets, and saving a search writes its newest past events; a search saved
+before this migration (``filled_at`` empty) is given them when it is first read."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def fill_saved_searches(apps, schema_editor):
-    if not apps.get_model("deals", "SavedSearch").objects.exists():
-        return  # a new database: nothing to fill, and no need of the application's code
-    # The saving service itself: it reads the filter through the deals list's FilterSet, as the fan-out does.
-    from deals import follow
-    from deals.models import SavedSearch
-
-    for search in SavedSearch.objects.using(schema_editor.connection.alias).all():
-        follow.saved_search_fill(search)
 
 
 class Migration(migrations.Migration):
@@ -58,5 +47,9 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "events of saved searches",
             },
         ),
-        migrations.RunPython(fill_saved_searches, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="savedsearch",
+            name="filled_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="past events read at"),
+        ),
     ]

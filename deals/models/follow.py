@@ -127,6 +127,9 @@ class SavedSearch(models.Model):
     name = models.CharField(_("name"), max_length=200)
     query = models.CharField(_("filter"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: When its newest past events were written (deals.follow.saved_search_fill); empty for a search saved
+    #: before searches kept their events, which is filled when it is first read.
+    filled_at = models.DateTimeField(_("past events read at"), null=True, blank=True)
 
     class Meta:
         ordering = ["user", "name"]
