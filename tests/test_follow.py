@@ -82,6 +82,20 @@ def test_whats_new_lists_what_is_followed_since_the_last_visit_grouped_by_organi
         services.round_change_status(round=followed, to_status="announced")
     later = client.get(reverse("deals:whats_new")).content.decode()
     assert "Status: In talks → Announced" in later and "New round" not in later
+    assert f'href="/rounds/{followed.pk}/"' in later and '<section class="card" aria-labelledby="group-1">' in later
+
+
+def test_whats_new_escapes_the_names_it_shows(django_capture_on_commit_callbacks):
+    """The page's cards and lines are built in Python (deals_follow.event_groups): names are escaped there."""
+    odd = OrganizationFactory(name='<b>Bold</b> & "Co"', slug="bold-co")
+    user = member()
+    follow.follow(user=user, organization=odd)
+    with django_capture_on_commit_callbacks(execute=True):
+        new_round(odd)
+    page = client_of(user).get(reverse("deals:whats_new")).content.decode()
+    assert "<b>Bold</b>" not in page
+    assert '&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;Co&quot;</a></h2>' in page  # the card's heading
+    assert '>&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;Co&quot; · ' in page  # the round's link
 
 
 def test_the_events_of_what_a_user_follows_are_those_of_one_condition_newest_or_oldest_first(
