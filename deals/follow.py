@@ -227,9 +227,9 @@ def _settings_and_followed(user: Any) -> tuple[FollowerSettings, tuple[list[int]
     if found is None:  # no settings yet (they are made with a first follow, a visit or a feed)
         settings_of(user)
         return _settings_and_followed(user)
-    for search in SavedSearch.objects.filter(pk__in=found.unfilled_searches):  # type: ignore[attr-defined]
+    for search in SavedSearch.objects.filter(pk__in=found.unfilled_searches):
         saved_search_fill(search)  # saved before searches kept their events: once
-    lists = (found.followed_orgs, found.followed_rounds, found.followed_searches)  # type: ignore[attr-defined]
+    lists = (found.followed_orgs, found.followed_rounds, found.followed_searches)
     return found, lists
 
 

@@ -94,8 +94,8 @@ def test_whats_new_escapes_the_names_it_shows(django_capture_on_commit_callbacks
         new_round(odd)
     page = client_of(user).get(reverse("deals:whats_new")).content.decode()
     assert "<b>Bold</b>" not in page
-    assert '&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;Co&quot;</a></h2>' in page  # the card's heading
-    assert '>&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;Co&quot; · ' in page  # the round's link
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;Co&quot;</a></h2>" in page  # the card's heading
+    assert ">&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;Co&quot; · " in page  # the round's link
 
 
 def test_the_events_of_what_a_user_follows_are_those_of_one_condition_newest_or_oldest_first(
