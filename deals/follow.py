@@ -157,10 +157,11 @@ def saved_search_save(*, user: Any, name: str, query: str) -> SavedSearch:
     return found
 
 
+@transaction.atomic
 def saved_search_fill(search: SavedSearch) -> int:
     """Replace the events of ``search`` by the newest :data:`SAVED_SEARCH_FILL` events of the rounds its filter
     matches now (one ``INSERT … SELECT``: a walk back along the events that stops at the bound), and note when
-    (``filled_at``). Returns how many."""
+    (``filled_at``). Returns how many. A fan-out that adds an event meanwhile is kept (ON CONFLICT)."""
     SavedSearchEvent.objects.filter(search=search).delete()
     search.filled_at = timezone.now()
     SavedSearch.objects.filter(pk=search.pk).update(filled_at=search.filled_at)
@@ -174,7 +175,8 @@ def saved_search_fill(search: SavedSearch) -> int:
     with connection.cursor() as cursor:
         # The table's name and Django's compiled SELECT are the text; every value is a parameter.
         cursor.execute(
-            f"INSERT INTO {table} (search_id, event_id) SELECT %s, n.id FROM ({sql}) AS n",  # noqa: S608
+            f"INSERT INTO {table} (search_id, event_id) SELECT %s, n.id FROM ({sql}) AS n "  # noqa: S608
+            "ON CONFLICT DO NOTHING",
             [search.pk, *params],
         )
         return cursor.rowcount
