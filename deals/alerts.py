@@ -34,9 +34,9 @@ DIGEST_LIMIT = 200
 def fan_out(*, event_id: int) -> dict[str, list[int]]:
     """Hand ``event`` to everyone who follows what it is about: the saved searches its round meets hold it,
     one more unread event each, an e-mail for those who want it at once, a delivery for each of their
-    webhooks that takes its kind. Returns what to
-    enqueue (e-mail user ids, delivery ids); rows already there are kept, so a second run (a worker that died
-    mid-task, a redelivered message) sends nothing twice and counts nobody's unread event twice."""
+    webhooks that takes its kind. Returns what to enqueue (e-mail user ids, delivery ids); rows already there
+    are kept, so a second run (a worker that died mid-task, a redelivered message) sends nothing twice and
+    counts nobody's unread event twice."""
     event = Event.objects.filter(pk=event_id).first()
     if event is None:
         return {"emails": [], "deliveries": []}

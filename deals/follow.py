@@ -265,13 +265,11 @@ def _first_ids(events: QuerySet[Event], *, limit: int, after: int = 0, oldest_fi
     return events.order_by(key.asc() if oldest_first else key.desc()).values("id")[:limit]
 
 
-def listed(events: QuerySet[Event], limit: int, *, sort_matches: bool = False) -> list[Event]:
+def listed(events: QuerySet[Event], limit: int) -> list[Event]:
     """The newest ``limit`` of ``events``, with who made each (one query). Those of :func:`events_of` are
     read newest first down an index that holds their order (an organization's key in EventOrganization, the
-    round's ``(round, -id)``, a saved search's key in SavedSearchEvent), so ``sort_matches`` (sorting by
-    ``id + 0``, as :func:`_first_ids` does) is off unless asked for."""
-    key = F("id") + 0 if sort_matches else F("id")
-    return list(events.select_related("actor").order_by(key.desc())[:limit])
+    round's ``(round, -id)``, a saved search's key in SavedSearchEvent)."""
+    return list(events.select_related("actor").order_by("-id")[:limit])
 
 
 def _walk_first_ids(

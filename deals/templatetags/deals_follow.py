@@ -1,4 +1,4 @@
-"""Template filters of following: an event in words, in the page's language."""
+"""Template tags of following: lists of events in words, in the page's language."""
 
 from __future__ import annotations
 
@@ -16,40 +16,19 @@ from deals.models import Event
 register = template.Library()
 
 
-@register.filter
-def event_sentence(event: Event) -> str:
-    """ "Amount: up to €50bn → up to €60bn"."""
-    return events.sentence(event)
-
-
-@register.filter
-def event_title(event: Event) -> str:
-    """The sentence with the round it is about."""
-    return events.title(event)
-
-
-@register.filter
-def event_round(event: Event) -> str:
-    """The round the event is about, as it was named then: "OpenAI · Series F"."""
-    return events.round_name(event)
-
-
-@register.filter
-def event_line(event: Event, authors: bool = False) -> str:
-    """The sentence, who and when: "Amount: up to €50bn → up to €60bn · admin · Dec. 2, 2026"."""
-    return events.line(event, authors=bool(authors))
-
-
-#: The links' addresses with a placeholder id or slug, reversed once per list: a page of events links to 50
+#: The links' addresses with a placeholder id or slug, reversed once per page: a page of events links to 50
 #: rounds under up to 50 organizations' headings.
 _ROUND_ID = 2_147_483_647
 _SLUG = "organization-slug-placeholder"
 
 
-def _events_html(shown: list[Event], *, show_round: bool, authors: bool) -> str:
+def _round_url() -> str:
+    return reverse("deals:round_detail", args=[_ROUND_ID])
+
+
+def _events_html(shown: list[Event], *, show_round: bool, authors: bool, round_url: str) -> str:
     if not shown:
         return format_html('<p class="empty">{}</p>', _("No changes recorded."))
-    round_url = reverse("deals:round_detail", args=[_ROUND_ID])
     items = []
     for event in shown:
         link = ""
@@ -67,7 +46,8 @@ def event_list(context: template.Context, shown: list[Event], show_round: bool =
     """A list of events, each "OpenAI · Series F: Amount: … · admin · 2 Dec 2026" (who made it only where
     the reader may see authors), or the empty state. Built here rather than by a template loop, as
     :func:`event_groups` says."""
-    return _events_html(shown, show_round=show_round, authors=bool(context.get("show_authors")))
+    authors = bool(context.get("show_authors"))
+    return _events_html(shown, show_round=show_round, authors=authors, round_url=_round_url())
 
 
 @register.simple_tag(takes_context=True)
@@ -77,6 +57,7 @@ def event_groups(context: template.Context, groups: list[dict[str, Any]]) -> str
     shows up to 50 events in up to 50 groups, and the loops' per-node work was half of the page's time."""
     authors = bool(context.get("show_authors"))
     org_url = reverse("deals:organization_detail", args=[_SLUG])
+    round_url = _round_url()
     cards = []
     for number, group in enumerate(groups, start=1):
         org = group["organization"]
@@ -86,7 +67,7 @@ def event_groups(context: template.Context, groups: list[dict[str, Any]]) -> str
                 '<section class="card" aria-labelledby="group-{0}"><h2 id="group-{0}">{1}</h2>{2}</section>',
                 number,
                 heading,
-                _events_html(group["events"], show_round=True, authors=authors),
+                _events_html(group["events"], show_round=True, authors=authors, round_url=round_url),
             )
         )
     return mark_safe("\n".join(cards))  # noqa: S308 (each card escaped above)
