@@ -110,10 +110,14 @@ def round_row_relations(round_ids: list[int]) -> dict[str, Any]:
     (ordered by id) and the names of those investors."""
     if not round_ids:
         return {"participations": [], "investor_names": {}}
+    # The investor's name by a look-up per row: joined, the planner merges the page's participations with the
+    # whole organization index (9 ms for 161 rows at 1M rounds, against 1.4 ms).
+    name = Subquery(Organization.objects.filter(pk=OuterRef("investor_id")).values("name"))
     rows = (
         Participation.objects.filter(round_id__in=round_ids)
         .order_by("id")
-        .values_list("id", "round_id", "investor_id", "is_lead", "status", *column_names("amount"), "investor__name")
+        .values_list("id", "round_id", "investor_id", "is_lead", "status", *column_names("amount"))
+        .annotate(investor_name=name)
     )
     participations, names = [], {}
     for row in rows:
