@@ -212,8 +212,18 @@ def describe(figures: dict[str, float], bare: float | None) -> str:
     return text
 
 
-def meets_list_target(figures: dict[str, float], bare: float) -> bool:
-    return figures["p50"] <= 0.02 and figures["p99"] <= 0.1 and figures["rps"] >= bare / 2
+#: The API targets (issue "A full recompute of a million rounds in minutes … an API that keeps up", point 6):
+#: the uncached list's latency, and the throughput of reads served from the cache against the bare view's.
+UNCACHED_LIST_TARGET = "p50 ≤ 20 ms, p99 ≤ 100 ms"
+CACHED_READ_TARGET = "≥ 50 % of the bare view's req/s"
+
+
+def meets_latency_target(figures: dict[str, float]) -> bool:
+    return figures["p50"] <= 0.02 and figures["p99"] <= 0.1
+
+
+def meets_throughput_target(figures: dict[str, float], bare: float) -> bool:
+    return figures["rps"] >= bare / 2
 
 
 def run(scale: Scale) -> Section:
@@ -247,7 +257,7 @@ def run(scale: Scale) -> Section:
         met: bool | None = None
         target = "—"
         if name == "list":
-            target, met = "p50 ≤ 20 ms, p99 ≤ 100 ms, ≥ 50 % of bare", meets_list_target(figures, bare)
+            target, met = UNCACHED_LIST_TARGET, meets_latency_target(figures)
             text = "uncached: " + text
         elif name in {"list_as_of", "detail_as_of"}:
             target, met = "p50 ≤ 100 ms (issue 16)", figures["p50"] <= 0.1
@@ -259,11 +269,7 @@ def run(scale: Scale) -> Section:
     cached_bare = cached["bare"]["rps"]
     for name in ("list", "deep", "detail", "conditional"):
         if name in cached:
-            target, met = (
-                ("p50 ≤ 20 ms, p99 ≤ 100 ms, ≥ 50 % of bare", meets_list_target(cached[name], cached_bare))
-                if name == "list"
-                else ("—", None)
-            )
+            target, met = CACHED_READ_TARGET, meets_throughput_target(cached[name], cached_bare)
             section.add(f"{LABELS[name]}, served from the cache", target, describe(cached[name], cached_bare), met)
     section.notes.append(
         "Each endpoint was loaded with the response cache off (every request a miss: it reads the data "
