@@ -220,6 +220,43 @@ def test_a_saved_search_matches_exactly_what_the_deals_list_shows(openai):
         assert set(follow.saved_search_rounds(search).values_list("pk", flat=True)) == shown, query
 
 
+def test_the_fan_out_asks_each_filter_once_and_finds_what_each_search_matches(openai):
+    """The saved searches an event's round meets are those whose own filter shows the round; searches saved with
+    the same filter by another user cost no statement more."""
+    microsoft = OrganizationFactory(name="Microsoft", slug="microsoft")
+    rounds = [
+        new_round(openai, "announced", "60000000000"),
+        new_round(openai, "in_talks", "40000000000"),
+        new_round(OrganizationFactory(name="Mistral", slug="mistral"), "closed", "600000000", round_type="series_a"),
+    ]
+    ParticipationFactory(round=rounds[1], investor=microsoft)
+    first, second = member(), member("other", "other@example.com")
+    for number, query in enumerate(QUERIES):
+        follow.saved_search_save(user=first, name=f"search {number}", query=query)
+    SavedSearch.objects.create(user=first, name="not valid", query="date_from=yesterday")
+
+    def met(round_: FundingRound) -> tuple[list[int], int]:
+        event = Event.objects.filter(round=round_).first()
+        with CaptureQueriesContext(connection) as captured:
+            found = [search.pk for search in follow.saved_searches_met(event)]
+        return found, len(captured)
+
+    def each_filter(round_: FundingRound) -> list[int]:
+        return [s.pk for s in SavedSearch.objects.order_by("pk") if follow.saved_search_rounds(s).filter(pk=round_.pk)]
+
+    alone = [met(r)[1] for r in rounds]
+    for number, query in enumerate(QUERIES):
+        follow.saved_search_save(user=second, name=f"search {number}", query=query)
+    for round_, statements in zip(rounds, alone, strict=True):
+        found, now = met(round_)
+        assert found == each_filter(round_) != []
+        assert now == statements
+    assert {s.user_id for s in follow.saved_searches_met(Event.objects.filter(round=rounds[0]).first())} == {
+        first.pk,
+        second.pk,
+    }
+
+
 def test_a_saved_search_holds_the_events_its_rounds_met_from_its_filter_on(openai, django_capture_on_commit_callbacks):
     """Saved, a search holds the newest past events of the rounds its filter matches; each later event whose
     round meets it is added by the event's fan-out (once, however often it runs); a round that stops matching
