@@ -10,7 +10,8 @@ from typing import Any
 import pghistory.models
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, F, Model, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.contrib.postgres.search import SearchHeadline
+from django.db.models import Case, Count, F, Model, OuterRef, Prefetch, QuerySet, Subquery, Sum, TextField, When
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils.translation import gettext as _
 
@@ -228,14 +229,30 @@ NEWEST_FIRST = (round_sort_date().desc(), F("id").desc())
 def search_results(text: str, *, limit: int) -> tuple[list[Organization], list[FundingRound]]:
     """What the search page shows for ``text``: the best-matching organizations and the newest matching deals,
     at least ``limit`` of each when there are (one more tells that there are more). The organizations are read
-    once for both: the deals are those of the best of them, as targets and investors, and of the words."""
+    once for both: the deals are those of the best of them, as targets and investors, and of the words.
+
+    Each deal comes in one statement with its target, ``investor_names`` (in the order of a round's
+    participations) and ``passage``, the ``ts_headline`` of its notes where they hold the words (else None): the
+    page shows nothing else of them, so it reads neither participations nor figures."""
     from deals import search
 
     best = max(limit, search.ORGS_PER_ROUND_SEARCH)
     orgs = list(Organization.objects.search(text, best=best)[:best])
+    investors = (
+        Participation.objects.filter(round=OuterRef("pk"))
+        .order_by(*Participation._meta.ordering[1:])
+        .values("investor__name")
+    )
+    query = search.text_query(text)
+    passage = SearchHeadline("notes", query, config="english", start_sel=search.START, stop_sel=search.STOP)
     rounds = list(
-        FundingRound.objects.for_list()
-        .search(text, newest=limit, organizations=[o.pk for o in orgs])
+        FundingRound.objects.search(text, newest=limit, organizations=[o.pk for o in orgs])
+        .select_related("target")
+        .alias(search_doc=search.round_document())
+        .annotate(
+            investor_names=ArraySubquery(investors),
+            passage=Case(When(search_doc=query, then=passage), default=None, output_field=TextField()),
+        )
         .order_by(*NEWEST_FIRST)[:limit]
     )
     return orgs, rounds

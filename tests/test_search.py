@@ -179,6 +179,18 @@ def test_the_page_groups_results_and_marks_matches(market, viewer):
     assert reverse("deals:round_detail", args=[FundingRound.objects.get().pk]) in deals
 
 
+def test_a_deal_lists_its_investors_lead_first_as_the_round_page_does(market, viewer):
+    round_ = FundingRoundFactory(target=market["openai"], notes="")
+    ParticipationFactory(round=round_, investor=market["nvidia"], is_lead=False)
+    ParticipationFactory(round=round_, investor=market["amazon"], is_lead=True)
+    html = viewer.get(reverse("deals:search"), {"q": "openai"}).content.decode()
+    deals = html.split('id="rounds-h"')[1]
+    expected = [p.investor.name for p in round_.participations.all()]
+    assert expected == ["Amazon", "NVIDIA"]
+    assert '<span class="investors">Amazon, NVIDIA</span>' in deals
+    assert 'class="passage"' not in deals  # no notes, no passage
+
+
 def test_an_alias_match_is_named(market, viewer):
     html = viewer.get(reverse("deals:search"), {"q": "aws"}).content.decode()
     assert "also known as <mark>AWS</mark>" in html

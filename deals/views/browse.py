@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.postgres.search import SearchHeadline
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -760,28 +759,13 @@ def _marked_organizations(orgs: list[Organization], text: str) -> list[Organizat
 
 
 def _marked_rounds(rounds: list[FundingRound], text: str) -> list[FundingRound]:
-    """Targets and investors marked, and the matching passages of the notes (one query for all rounds)."""
+    """Targets, investors and the matching passages of the notes marked (as :func:`selectors.search_results`
+    reads them)."""
     words = search_text.terms(text)
-    query = search_text.text_query(text)
-    passages = (
-        dict(
-            FundingRound.objects.filter(pk__in=[r.pk for r in rounds])
-            .alias(search_doc=search_text.round_document())
-            .filter(search_doc=query)
-            .annotate(
-                passage=SearchHeadline(
-                    "notes", query, config="english", start_sel=search_text.START, stop_sel=search_text.STOP
-                )
-            )
-            .values_list("pk", "passage")
-        )
-        if rounds
-        else {}
-    )
     for r in rounds:
         r.marked_target = search_text.mark(r.target.name, words)  # type: ignore[attr-defined]
-        r.marked_investors = [search_text.mark(p.investor.name, words) for p in r.participations.all()]  # type: ignore[attr-defined]
-        r.passage = search_text.headline(passages[r.pk]) if r.pk in passages else None  # type: ignore[attr-defined]
+        r.marked_investors = [search_text.mark(name, words) for name in r.investor_names]  # type: ignore[attr-defined]
+        r.passage = search_text.headline(r.passage) if r.passage else None  # type: ignore[attr-defined]
     return rounds
 
 
