@@ -34,7 +34,12 @@ from deals.models import (
     RoundStatusChange,
 )
 from deals.models.estimates import column_names, from_columns
-from deals.models.rounds import round_date_expression, round_date_precision_expression, round_sort_date
+from deals.models.rounds import (
+    PARTICIPATION_ORDER,
+    round_date_expression,
+    round_date_precision_expression,
+    round_sort_date,
+)
 
 
 def round_queryset() -> QuerySet[FundingRound]:
@@ -239,13 +244,11 @@ def search_results(text: str, *, limit: int) -> tuple[list[Organization], list[F
     best = max(limit, search.ORGS_PER_ROUND_SEARCH)
     orgs = list(Organization.objects.search(text, best=best)[:best])
     investors = (
-        Participation.objects.filter(round=OuterRef("pk"))
-        .order_by(*Participation._meta.ordering[1:])
-        .values("investor__name")
+        Participation.objects.filter(round=OuterRef("pk")).order_by(*PARTICIPATION_ORDER).values("investor__name")
     )
     query = search.text_query(text)
     passage = SearchHeadline("notes", query, config="english", start_sel=search.START, stop_sel=search.STOP)
-    rounds = list(
+    rounds: list[FundingRound] = list(
         FundingRound.objects.search(text, newest=limit, organizations=[o.pk for o in orgs])
         .select_related("target")
         .alias(search_doc=search.round_document())

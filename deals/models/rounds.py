@@ -203,6 +203,10 @@ class _NewestOf:
         return list(rounds.order_by(*self.ORDER).values_list("pk", flat=True)[: self.newest])
 
 
+#: The order of a round's participations wherever they are listed: the lead first, then the largest.
+PARTICIPATION_ORDER = ("-is_lead", "-amount_high", "id")
+
+
 @audited
 class FundingRound(EstimateModel):
     """A capital raise by a target, from a first rumour to its close (or abandonment)."""
@@ -380,7 +384,7 @@ class Participation(EstimateModel):
     version = version_field()
 
     class Meta:
-        ordering = ["round", "-is_lead", "-amount_high", "id"]
+        ordering = ["round", *PARTICIPATION_ORDER]
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [
