@@ -16,6 +16,7 @@ database refuses), the constraints are validated by Django's own code, one by on
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import operator
 import re
@@ -76,41 +77,79 @@ def _kind(value: Any) -> type:
     return str if isinstance(value, str) else type(value)
 
 
+#: The Python type a field's values must have to be compared here: Django converts others (an int into a
+#: CharField's text), and then the query decides.
+_EXPECTED = {
+    "CharField": str,
+    "DecimalField": Decimal,
+    "DateField": datetime.date,
+    "BooleanField": bool,
+    "ForeignKey": Decimal,
+    "BigAutoField": Decimal,
+    "AutoField": Decimal,
+    "IntegerField": Decimal,
+    "BigIntegerField": Decimal,
+    "PositiveIntegerField": Decimal,
+    "PositiveSmallIntegerField": Decimal,
+    "SmallIntegerField": Decimal,
+}
+
+
+@functools.cache
+def _expected(field: models.Field[Any, Any] | None) -> type | None:
+    """The kind of value :data:`_EXPECTED` wants for ``field`` (asked once per field: an import checks every
+    row's values against the same few fields)."""
+    return _EXPECTED.get(field.get_internal_type()) if field is not None else None
+
+
 def _value(against: Mapping[str, Any], name: str) -> Any:
     if name not in against:
         raise Excluded
     value = against[name]
     if type(value) is not Value:
         raise Unsupported
-    field = value.output_field
     plain = _plain(value.value)
-    # Only values already of the field's own type: Django converts others (an int into a CharField's text).
-    internal = field.get_internal_type() if field is not None else ""
-    expected = {
-        "CharField": str,
-        "DecimalField": Decimal,
-        "DateField": datetime.date,
-        "BooleanField": bool,
-        "ForeignKey": Decimal,
-        "BigAutoField": Decimal,
-        "AutoField": Decimal,
-        "IntegerField": Decimal,
-        "BigIntegerField": Decimal,
-        "PositiveIntegerField": Decimal,
-        "PositiveSmallIntegerField": Decimal,
-        "SmallIntegerField": Decimal,
-    }.get(internal)
+    expected = _expected(value.output_field)
     if expected is None or (plain is not None and _kind(plain) is not expected):
         raise Unsupported
     return plain
 
 
-def _lookup(against: Mapping[str, Any], key: str, rhs: Any) -> bool | None:
+class _Values:
+    """One instance's values as :func:`_value` reads them, each read once: a round's 46 conditions name its
+    fields some 130 times."""
+
+    __slots__ = ("against", "read")
+
+    def __init__(self, against: Mapping[str, Any]) -> None:
+        self.against = against
+        self.read: dict[str, Any] = {}
+
+    def __call__(self, name: str) -> Any:
+        try:
+            value = self.read[name]
+        except KeyError:
+            try:
+                value = _value(self.against, name)
+            except (Excluded, Unsupported) as exc:
+                value = exc
+            self.read[name] = value
+        if isinstance(value, Exception):
+            raise type(value)
+        return value
+
+
+@functools.cache
+def _split(key: str) -> tuple[str, str]:
     name, _, lookup = key.partition("__")
-    lookup = lookup or "exact"
-    lhs = _value(against, "pk" if name == "pk" else name)
+    return name, lookup or "exact"
+
+
+def _lookup(values: _Values, key: str, rhs: Any) -> bool | None:
+    name, lookup = _split(key)
+    lhs = values(name)
     if isinstance(rhs, F):
-        rhs = _value(against, str(getattr(rhs, "name", "")))  # a column: NULL compares as NULL
+        rhs = values(str(getattr(rhs, "name", "")))  # a column: NULL compares as NULL
     elif hasattr(rhs, "resolve_expression"):
         raise Unsupported
     elif lookup == "isnull" and isinstance(rhs, bool):
@@ -136,16 +175,16 @@ def _lookup(against: Mapping[str, Any], key: str, rhs: Any) -> bool | None:
     raise Unsupported
 
 
-def evaluate(condition: Q, against: Mapping[str, Any]) -> bool | None:
-    """``condition`` over the values ``against`` (Django's field → Value map) in SQL's three-valued logic; None
-    is SQL's NULL. Raises Unsupported for what it does not read exactly as PostgreSQL, Excluded for a field
-    left out."""
+def evaluate(condition: Q, values: _Values) -> bool | None:
+    """``condition`` over an instance's ``values`` (read from Django's field → Value map) in SQL's three-valued
+    logic; None is SQL's NULL. Raises Unsupported for what it does not read exactly as PostgreSQL, Excluded for
+    a field left out."""
     results = []
     for child in condition.children:
         if isinstance(child, Q):
-            results.append(evaluate(child, against))
+            results.append(evaluate(child, values))
         elif isinstance(child, tuple) and len(child) == 2:
-            results.append(_lookup(against, *child))
+            results.append(_lookup(values, *child))
         else:
             raise Unsupported
     if condition.connector == Q.AND:
@@ -157,6 +196,13 @@ def evaluate(condition: Q, against: Mapping[str, Any]) -> bool | None:
     if condition.negated:
         return None if result is None else not result
     return result
+
+
+def _condition(check: CheckConstraint) -> Q:
+    """The check's condition as a Q (Django keeps the Q it was given; anything else is wrapped, as its
+    ``Q.check`` does)."""
+    condition = check.condition
+    return condition if type(condition) is Q else Q(condition)
 
 
 def failed_checks(
@@ -175,10 +221,11 @@ def failed_checks(
     against = unchecked._get_field_expression_map(meta=model._meta, exclude=exclude)  # noqa: SLF001
     failed: set[str] = set()
     queried: list[CheckConstraint] = []
+    values = _Values(against)
     for check in checks:
         try:
             # Django's Q.check filters on COALESCE(condition, true): an unknown (NULL) condition passes.
-            if evaluate(Q(check.condition), against) is False:
+            if evaluate(_condition(check), values) is False:
                 failed.add(check.name)
         except Excluded:
             continue
