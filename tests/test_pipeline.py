@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import threading
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection, connections, transaction
@@ -275,6 +276,36 @@ class TestTriggers:
         FxRate.objects.create(date=datetime.date(2026, 1, 30), base="EUR", quote="USD", rate=Decimal("1.19"))
         assert dirty_ids() == {after.target_id}
         assert before.target_id not in dirty_ids() and in_gbp.target_id not in dirty_ids()
+
+    def test_rates_written_together_mark_each_currency_from_its_earliest_date_in_every_figure_column(self):
+        def round_in(figure: str, currency: str, day: datetime.date) -> FundingRound:
+            values: dict[str, Any] = {"amount_currency": "CHF", f"{figure}_currency": currency}
+            if figure != "amount":
+                values |= {f"{figure}_{part}": Decimal(1000) for part in ("value", "low", "high")}
+                values[f"{figure}_qualifier"] = "exact"
+            return FundingRoundFactory(reported_on=day, **values)
+
+        late_gbp = round_in("post_money_valuation", "GBP", datetime.date(2026, 3, 1))
+        early_gbp = round_in("pre_money_valuation", "GBP", datetime.date(2025, 12, 1))
+        jpy = round_in("amount", "JPY", datetime.date(2026, 1, 15))
+        early_jpy = round_in("amount", "JPY", datetime.date(2025, 6, 1))
+        undated = FundingRoundFactory(reported_on=None, amount_currency="JPY")
+        DirtyTarget.objects.all().delete()
+        FxRate.objects.bulk_create(
+            [
+                FxRate(date=datetime.date(2026, 2, 1), base="EUR", quote="GBP", rate=Decimal("0.85")),
+                FxRate(date=datetime.date(2026, 1, 1), base="EUR", quote="JPY", rate=Decimal("160")),
+                FxRate(date=datetime.date(2026, 2, 15), base="GBP", quote="JPY", rate=Decimal("190")),
+            ]
+        )
+        assert dirty_ids() == {late_gbp.target_id, jpy.target_id}
+        assert not {early_gbp.target_id, early_jpy.target_id, undated.target_id} & dirty_ids()
+        DirtyTarget.objects.all().delete()
+        FxRate.objects.filter(quote="GBP").update(date=datetime.date(2025, 11, 1))  # the old date and the new
+        assert dirty_ids() == {late_gbp.target_id, early_gbp.target_id}
+        DirtyTarget.objects.all().delete()
+        FxRate.objects.filter(quote="JPY", base="EUR").delete()
+        assert dirty_ids() == {jpy.target_id}
 
     def test_a_relationship_marks_both_parties_and_their_group(self):
         parent = OrganizationFactory()
