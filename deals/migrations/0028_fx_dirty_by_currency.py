@@ -10,6 +10,7 @@ triggers now take each currency's earliest written date and join the rounds to t
 
 from django.db import migrations
 
+#: deals/pipeline/triggers.py's exchange-rate functions, frozen as of this migration.
 FORWARD = """
 CREATE OR REPLACE FUNCTION deals_fx_targets(currencies text[], firsts date[]) RETURNS bigint[] AS $$
     SELECT ARRAY(
@@ -33,9 +34,7 @@ DECLARE
     firsts date[];
 BEGIN
     SELECT array_agg(currency), array_agg(first) INTO currencies, firsts FROM (
-        SELECT currency, min(date) AS first
-        FROM (SELECT base, date FROM new_rows UNION ALL SELECT quote, date FROM new_rows) AS x(currency, date)
-        GROUP BY currency
+        SELECT currency, min(date) AS first FROM (SELECT base, date FROM new_rows UNION ALL SELECT quote, date FROM new_rows) AS x(currency, date) GROUP BY currency
     ) AS f;
     PERFORM deals_mark_dirty(deals_fx_targets(currencies, firsts));
     RETURN NULL;
@@ -48,12 +47,7 @@ DECLARE
     firsts date[];
 BEGIN
     SELECT array_agg(currency), array_agg(first) INTO currencies, firsts FROM (
-        SELECT currency, min(date) AS first
-        FROM (
-            SELECT base, date FROM new_rows UNION ALL SELECT quote, date FROM new_rows
-            UNION ALL SELECT base, date FROM old_rows UNION ALL SELECT quote, date FROM old_rows
-        ) AS x(currency, date)
-        GROUP BY currency
+        SELECT currency, min(date) AS first FROM (SELECT base, date FROM new_rows UNION ALL SELECT quote, date FROM new_rows UNION ALL SELECT base, date FROM old_rows UNION ALL SELECT quote, date FROM old_rows) AS x(currency, date) GROUP BY currency
     ) AS f;
     PERFORM deals_mark_dirty(deals_fx_targets(currencies, firsts));
     RETURN NULL;
@@ -66,9 +60,7 @@ DECLARE
     firsts date[];
 BEGIN
     SELECT array_agg(currency), array_agg(first) INTO currencies, firsts FROM (
-        SELECT currency, min(date) AS first
-        FROM (SELECT base, date FROM old_rows UNION ALL SELECT quote, date FROM old_rows) AS x(currency, date)
-        GROUP BY currency
+        SELECT currency, min(date) AS first FROM (SELECT base, date FROM old_rows UNION ALL SELECT quote, date FROM old_rows) AS x(currency, date) GROUP BY currency
     ) AS f;
     PERFORM deals_mark_dirty(deals_fx_targets(currencies, firsts));
     RETURN NULL;

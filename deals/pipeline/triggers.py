@@ -44,17 +44,47 @@ AFFECTED_TARGETS = {
         "OR (o.parent_id IS NOT NULL AND g.parent_id = o.parent_id)"
     ),
     "deals_organization": "SELECT x.id FROM {rows} x UNION SELECT x.parent_id FROM {rows} x",
-    # A rate affects every round dated on or after it with a figure in either currency.
-    "deals_fxrate": (
-        "SELECT r.target_id FROM {rows} x JOIN deals_fundinground r "
-        f"ON {round_date_sql('r')} >= x.date "
-        "AND (r.amount_currency IN (x.base, x.quote) OR r.post_money_valuation_currency IN (x.base, x.quote) "
-        "OR r.pre_money_valuation_currency IN (x.base, x.quote))"
-    ),
 }
 
 
+# A rate affects every round dated on or after it with a figure in either currency: exactly the rounds dated on
+# or after the earliest written rate of one of their currencies. Joined by currency to those few earliest dates
+# (one hash join per figure column); joined rate by rate, loading the ECB history beside 10,000 rounds took 62 s.
+FX_TARGETS_FUNCTION = (
+    "\nCREATE OR REPLACE FUNCTION deals_fx_targets(currencies text[], firsts date[]) RETURNS bigint[] AS $$\n"
+    "    SELECT ARRAY(\n"
+    + "\n        UNION\n".join(
+        "        SELECT r.target_id FROM unnest(currencies, firsts) AS f(currency, first)\n"
+        f"        JOIN deals_fundinground r ON r.{column} = f.currency\n"
+        f"        WHERE {round_date_sql('r')} >= f.first"
+        for column in ("amount_currency", "post_money_valuation_currency", "pre_money_valuation_currency")
+    )
+    + "\n    )\n$$ LANGUAGE sql STABLE;\n"
+)
+
+
+def _fx_function(event: str) -> str:
+    rows = {"INSERT": ["new_rows"], "DELETE": ["old_rows"], "UPDATE": ["new_rows", "old_rows"]}[event]
+    dates = " UNION ALL ".join(f"SELECT base, date FROM {r} UNION ALL SELECT quote, date FROM {r}" for r in rows)
+    return f"""
+CREATE OR REPLACE FUNCTION deals_fxrate_mark_dirty_{event.lower()}() RETURNS trigger AS $$
+DECLARE
+    currencies text[];
+    firsts date[];
+BEGIN
+    SELECT array_agg(currency), array_agg(first) INTO currencies, firsts FROM (
+        SELECT currency, min(date) AS first FROM ({dates}) AS x(currency, date) GROUP BY currency
+    ) AS f;
+    PERFORM deals_mark_dirty(deals_fx_targets(currencies, firsts));
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
 def _function(table: str, event: str) -> str:
+    if table == "deals_fxrate":
+        return _fx_function(event)
     rows = {"INSERT": ["new_rows"], "DELETE": ["old_rows"], "UPDATE": ["new_rows", "old_rows"]}[event]
     selects = " UNION ".join(AFFECTED_TARGETS[table].format(rows=r) for r in rows)
     return f"""
@@ -81,9 +111,13 @@ def _trigger(table: str, event: str) -> str:
     )
 
 
+#: The tables whose changes mark targets: those of AFFECTED_TARGETS and the exchange rates.
+MARKING_TABLES = (*AFFECTED_TARGETS, "deals_fxrate")
+
+
 def install_sql() -> str:
-    parts = [MARK_FUNCTION]
-    for table in AFFECTED_TARGETS:
+    parts = [MARK_FUNCTION, FX_TARGETS_FUNCTION]
+    for table in MARKING_TABLES:
         for event in ("INSERT", "UPDATE", "DELETE"):
             parts += [_function(table, event), _trigger(table, event)]
     return "\n".join(parts)
@@ -91,10 +125,11 @@ def install_sql() -> str:
 
 def uninstall_sql() -> str:
     parts = []
-    for table in AFFECTED_TARGETS:
+    for table in MARKING_TABLES:
         for event in ("INSERT", "UPDATE", "DELETE"):
             name = f"{table}_mark_dirty_{event.lower()}"
             parts += [f"DROP TRIGGER IF EXISTS {name} ON {table};", f"DROP FUNCTION IF EXISTS {name}();"]
+    parts.append("DROP FUNCTION IF EXISTS deals_fx_targets(text[], date[]);")
     parts.append("DROP FUNCTION IF EXISTS deals_mark_dirty(bigint[]);")
     return "\n".join(parts)
 
