@@ -14,7 +14,6 @@ import datetime
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-import pghistory
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -35,6 +34,7 @@ from deals.models import (
     RoundStatusChange,
     Source,
 )
+from deals.models.audit import bulk_writes
 from deals.pipeline.triggers import mark_first
 
 M = TypeVar("M", bound=models.Model)
@@ -308,7 +308,7 @@ def organization_merge(*, survivor: Organization, merged: Iterable[Organization]
     survivor, others = locked[survivor.pk], [locked[o.pk] for o in others]
     if not others:
         return survivor
-    with pghistory.context(action="organization_merge", survivor=survivor.pk, merged=[o.pk for o in others]):
+    with bulk_writes(action="organization_merge", survivor=survivor.pk, merged=[o.pk for o in others]):
         _check_mergeable(survivor, others)
         _merge_participations(survivor, others)
         FundingRound.objects.filter(target__in=others).update(target=survivor)

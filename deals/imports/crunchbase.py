@@ -46,6 +46,7 @@ from deals.engine.estimates import Estimate
 from deals.imports.matching import Matcher
 from deals.imports.report import Match, Progress, Report, Rollback, RowError
 from deals.models import FundingRound, Organization, Participation, Source
+from deals.models.audit import bulk_writes
 from deals.models.claims import CLAIM_FIELDS
 from deals.models.estimates import as_columns
 from deals.models.rounds import own_round_message
@@ -289,7 +290,7 @@ class Importer:
     def run(self) -> Report:
         self.total = count_rows(self.files) if self.progress else 0
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
+            with transaction.atomic(), bulk_writes(action="import", format=FORMAT), connection.cursor() as cursor:
                 self.cursor = cursor
                 # Deferred foreign-key checks queue one event per row until the commit, and every statement the
                 # audit triggers run scans that queue: quadratic in the rows. Checked per statement instead.

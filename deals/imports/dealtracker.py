@@ -48,6 +48,7 @@ from deals.models import (
     RoundStatusChange,
     Source,
 )
+from deals.models.audit import bulk_writes
 from deals.models.estimates import PARTS, as_columns, from_columns
 from deals.models.fx import rate_errors
 
@@ -412,7 +413,7 @@ class Writer:
     def transact(self, body: Callable[[], None]) -> Report:
         """Run ``body`` (the writes) in one transaction, rolled back for a dry run or unaccepted rejections."""
         try:
-            with transaction.atomic():
+            with transaction.atomic(), bulk_writes(action="import", format=self.report.format):
                 body()
                 if self.dry_run or (self.report.rejected and not self.accept_errors):
                     raise Rollback

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from deals.engine.currencies import is_currency
 from deals.imports.report import Progress, Report, Rollback, RowError
+from deals.models.audit import bulk_writes
 from deals.models.fx import rate_errors
 
 BASE = "EUR"
@@ -135,7 +136,12 @@ def load(
     source = Path(path) if path else bundled_path()
     report = Report(format=FORMAT, dry_run=dry_run)
     name = source.name
-    with contextlib.suppress(Rollback), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        contextlib.suppress(Rollback),
+        transaction.atomic(),
+        bulk_writes(action="import", format=FORMAT),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(STAGE)
         with open_text(source) as handle, cursor.cursor.copy("COPY import_fxrate FROM STDIN") as copy:
             for row in rows(handle, name, report, progress, currencies=currencies, since=since):
