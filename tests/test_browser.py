@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
 import re
 import time
 from pathlib import Path
@@ -325,43 +324,47 @@ def test_the_network_zooms_pans_and_focuses_on_a_neighbourhood(
         page.get_by_role("button", name="Show all").click()
         expect(canvas).to_have_attribute("data-settled", "1")
         # An investment whose middle no other element covers at a zoom where its line is wide enough to point at,
-        # as one would on a phone (the layout differs from run to run; what covers what depends on the zoom, so it
-        # is chosen at that zoom), brought to the middle of the canvas.
-        free = page.evaluate(
-            f"""(() => {{ const cy = {CY}, r = cy.renderer();
-                cy.zoom(Math.max(cy.zoom(), 1.5));
-                const e = cy.edges('[kind = "equity"]').filter(e => e.data('sources').length && e.data('amount'))
-                    .filter(e => r.findNearestElement(e.midpoint().x, e.midpoint().y, true, false) === e)[0];
-                if (!e) return null;
-                cy.center(e);
-                return {{id: e.id(), label: e.data('label')}}; }})()"""
-        )
-        assert free, "every investment's middle is covered"
-        canvas.scroll_into_view_if_needed()
-        box = canvas.bounding_box()
-        at = page.evaluate(f"{CY}.getElementById({json.dumps(free['id'])}).renderedMidpoint()")
-        point = (box["x"] + at["x"], box["y"] + at["y"])
+        # as one would on a phone, brought to the middle of the canvas. The layout differs from run to run, what
+        # covers what depends on the zoom, and the view may still move after the layout settles (a late fit or
+        # resize): so the investment is chosen again, at the view of the moment, on every try.
+        choose = f"""(() => {{ const cy = {CY}, r = cy.renderer();
+            cy.zoom(Math.max(cy.zoom(), 1.5));
+            const e = cy.edges('[kind = "equity"]').filter(e => e.data('sources').length && e.data('amount'))
+                .filter(e => r.findNearestElement(e.midpoint().x, e.midpoint().y, true, false) === e)[0];
+            if (!e) return null;
+            cy.center(e);
+            return {{id: e.id(), label: e.data('label'), at: e.renderedMidpoint()}}; }})()"""
         tooltip = page.locator("#network-tooltip")
-        # Under load Cytoscape may answer a move a moment late, and the way in may cross other lines, whose
-        # tooltips show on the way: hover until it shows this investment's, up to a deadline.
-        page.wait_for_function(f"() => !{CY}.renderer().scrollingPage")  # a function: a string would need eval
 
         def shown() -> str | None:
             return tooltip.inner_text() if tooltip.is_visible() else None
 
-        deadline = time.monotonic() + 10
-        while free["label"] not in (shown() or ""):
-            if time.monotonic() > deadline:
-                under = page.evaluate(
-                    f"""(([x, y]) => {{ const cy = {CY}, r = cy.renderer(), p = r.projectIntoViewport(x, y);
-                        const n = r.findNearestElement(p[0], p[1], true, false);
-                        return {{model: p, under: n && n.id(), zoom: cy.zoom(), pan: cy.pan()}}; }})""",
-                    list(point),
-                )
-                raise AssertionError(f"hovering {free} at {point} showed {shown()!r}; the canvas there has {under}")
+        # Under load Cytoscape may answer a move a moment late, and the way in may cross other lines, whose
+        # tooltips show on the way: hover until it shows the chosen investment's, up to a deadline.
+        deadline = time.monotonic() + 15
+        while True:
+            page.wait_for_function(f"() => !{CY}.renderer().scrollingPage")  # a function: a string would need eval
+            free = page.evaluate(choose)
+            assert free, "every investment's middle is covered"
+            canvas.scroll_into_view_if_needed()
+            box = canvas.bounding_box()
+            point = (box["x"] + free["at"]["x"], box["y"] + free["at"]["y"])
             page.mouse.move(1, 1)  # out of the canvas and back in: Cytoscape re-reads where it sits on entering
             page.mouse.move(*point, steps=4)
-            page.wait_for_timeout(50)
+            try:
+                expect(tooltip).to_contain_text(free["label"], timeout=500)
+                break
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    under = page.evaluate(
+                        f"""(([x, y]) => {{ const cy = {CY}, r = cy.renderer(), p = r.projectIntoViewport(x, y);
+                            const n = r.findNearestElement(p[0], p[1], true, false);
+                            return {{model: p, under: n && n.id(), zoom: cy.zoom(), pan: cy.pan()}}; }})""",
+                        list(point),
+                    )
+                    raise AssertionError(
+                        f"hovering {free} at {point} showed {shown()!r}; the canvas there has {under}"
+                    ) from None
         expect(tooltip).to_contain_text(free["label"])
         expect(tooltip).to_contain_text(re.compile(r"€[\d.]+(bn|m)"))
         expect(tooltip).to_contain_text("Sources: ")
