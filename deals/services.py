@@ -69,15 +69,24 @@ def _cite(instance: models.Model, sources: Iterable[Source]) -> None:
 
 
 @transaction.atomic
-def record_save(*, instance: M, values: Mapping[str, Any] | None = None, sources: Iterable[Source] | None = None) -> M:
+def record_save(
+    *,
+    instance: M,
+    values: Mapping[str, Any] | None = None,
+    sources: Iterable[Source] | None = None,
+    hand_edit_claims: bool = True,
+) -> M:
     """Validate and save a record whose model needs no rule beyond its own ``clean()`` and constraints (a source,
-    a metric, a relationship, an FX rate), with the sources it cites when given."""
+    a metric, a relationship, an FX rate), with the sources it cites when given. ``hand_edit_claims=False``, here
+    and in every record service: the caller writes the record's claims itself (an import of a document that holds
+    them), so its changed fields do not become claims."""
     _assign(instance, values or {})
     instance.full_clean()
     instance.save()
     if sources is not None:
         _cite(instance, sources)
-    claims.record_hand_edits(record=instance, sources=sources)
+    if hand_edit_claims:
+        claims.record_hand_edits(record=instance, sources=sources)
     return instance
 
 
@@ -103,6 +112,7 @@ def round_save(
     status_source: Source | None = None,
     status_note: str = "",
     claim_source: Source | None = None,
+    hand_edit_claims: bool = True,
 ) -> FundingRound:
     """Save ``round`` as it stands, new or changed. When its status moves, the move is recorded in its status
     history, dated ``status_changed_on`` (today if None), and a round that moves to announced or closed gets
@@ -131,7 +141,8 @@ def round_save(
             recorded_by=_user(user),
         )
     events.round_saved(round=round, before=before, user=user, source=status_source)
-    claims.record_hand_edits(record=round, sources=[claim_source] if claim_source else sources, user=user)
+    if hand_edit_claims:
+        claims.record_hand_edits(record=round, sources=[claim_source] if claim_source else sources, user=user)
     return round
 
 
@@ -186,6 +197,7 @@ def round_change_status(
     source: Source | None = None,
     note: str = "",
     user: Any = None,
+    hand_edit_claims: bool = True,
 ) -> FundingRound:
     """Move ``round`` to ``to_status`` as reported on ``changed_on`` by ``source``: the new status (and a date
     the move fills in) is that source's claim."""
@@ -197,6 +209,7 @@ def round_change_status(
         status_source=source,
         status_note=note,
         claim_source=source,
+        hand_edit_claims=hand_edit_claims,
     )
 
 
@@ -211,24 +224,34 @@ def participation_save(
     sources: Iterable[Source] | None = None,
     claim_source: Source | None = None,
     user: Any = None,
+    hand_edit_claims: bool = True,
 ) -> Participation:
     """Save ``participation`` as it stands; with ``conditions``, they replace its conditions (each validated),
     and with ``sources``, they are the sources it cites; ``user`` is who its events name. Changed fields become
     claims as in :func:`round_save`."""
     mark_first(participation)
     before, conditions_before = events.participation_before(participation), events.conditions_before(participation)
+    adding = participation._state.adding
     participation.full_clean()
     participation.save()
     events.participation_saved(participation=participation, before=before, user=user)
     if conditions is not None:
-        participation.conditions.all().delete()
+        if not adding:  # a new participation has no conditions to replace
+            participation.conditions.all().delete()
         for values in conditions:
             condition = Condition(participation=participation, **values)
             before_status = conditions_before.get((condition.kind, condition.description))
-            condition_save(condition=condition, before=before_status, user=user, claim_source=claim_source)
+            condition_save(
+                condition=condition,
+                before=before_status,
+                user=user,
+                claim_source=claim_source,
+                hand_edit_claims=hand_edit_claims,
+            )
     if sources is not None:
         _cite(participation, sources)
-    claims.record_hand_edits(record=participation, sources=[claim_source] if claim_source else sources, user=user)
+    if hand_edit_claims:
+        claims.record_hand_edits(record=participation, sources=[claim_source] if claim_source else sources, user=user)
     return participation
 
 
@@ -242,7 +265,12 @@ def participation_update(*, participation: Participation, values: Mapping[str, A
 
 @transaction.atomic
 def condition_save(
-    *, condition: Condition, before: str | None = None, user: Any = None, claim_source: Source | None = None
+    *,
+    condition: Condition,
+    before: str | None = None,
+    user: Any = None,
+    claim_source: Source | None = None,
+    hand_edit_claims: bool = True,
 ) -> Condition:
     """Validate and save one condition of a participation; one that becomes met, failed or waived is an event
     (``before``: the status a replaced condition had) naming ``user``. Its status becomes a claim from
@@ -251,7 +279,8 @@ def condition_save(
     condition.full_clean()
     condition.save()
     events.condition_saved(condition=condition, before=before, user=user)
-    claims.record_hand_edits(record=condition, sources=[claim_source] if claim_source else None, user=user)
+    if hand_edit_claims:
+        claims.record_hand_edits(record=condition, sources=[claim_source] if claim_source else None, user=user)
     return condition
 
 
