@@ -27,7 +27,7 @@ from typing import Any
 import ijson
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -408,6 +408,10 @@ class Writer:
         self.sources: dict[str, Source] = {}
         #: The rounds written, by their key in the records (:meth:`_round_key`).
         self.rounds: dict[Any, FundingRound] = {}
+        #: The round this import just made, and the investors of the participations it has made in it so far.
+        self.made: tuple[int | None, set[int]] = (None, set())
+        #: The record services' option: a full import's claims are the document's, not its writes' (reconcile_claims).
+        self.writes: dict[str, Any] = {"hand_edit_claims": not full}
         self.done, self.total, self.row = 0, 0, 0
 
     def transact(self, body: Callable[[], None]) -> Report:
@@ -495,11 +499,14 @@ class Writer:
             raise RecordRejected(column, _("No source with this key (or its record was rejected)."), key)
         return self.sources[key]
 
-    def cite(self, instance: models.Model, citations: Any) -> bool:
+    def cite(self, instance: models.Model, citations: Any, *, new: bool = False) -> bool:
         """Cite the record's sources with their notes; True when a citation was added or its note changed.
-        Citations the record does not name are kept, and so is the note of one it names without a note."""
+        Citations the record does not name are kept, and so is the note of one it names without a note. A
+        ``new`` record (made by this import) has no citations to read."""
+        if not citations:
+            return False
         column = services.CITATION_COLUMN[type(instance)]
-        existing = {c.source_id: c for c in Citation.objects.filter(**{column: instance})}
+        existing = {} if new else {c.source_id: c for c in Citation.objects.filter(**{column: instance})}
         changed = False
         for citation in citations or []:
             source = self.source_of(citation.get("source"), "citations")
@@ -512,10 +519,6 @@ class Writer:
                 services.record_save(instance=found, values={"note": note})
                 changed = True
         return changed
-
-    def claims_since(self) -> int:
-        """The newest claim's id: claims after it were made by this import's writes."""
-        return int(Claim.objects.aggregate(newest=Max("id"))["newest"] or 0)
 
     def _claim_values(self, claim: Any) -> dict[str, Any]:
         values = {name: _value(claim, name) for name in CLAIM_FIELDS if name != "accepted_at"}
@@ -531,25 +534,22 @@ class Writer:
         values.update(_estimate(claim, "estimate"))
         return values
 
-    def reconcile_claims(self, record: models.Model, documented: Any, since: int) -> bool:
+    def reconcile_claims(self, record: models.Model, documented: Any, *, new: bool = False) -> bool:
         """Make the record's claims the document's: a documented claim the record lacks is recorded (as it was
-        stated and chosen; the record's column is already the document's); a claim the record services recorded
-        during this import (newer than ``since``) that the document does not hold is dropped, as the document
-        says what was claimed. Claims the record had before the import are kept. True when a claim was added.
-        Records without claims (not ``full``) leave the claims as the services recorded the writes."""
+        stated and chosen; the record's column is already the document's). Claims the record had before the import
+        are kept. True when a claim was added. A full import writes through the services with
+        ``hand_edit_claims=False``, so its writes record no claims of their own: the document says what was
+        claimed, and a ``new`` record (made by this import) has exactly the document's claims. Records without
+        claims (not ``full``) leave the claims as the services recorded the writes."""
         if not self.full:
             return False
         target = claim_rules.TARGET_OF[type(record)]
         wanted = [self._claim_values(claim) for claim in documented or []]
-        stale = []
-        for claim in Claim.objects.filter(**{target: record}).order_by("id"):
-            match = next((i for i, values in enumerate(wanted) if not _differs(claim, values)), None)
-            if match is not None:
-                wanted.pop(match)
-            elif claim.pk > since:
-                stale.append(claim.pk)
-        # Only what this import's own writes just made: the services' hook recording the writes as hand edits.
-        Claim.objects.filter(pk__in=stale).delete()
+        if wanted and not new:
+            for claim in Claim.objects.filter(**{target: record}).order_by("id"):
+                match = next((i for i, values in enumerate(wanted) if not _differs(claim, values)), None)
+                if match is not None:
+                    wanted.pop(match)
         for values in wanted:
             claim_rules.claim_save(claim=Claim(**{target: record}, **values), apply=False)
         return bool(wanted)
@@ -633,7 +633,6 @@ class Writer:
         for name in ROUND_ESTIMATES:
             values.update(_estimate(record, name))
         history = self._history(record, values)
-        since = self.claims_since()
         ref = record.get("ref") or None
         if ref:
             existing = FundingRound.objects.filter(ref=ref).first()
@@ -648,15 +647,42 @@ class Writer:
                 status_changed_on=first["changed_on"],
                 status_source=first["source"],
                 status_note=first["note"],
+                **self.writes,
             )
             outcome = "new"
         else:
             round_ = existing
             if _differs(round_, values):
-                round_ = services.round_update(round=round_, values=values)
+                round_ = services.round_update(round=round_, values=values, **self.writes)
                 changed = True
             outcome = "unchanged"
-        recorded = set(round_.status_changes.values_list("changed_on", "from_status", "to_status"))
+        round_, moved = self._moves(round_, history, new=outcome == "new")
+        changed = moved or changed
+        if round_.status != record.get("status"):
+            raise RecordRejected("status", _("The status is not the last of its history."), record.get("status"))
+        if _differs(round_, values):  # a date a status change filled that the document leaves open
+            round_ = services.round_update(round=round_, values=values, **self.writes)
+            changed = True
+        changed = self.cite(round_, record.get("citations"), new=outcome == "new") or changed
+        changed = self.reconcile_claims(round_, record.get("claims"), new=outcome == "new") or changed
+        if self.keeps_rounds:
+            self.rounds[self._round_key(record)] = round_
+        # A new round's participations are all made here: none is looked up unless one names an investor twice.
+        self.made = (round_.pk, set()) if outcome == "new" else (None, set())
+        for n, part in enumerate(record.get("participations") or [], start=1):
+            outcome_p = self._participation(round_, part, n)
+            if outcome_p is not None:
+                self.report.count("participations", outcome_p)
+        return "changed" if changed and outcome == "unchanged" else outcome
+
+    def _moves(self, round_: FundingRound, history: list[dict[str, Any]], *, new: bool) -> tuple[FundingRound, bool]:
+        """The history's status changes the round has not recorded, made in order; the round, and whether any was.
+        A ``new`` round has recorded its first change as it was made."""
+        if new:
+            recorded = {(history[0]["changed_on"], history[0]["from_status"], history[0]["to_status"])}
+        else:
+            recorded = set(round_.status_changes.values_list("changed_on", "from_status", "to_status"))
+        moved = False
         for change in history:
             if (change["changed_on"], change["from_status"], change["to_status"]) in recorded:
                 continue
@@ -668,22 +694,10 @@ class Writer:
                 changed_on=change["changed_on"],
                 source=change["source"],
                 note=change["note"],
+                **self.writes,
             )
-            changed = True
-        if round_.status != record.get("status"):
-            raise RecordRejected("status", _("The status is not the last of its history."), record.get("status"))
-        if _differs(round_, values):  # a date a status change filled that the document leaves open
-            round_ = services.round_update(round=round_, values=values)
-            changed = True
-        changed = self.cite(round_, record.get("citations")) or changed
-        changed = self.reconcile_claims(round_, record.get("claims"), since) or changed
-        if self.keeps_rounds:
-            self.rounds[self._round_key(record)] = round_
-        for n, part in enumerate(record.get("participations") or [], start=1):
-            outcome_p = self._participation(round_, part, n)
-            if outcome_p is not None:
-                self.report.count("participations", outcome_p)
-        return "changed" if changed and outcome == "unchanged" else outcome
+            moved = True
+        return round_, moved
 
     def _history(self, record: Mapping[str, Any], values: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The round's status history from the document; without one (not ``full``), the record's status as the
@@ -726,14 +740,18 @@ class Writer:
             }
             for c in record.get("conditions") or []
         ]
-        since = self.claims_since()
-        existing = Participation.objects.filter(round=round_, investor=investor).first()
+        made_in, investors = self.made
+        if round_.pk is not None and round_.pk == made_in and investor.pk not in investors:
+            existing = None
+            investors.add(investor.pk)
+        else:
+            existing = Participation.objects.filter(round=round_, investor=investor).first()
         if existing is None:
             participation = services.participation_create(
-                values={**values, "round": round_, "investor": investor}, conditions=conditions
+                values={**values, "round": round_, "investor": investor}, conditions=conditions, **self.writes
             )
-            self.cite(participation, record.get("citations"))
-            self._participation_claims(participation, record, since)
+            self.cite(participation, record.get("citations"), new=True)
+            self._participation_claims(participation, record, new=True)
             return "new"
         stored = [
             {"kind": c.kind, "description": c.description, "status": c.status, "counterparty": c.counterparty}
@@ -742,17 +760,24 @@ class Writer:
         changed = _differs(existing, values) or stored != conditions
         if changed:
             existing = services.participation_update(
-                participation=existing, values=values, conditions=None if stored == conditions else conditions
+                participation=existing,
+                values=values,
+                conditions=None if stored == conditions else conditions,
+                **self.writes,
             )
         changed = self.cite(existing, record.get("citations")) or changed
-        changed = self._participation_claims(existing, record, since) or changed
+        changed = self._participation_claims(existing, record) or changed
         return "changed" if changed else "unchanged"
 
-    def _participation_claims(self, participation: Participation, record: Mapping[str, Any], since: int) -> bool:
-        changed = self.reconcile_claims(participation, record.get("claims"), since)
+    def _participation_claims(
+        self, participation: Participation, record: Mapping[str, Any], *, new: bool = False
+    ) -> bool:
+        changed = self.reconcile_claims(participation, record.get("claims"), new=new)
         documented = record.get("conditions") or []
+        if not any(data.get("claims") for data in documented):
+            return changed
         for condition, data in zip(participation.conditions.order_by("id"), documented, strict=False):
-            changed = self.reconcile_claims(condition, data.get("claims"), since) or changed
+            changed = self.reconcile_claims(condition, data.get("claims"), new=new) or changed
         return changed
 
     def _relationship_key(self, record: Mapping[str, Any]) -> Any:
@@ -782,18 +807,17 @@ class Writer:
         return self._upsert(Metric, lookup, values, record)
 
     def _upsert(self, model: Any, lookup: dict[str, Any], values: dict[str, Any], record: Mapping[str, Any]) -> str:
-        since = self.claims_since()
         existing = model.objects.filter(**lookup).order_by("pk").first()
         if existing is None:
-            instance = services.record_save(instance=model(**lookup), values=values)
-            self.cite(instance, record.get("citations"))
-            self.reconcile_claims(instance, record.get("claims"), since)
+            instance = services.record_save(instance=model(**lookup), values=values, **self.writes)
+            self.cite(instance, record.get("citations"), new=True)
+            self.reconcile_claims(instance, record.get("claims"), new=True)
             return "new"
         changed = _differs(existing, values)
         if changed:
-            services.record_save(instance=existing, values=values)
+            services.record_save(instance=existing, values=values, **self.writes)
         changed = self.cite(existing, record.get("citations")) or changed
-        changed = self.reconcile_claims(existing, record.get("claims"), since) or changed
+        changed = self.reconcile_claims(existing, record.get("claims")) or changed
         return "changed" if changed else "unchanged"
 
     def fx_rates(self, records: Iterable[tuple[int, Any]]) -> None:
