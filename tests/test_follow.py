@@ -85,6 +85,32 @@ def test_whats_new_lists_what_is_followed_since_the_last_visit_grouped_by_organi
     assert f'href="/rounds/{followed.pk}/"' in later and '<section class="card" aria-labelledby="group-1">' in later
 
 
+def test_the_events_of_one_commit_ask_once_whether_anybody_follows(openai, django_capture_on_commit_callbacks):
+    anthropic = OrganizationFactory(name="Anthropic", slug="anthropic")
+    user = member()
+    follow.follow(user=user, organization=openai)
+    asked = 'SELECT 1 AS "a" FROM "deals_follow" LIMIT 1'
+    with django_capture_on_commit_callbacks() as callbacks:
+        for _ in range(3):
+            new_round(openai)
+            new_round(anthropic)
+    assert len(callbacks) == 6
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+    assert [q["sql"] for q in queries].count(asked) == 1
+    dashboard = client_of(user).get(reverse("deals:dashboard")).content.decode()
+    assert re.search(r'class="badge unread"[^>]*>3<', dashboard), "the three followed events were handed over"
+    # The next commit asks again: its answer is its own.
+    follow.unfollow(user=user, organization=openai)
+    with django_capture_on_commit_callbacks() as callbacks:
+        new_round(openai)
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+    assert [q["sql"] for q in queries].count(asked) == 1
+
+
 def test_whats_new_escapes_the_names_it_shows(django_capture_on_commit_callbacks):
     """The page's cards and lines are built in Python (deals_follow.event_groups): names are escaped there."""
     odd = OrganizationFactory(name='<b>Bold</b> & "Co"', slug="bold-co")
