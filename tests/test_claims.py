@@ -339,3 +339,25 @@ def test_retyping_a_figure_or_a_source_correcting_itself_is_no_dispute(admin_use
     latest_hand = Claim.objects.filter(round=round_, field="amount", source=None).order_by("-pk").first()
     latest_outlet = Claim.objects.filter(round=round_, field="amount", source=outlet).order_by("-pk").first()
     assert standing == {said, latest_hand, latest_outlet}
+
+
+def test_a_write_whose_caller_brings_the_claims_records_none_of_its_own():
+    # A full-fidelity import writes the document's claims itself (deals.imports.dealtracker.reconcile_claims).
+    round_ = FundingRoundFactory()
+    participation = ParticipationFactory(round=round_)
+    relationship = RelationshipFactory()
+    before = Claim.objects.count()
+    services.round_update(round=round_, values={"amount": eur("2")}, hand_edit_claims=False)
+    services.participation_update(
+        participation=participation,
+        values={"amount": eur("1")},
+        conditions=[{"kind": "cloud_usage", "description": "Uses the cloud", "status": "pending"}],
+        hand_edit_claims=False,
+    )
+    services.record_save(instance=relationship, values={"annual_value": eur("3")}, hand_edit_claims=False)
+    assert Claim.objects.count() == before
+    round_.refresh_from_db()
+    assert round_.amount == eur("2") and participation.conditions.count() == 1
+    # By default the same write is a claim.
+    services.round_update(round=round_, values={"amount": eur("2.5")})
+    assert Claim.objects.filter(round=round_, field="amount", estimate_value=Decimal("2.5") * BN).exists()
