@@ -109,6 +109,8 @@ def _value(against: Mapping[str, Any], name: str) -> Any:
     if type(value) is not Value:
         raise Unsupported
     plain = _plain(value.value)
+    if plain is None:
+        return None  # NULL, whatever the field's type (Django binds None as NULL for every field)
     expected = _expected(value.output_field)
     if expected is None or (plain is not None and _kind(plain) is not expected):
         raise Unsupported
