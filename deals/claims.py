@@ -289,6 +289,9 @@ def claim_save(*, claim: Claim, user: Any = None, apply: bool = True) -> Claim:
     adding = claim._state.adding
     if adding and claim.recorded_by_id is None:
         claim.recorded_by = _user(user)
+    if adding and not apply:
+        claims_add(claims=[claim])
+        return claim
     was_disputed = adding and apply and disputed(_field_claims(claim.target, _record_of(claim), claim.field))
     claim.full_clean()
     claim.save()
@@ -301,6 +304,32 @@ def claim_save(*, claim: Claim, user: Any = None, apply: bool = True) -> Claim:
         record = MODEL_OF[claim.target].objects.get(pk=claim.record_id)
         claim_apply(record=record, field=claim.field, user=user)
     return claim
+
+
+@transaction.atomic
+def claims_add(*, claims: Sequence[Claim]) -> None:
+    """Record new ``claims`` as they were stated and chosen, none applied (their records' columns are already
+    what was chosen: a hand edit's claim, a document's claims), in one statement. Each is checked by the rules a
+    save checks: its fields, ``clean()`` and check constraints, in Python where they can be
+    (:meth:`~deals.models.validation.OneQueryConstraints.full_clean_checks`), and the one accepted claim per field
+    of a record by Django's own validation of that constraint, among the stored claims and among ``claims``
+    themselves. The first claim that breaks a rule raises its ``ValidationError``; nothing is written then.
+    :func:`claim_save` records one claim this way when it is not applied."""
+    choices = [c for c in Claim._meta.constraints if isinstance(c, models.UniqueConstraint)]
+    chosen: set[tuple[str, int | None, str]] = set()
+    for claim in claims:
+        claim.full_clean_checks()
+        if not claim.accepted:
+            continue  # every unique constraint of a claim holds only among accepted claims
+        for constraint in choices:
+            constraint.validate(Claim, claim)
+        key = (claim.target, claim.record_id, claim.field)
+        if key in chosen:
+            constraint = next(c for c in choices if c.name == f"claim_one_choice_per_{claim.target}_field")
+            message = constraint.get_violation_error_message()
+            raise ValidationError(message, code=constraint.violation_error_code)  # as Django raises it
+        chosen.add(key)
+    Claim.objects.bulk_create(claims)
 
 
 @transaction.atomic

@@ -361,3 +361,34 @@ def test_a_write_whose_caller_brings_the_claims_records_none_of_its_own():
     # By default the same write is a claim.
     services.round_update(round=round_, values={"amount": eur("2.5")})
     assert Claim.objects.filter(round=round_, field="amount", estimate_value=Decimal("2.5") * BN).exists()
+
+
+def test_claims_added_together_keep_one_choice_per_field_and_write_all_or_nothing():
+    round_ = FundingRoundFactory()
+    source = SourceFactory()
+
+    def chosen(value: str) -> Claim:
+        return Claim(
+            round=round_,
+            field="amount",
+            **as_columns("estimate", eur(value)),
+            source=source,
+            accepted=True,
+            accepted_reason="read",
+        )
+
+    before = Claim.objects.count()
+    with pytest.raises(ValidationError, match="one"):
+        claims.claims_add(
+            claims=[Claim(round=round_, field="amount", **as_columns("estimate", eur("1"))), chosen("1"), chosen("2")]
+        )
+    with pytest.raises(ValidationError) as bad:
+        claims.claims_add(claims=[Claim(round=round_, field="amount", stated_value="a lot")])
+    assert "stated" in str(bad.value) or "estimate" in str(bad.value)
+    assert Claim.objects.count() == before
+    other = Claim(round=round_, field="amount", **as_columns("estimate", eur("2")), source=source)
+    claims.claims_add(claims=[chosen("1"), other])
+    assert Claim.objects.count() == before + 2
+    with pytest.raises(ValidationError):  # a stored choice is the field's one choice
+        claims.claims_add(claims=[chosen("3")])
+    assert Claim.objects.count() == before + 2

@@ -550,8 +550,7 @@ class Writer:
                 match = next((i for i, values in enumerate(wanted) if not _differs(claim, values)), None)
                 if match is not None:
                     wanted.pop(match)
-        for values in wanted:
-            claim_rules.claim_save(claim=Claim(**{target: record}, **values), apply=False)
+        claim_rules.claims_add(claims=[Claim(**{target: record}, **values) for values in wanted])
         return bool(wanted)
 
     # --- the records ---
