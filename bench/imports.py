@@ -1,7 +1,9 @@
 """Import throughput: ``python -m bench.imports --rounds N`` writes Crunchbase-shaped CSVs of N rounds (3
 investments each, one organization per 10 rounds, one investor per 50) to a temporary folder, then times the
 dry run and the apply of deals.imports.crunchbase and the ECB history load, on the bench database (emptied of
-imported rows first). Prints one JSON object: seconds, rows/s and the process's peak resident memory."""
+imported rows first). With the ``json_*`` passes, what the Crunchbase apply wrote is exported as a Dealtracker
+document (``json_export``), deleted, and imported from it (``json_import``, then ``json_import_again``, which
+changes nothing). Prints one JSON object: seconds, rows/s and the process's peak resident memory."""
 
 from __future__ import annotations
 
@@ -80,7 +82,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--passes",
         default="dry_run,apply,apply_again",
-        help="which Crunchbase passes to time, in order (comma-separated; default all three)",
+        help="which passes to time, in order (comma-separated): the Crunchbase dry_run, apply, apply_again, then "
+        "json_export, json_import, json_import_again (default the three Crunchbase ones)",
     )
     parser.add_argument("--no-ecb", action="store_true", help="skip the ECB history load")
     args = parser.parse_args(argv)
@@ -88,25 +91,39 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    from deals.imports import crunchbase, ecb
+    from deals.imports import crunchbase, dealtracker, ecb
     from deals.models import FundingRound, FxRate, Organization, Source
 
-    FundingRound.objects.filter(ref__startswith=crunchbase.REF_PREFIX).delete()
-    Organization.objects.filter(name__startswith="Bench ").delete()
-    Source.objects.filter(outlet=crunchbase.OUTLET).delete()
-    FxRate.objects.all().delete()
+    def empty() -> None:
+        FundingRound.objects.filter(ref__startswith=crunchbase.REF_PREFIX).delete()
+        Organization.objects.filter(name__startswith="Bench ").delete()
+        Source.objects.filter(outlet=crunchbase.OUTLET).delete()
+        FxRate.objects.all().delete()
+
+    empty()
     result: dict[str, Any] = {"rounds": args.rounds}
     with tempfile.TemporaryDirectory(prefix="dealtracker-bench-import-") as tmp:
         folder = Path(tmp)
         rows = write_sample(folder, args.rounds)
         result["rows"] = rows
         passes = {"dry_run": True, "apply": False, "apply_again": False}
+        document = folder / "dump.json"
         for label in args.passes.split(","):
-            dry_run = passes[label]
             started = time.perf_counter()
-            report = crunchbase.load([folder], dry_run=dry_run)
+            if label == "json_export":
+                with document.open("w", encoding="utf-8") as out:
+                    out.writelines(dealtracker.export())
+            elif label.startswith("json_import"):
+                report = dealtracker.load(document)
+                assert report.applied and not report.errors, report.errors[:3]
+                if label == "json_import_again":
+                    assert all(c["new"] == c["changed"] == 0 for c in report.counts.values()), report.counts
+            else:
+                report = crunchbase.load([folder], dry_run=passes[label])
+                assert not report.errors, report.errors[:3]
             seconds = time.perf_counter() - started
-            assert not report.errors, report.errors[:3]
+            if label == "json_export":
+                empty()  # the document then imports into a database without its records
             result[label] = {"seconds": round(seconds, 2), "rows_per_s": round(rows / seconds)}
             print(label, result[label], file=sys.stderr, flush=True)
     if not args.no_ecb:
