@@ -306,6 +306,22 @@ def claim_save(*, claim: Claim, user: Any = None, apply: bool = True) -> Claim:
     return claim
 
 
+#: The foreign keys of a claim that :func:`claims_add` looks up for all its claims at once.
+REFERENCES = (*CLAIM_TARGETS, "source")
+
+
+def _missing_references(claims: Sequence[Claim]) -> dict[str, set[int]]:
+    """For each of :data:`REFERENCES`, the ids the claims name that have no row: one query per foreign key named,
+    where validating each claim asks one per claim and key."""
+    missing: dict[str, set[int]] = {}
+    for name in REFERENCES:
+        ids = {i for i in (getattr(claim, f"{name}_id") for claim in claims) if i is not None}
+        model: Any = Claim._meta.get_field(name).related_model
+        rows = model._base_manager.filter(pk__in=ids)  # noqa: SLF001 (the manager ForeignKey.validate asks)
+        missing[name] = ids - set(rows.values_list("pk", flat=True)) if ids else set()
+    return missing
+
+
 @transaction.atomic
 def claims_add(*, claims: Sequence[Claim]) -> None:
     """Record new ``claims`` as they were stated and chosen, none applied (their records' columns are already
@@ -316,9 +332,17 @@ def claims_add(*, claims: Sequence[Claim]) -> None:
     themselves. The first claim that breaks a rule raises its ``ValidationError``; nothing is written then.
     :func:`claim_save` records one claim this way when it is not applied."""
     choices = [c for c in Claim._meta.constraints if isinstance(c, models.UniqueConstraint)]
+    references = _missing_references(claims)
     chosen: set[tuple[str, int | None, str]] = set()
     for claim in claims:
-        claim.full_clean_checks()
+        claim.full_clean_checks(checked=REFERENCES)
+        for name in REFERENCES:
+            if getattr(claim, f"{name}_id") in references[name]:
+                field: Any = Claim._meta.get_field(name)
+                try:
+                    field.validate(getattr(claim, f"{name}_id"), claim)  # Django's own error for a missing row
+                except ValidationError as exc:
+                    raise ValidationError({name: exc.error_list}) from None
         if not claim.accepted:
             continue  # every unique constraint of a claim holds only among accepted claims
         for constraint in choices:

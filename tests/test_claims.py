@@ -392,3 +392,14 @@ def test_claims_added_together_keep_one_choice_per_field_and_write_all_or_nothin
     with pytest.raises(ValidationError):  # a stored choice is the field's one choice
         claims.claims_add(claims=[chosen("3")])
     assert Claim.objects.count() == before + 2
+
+
+def test_claims_added_together_name_a_missing_record_or_source_by_its_field():
+    round_ = FundingRoundFactory()
+    gone = SourceFactory()
+    claim = Claim(round=round_, field="status", stated_value="announced", source=gone)
+    gone.delete()
+    with pytest.raises(ValidationError) as bad:
+        claims.claims_add(claims=[Claim(round=round_, field="round_type", stated_value="series_a"), claim])
+    assert set(bad.value.message_dict) == {"source"}
+    assert not Claim.objects.filter(round=round_).exists()

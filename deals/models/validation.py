@@ -295,14 +295,16 @@ class OneQueryConstraints(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def full_clean_checks(self, exclude: Collection[str] = ()) -> None:
+    def full_clean_checks(self, exclude: Collection[str] = (), *, checked: Collection[str] = ()) -> None:
         """``full_clean()`` without the unique constraints: the fields, ``clean()`` and the check constraints, so
         a row of a set-based import is checked by the rules a save checks, in Python (a condition Python cannot
-        read exactly still costs its one query). Fields that failed are not checked again, as in Django."""
+        read exactly still costs its one query). Fields that failed are not checked again, as in Django.
+        ``checked``: fields the caller validates itself (foreign keys whose rows it looks up for many instances
+        at once); the constraints still read them."""
         excluded = set(exclude)
         errors: dict[str, Any] = {}
         try:
-            self.full_clean(exclude=excluded, validate_unique=False, validate_constraints=False)
+            self.full_clean(exclude=excluded | set(checked), validate_unique=False, validate_constraints=False)
         except ValidationError as e:
             errors = e.update_error_dict(errors)
             excluded |= set(errors)
