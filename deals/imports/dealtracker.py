@@ -550,8 +550,10 @@ class Writer:
                 match = next((i for i, values in enumerate(wanted) if not _differs(claim, values)), None)
                 if match is not None:
                     wanted.pop(match)
+        if not wanted:
+            return False
         claim_rules.claims_add(claims=[Claim(**{target: record}, **values) for values in wanted])
-        return bool(wanted)
+        return True
 
     # --- the records ---
 
